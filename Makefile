@@ -1,0 +1,56 @@
+# Two commands: `make run` and `make test`. Everything else they need is installed here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: install run test test-sqlite test-postgres bench translations migrate demo clean
+
+install: $(VENV)/.installed static/vendor/htmx.min.js translations
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+static/vendor/htmx.min.js: node_modules/.installed
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+translations: $(VENV)/.installed
+	JAMAATI_DEMO=1 $(FLASK) translate compile
+
+migrate: install
+	JAMAATI_DEMO=1 $(FLASK) db upgrade
+
+demo: migrate
+	JAMAATI_DEMO=1 $(FLASK) communes import
+	JAMAATI_DEMO=1 $(FLASK) demo seed
+
+run: demo
+	@echo "Jamaati on http://127.0.0.1:$(PORT) (demo mode; accounts in README.md)"
+	JAMAATI_DEMO=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 --access-logfile - wsgi:app
+
+test: install test-sqlite test-postgres
+
+test-sqlite:
+	$(BIN)/pytest
+
+test-postgres:
+ifdef TEST_DATABASE_URL
+	$(BIN)/pytest --database-url "$(TEST_DATABASE_URL)"
+else
+	@echo "TEST_DATABASE_URL not set: PostgreSQL run skipped (.ci/run sets it)"
+endif
+
+bench: install
+	$(BIN)/python -m bench.transfer
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor instance .pytest_cache

@@ -1,0 +1,45 @@
+"""Jamaati: the application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from app.config import INSTANCE, ROOT, Config
+from app.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
+
+
+def create_app(config: Config | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(INSTANCE),
+        instance_relative_config=False,
+    )
+    app.config.from_object(config or Config())
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    from app import i18n, web
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    compress.init_app(app)
+    htmx.init_app(app)
+    web.init_app(app)
+
+    from app import admin, auth, communes, main, staff
+
+    for module in (main, auth, communes, staff, admin):
+        app.register_blueprint(module.bp)
+
+    from app import cli
+
+    cli.init_app(app)
+    return app

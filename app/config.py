@@ -1,0 +1,95 @@
+"""Configuration, read from the environment once at start-up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("JAMAATI_INSTANCE", ROOT / "instance"))
+
+LANGUAGES = ("ar", "fr", "en")
+# Babel locales used for dates and numbers; translations are looked up by language.
+BABEL_LOCALES = {"ar": "ar_MA", "fr": "fr_MA", "en": "en"}
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _demo_secret_key() -> str:
+    """Demo mode keeps a generated key in instance/ so sessions survive restarts."""
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+class MissingSecretKey(RuntimeError):
+    pass
+
+
+class Config:
+    DEMO_MODE = _flag("JAMAATI_DEMO")
+    TESTING = False
+
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'jamaati.sqlite'}"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    BABEL_DEFAULT_LOCALE = "ar"
+    BABEL_DEFAULT_TIMEZONE = "Africa/Casablanca"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=60)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=60)
+    # A form opened on a phone may be sent hours later: tie the token to the session, not a clock.
+    WTF_CSRF_TIME_LIMIT = None
+
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    AUTH_RATE_LIMIT = os.environ.get("JAMAATI_AUTH_RATE_LIMIT", "20 per minute;200 per hour")
+    LOCKOUT_THRESHOLD = 5
+    LOCKOUT_MINUTES = 15
+
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 300
+
+    def __init__(self) -> None:
+        secure = not self.DEMO_MODE
+        self.SESSION_COOKIE_SECURE = secure
+        self.REMEMBER_COOKIE_SECURE = secure
+        key = os.environ.get("SECRET_KEY")
+        if not key:
+            if not self.DEMO_MODE:
+                raise MissingSecretKey(
+                    "SECRET_KEY is not set. Set it to a long random value "
+                    "(python -c 'import secrets; print(secrets.token_urlsafe(48))'), "
+                    "or set JAMAATI_DEMO=1 for a local demo."
+                )
+            key = _demo_secret_key()
+        self.SECRET_KEY = key
+
+
+class TestConfig(Config):
+    TESTING = True
+    DEMO_MODE = True
+    SECRET_KEY = "test-secret"
+    RATELIMIT_STORAGE_URI = "memory://"
+    # Real Argon2id, with small costs so the suite stays fast.
+    ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+    def __init__(self, database_url: str) -> None:
+        self.SQLALCHEMY_DATABASE_URI = database_url
+        self.SESSION_COOKIE_SECURE = False
+        self.REMEMBER_COOKIE_SECURE = False

@@ -1,0 +1,13 @@
+"""Jinja filters that format dates and numbers with Babel for the page's locale."""
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, format_decimal
+
+from app.auth.identity import format_phone
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else ""
+    app.jinja_env.filters["phone"] = lambda value: format_phone(value) if value else ""

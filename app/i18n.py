@@ -1,0 +1,41 @@
+"""Which language a page is in: the user's choice, then a cookie, then the browser."""
+
+from __future__ import annotations
+
+from flask import current_app, g, has_request_context, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from app.config import BABEL_LOCALES, LANGUAGES
+
+LANGUAGE_COOKIE = "lang"
+RTL_LANGUAGES = {"ar"}
+LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
+
+
+def chosen_language() -> str:
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in LANGUAGES:
+        return cookie
+    return request.accept_languages.best_match(LANGUAGES) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: ar_MA / fr_MA / en, so Babel formats for Morocco."""
+    if not has_request_context():
+        return BABEL_LOCALES["ar"]
+    if "language" not in g:
+        g.language = chosen_language()
+    return BABEL_LOCALES[g.language]
+
+
+def current_language() -> str:
+    if not has_request_context():
+        return "ar"
+    return get_locale().language if get_locale() else "ar"
+
+
+def text_direction(language: str | None = None) -> str:
+    return "rtl" if (language or current_language()) in RTL_LANGUAGES else "ltr"

@@ -1,0 +1,55 @@
+import sqlalchemy as sa
+from flask import abort, current_app, jsonify, request
+from flask_login import current_user, login_required
+
+from app.auth.services import set_language
+from app.communes.services import chosen_commune
+from app.config import LANGUAGES
+from app.extensions import db
+from app.i18n import LANGUAGE_COOKIE
+from app.main import bp
+from app.main.services import citizen_actions, staff_links
+from app.web import redirect_back, render
+
+YEAR = 365 * 24 * 3600
+
+
+@bp.get("/")
+def home():
+    if current_user.is_authenticated and current_user.is_staff:
+        return render("main/staff_home.html", links=staff_links(current_user))
+    return render("main/home.html", commune=chosen_commune(), actions=citizen_actions())
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return render("main/account.html")
+
+
+@bp.post("/language")
+def language():
+    """Change language. A full page load follows, so <html lang dir> changes too."""
+    chosen = request.form.get("lang", "")
+    if chosen not in LANGUAGES:
+        abort(400)
+    if current_user.is_authenticated:
+        set_language(current_user, chosen)
+    response = redirect_back()
+    response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=YEAR, httponly=True, samesite="Lax", secure=request.is_secure)
+    return response
+
+
+@bp.get("/about")
+def about():
+    return render("main/about.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        current_app.logger.exception("health check: database unreachable")
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

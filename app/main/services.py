@@ -1,0 +1,42 @@
+"""What each kind of visitor is offered on the home page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from app.models import Role, User
+
+
+@dataclass(frozen=True)
+class Action:
+    title: str
+    description: str
+    endpoint: str
+
+    @property
+    def url(self) -> str | None:
+        """None until the area that serves it is part of the app."""
+        if self.endpoint in current_app.view_functions:
+            return url_for(self.endpoint)
+        return None
+
+
+def citizen_actions() -> list[Action]:
+    return [
+        Action(_l("Apply for a permit"), _l("Building, housing, activity, public-domain occupation…"), "permits.new"),
+        Action(_l("Report a problem"), _l("A complaint, an observation or a suggestion, with a photo."), "complaints.new"),
+        Action(_l("Track a file"), _l("With its reference and tracking code, no account needed."), "tracking.track"),
+    ]
+
+
+def staff_links(user: User) -> list[Action]:
+    links = [Action(_l("Team"), _l("The staff of your commune."), "staff.index")]
+    if user.role in (Role.ADMIN, Role.NATIONAL_ADMIN):
+        links.append(Action(_l("Add a staff member"), _l("Create an account for a colleague."), "staff.new"))
+        links.append(Action(_l("Agencies"), _l("The bodies on the instruction commission."), "admin.agencies"))
+    if user.role is Role.NATIONAL_ADMIN:
+        links.append(Action(_l("Communes"), _l("Open a commune on the platform."), "admin.communes"))
+    return links

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import enum
+import functools
+from datetime import datetime
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.commune import Commune
+from app.scoping import CommuneScoped
+from app.timeutil import utcnow
+
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2id with the library's recommended parameters (cheaper ones only under test)."""
+    params = current_app.config.get("ARGON2_PARAMS") if has_app_context() else None
+    return _hasher_for(tuple(sorted((params or {}).items())))
+
+
+@functools.cache
+def _hasher_for(params: tuple) -> PasswordHasher:
+    return PasswordHasher(**dict(params))
+
+
+class Role(enum.StrEnum):
+    CITIZEN = "citizen"
+    AGENT = "agent"  # field agent
+    CLERK = "clerk"
+    REVIEWER = "reviewer"  # member of an instruction commission, for one agency
+    ADMIN = "admin"  # runs one commune
+    NATIONAL_ADMIN = "national_admin"  # runs the platform, every commune
+
+    @property
+    def is_staff(self) -> bool:
+        return self is not Role.CITIZEN
+
+
+STAFF_ROLES = [r for r in Role if r.is_staff]
+COMMUNE_STAFF_ROLES = [Role.AGENT, Role.CLERK, Role.REVIEWER, Role.ADMIN]
+
+
+class AgencyKind(enum.StrEnum):
+    COMMUNE_TECHNICAL = "commune_technical"
+    URBAN_AGENCY = "urban_agency"
+    CIVIL_PROTECTION = "civil_protection"
+    CADASTRE = "cadastre"
+    PROVINCE = "province"
+    CULTURE = "culture"
+    OTHER = "other"
+
+
+def _enum(enum_cls: type[enum.Enum], length: int) -> sa.Enum:
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Agency(CommuneScoped, db.Model):
+    """A body that sits on a commune's instruction commission."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(sa.ForeignKey("communes.id"), index=True)
+    kind: Mapped[AgencyKind] = mapped_column(_enum(AgencyKind, 24))
+    name: Mapped[str] = mapped_column(sa.String(160))
+
+    commune: Mapped[Commune] = relationship()
+
+
+class User(UserMixin, CommuneScoped, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(16), unique=True)  # E.164, +2126…
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    cin: Mapped[str | None] = mapped_column(sa.String(8))  # normalised; never a key
+    role: Mapped[Role] = mapped_column(_enum(Role, 20), default=Role.CITIZEN, index=True)
+    commune_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communes.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
+    locale: Mapped[str | None] = mapped_column(sa.String(5))
+    # Bumped on password change: every other signed-in device is signed out.
+    session_version: Mapped[int] = mapped_column(default=1)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    commune: Mapped[Commune | None] = relationship()
+    agency: Mapped[Agency | None] = relationship()
+
+    @classmethod
+    def commune_criteria(cls, commune_id: int):
+        # Staff of another commune do not exist for a commune's staff; citizens are not
+        # owned by a commune (they may deal with several), their cases are.
+        return sa.or_(cls.commune_id == commune_id, cls.role == Role.CITIZEN)
+
+    # Flask-Login
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role.is_staff
+
+    @property
+    def is_national_admin(self) -> bool:
+        return self.role is Role.NATIONAL_ADMIN
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in (Role.ADMIN, Role.NATIONAL_ADMIN)
+
+    @property
+    def login(self) -> str:
+        return self.email or self.phone or ""
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher().hash(password)
+
+    def check_password(self, password: str) -> bool:
+        try:
+            _hasher().verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        if _hasher().check_needs_rehash(self.password_hash):
+            self.set_password(password)
+        return True
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+def _dummy_hash() -> str:
+    return _dummy_hash_for(_hasher())
+
+
+@functools.cache
+def _dummy_hash_for(hasher: PasswordHasher) -> str:
+    return hasher.hash("jamaati-no-such-account")
+
+
+def verify_dummy_password(password: str) -> None:
+    """Spend the same time as a real check when no account matches (no timing oracle)."""
+    try:
+        _hasher().verify(_dummy_hash(), password)
+    except VerificationError:
+        pass
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins per typed identifier, whether or not an account has it.
+
+    Keying on what was typed rather than on an account means a locked-out answer
+    says nothing about whether the account exists.
+    """
+
+    __tablename__ = "login_throttles"
+
+    identifier: Mapped[str] = mapped_column(sa.String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    first_failure_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -1,0 +1,36 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from app.auth.forms import LOGIN_HINT, valid_login
+
+ROLE_LABELS = {
+    "agent": _l("Field agent"),
+    "clerk": _l("Clerk"),
+    "reviewer": _l("Reviewer (instruction commission)"),
+    "admin": _l("Commune administrator"),
+    "national_admin": _l("National administrator"),
+}
+
+
+class StaffForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter the person's full name.")), Length(max=120)])
+    login = StringField(
+        _l("Mobile number or e-mail"),
+        validators=[DataRequired(_l("Enter a mobile number or e-mail address.")), valid_login],
+        description=LOGIN_HINT,
+    )
+    role = SelectField(_l("Role"), validate_choice=True)
+    commune = SelectField(_l("Commune"), coerce=int, validate_choice=True)
+    agency = SelectField(_l("Agency (reviewers only)"), coerce=int, validate_choice=True)
+    password = PasswordField(
+        _l("First password"),
+        validators=[DataRequired(_l("Choose a first password."))],
+        description=_l("Give it to the person privately; they can change it in their account."),
+    )
+
+
+class StaffEditForm(FlaskForm):
+    role = SelectField(_l("Role"), validate_choice=True)
+    active = BooleanField(_l("Account active"))

@@ -1,0 +1,179 @@
+"""What every page shares: rendering for htmx, headers, static URLs, errors."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from htmx_flask import make_response as htmx_response
+
+from app.extensions import login_manager
+from app.i18n import LANGUAGE_NAMES, current_language, text_direction
+from app.scoping import set_commune_scope
+
+YEAR = 365 * 24 * 3600
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "manifest-src 'self'",
+        "worker-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def is_fragment_request() -> bool:
+    """An htmx request that is not restoring history wants only part of a page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def render(template: str, fragment: str | None = None, status: int = 200, **context) -> Response:
+    """One URL, two answers: the full page, or for a targeted htmx request its fragment.
+
+    The page template includes the fragment, so the two can never drift apart. A boosted
+    navigation gets the page without its <head> (see base.html).
+    """
+    name = fragment if fragment and is_fragment_request() and not request.htmx.boosted else template
+    return Response(render_template(name, **context), status=status)
+
+
+def is_local_url(target: str | None) -> bool:
+    if not target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") and "\\" not in target
+
+
+def redirect_back(default_endpoint: str = "main.home", target: str | None = None) -> Response:
+    """Follow ``next`` only to a path on this site (no open redirect)."""
+    target = target if target is not None else request.values.get("next")
+    return redirect(target if is_local_url(target) else url_for(default_endpoint), code=303)
+
+
+@cache
+def _static_fingerprint(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+
+
+def _fingerprint_static_urls(endpoint: str, values: dict) -> None:
+    if endpoint != "static" or "filename" not in values:
+        return
+    file = Path(current_app.static_folder) / values["filename"]
+    if file.is_file():
+        values["v"] = _static_fingerprint(str(file)) if not current_app.debug else str(int(file.stat().st_mtime))
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
+    if not current_app.config["DEMO_MODE"]:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint == "static":
+        if request.args.get("v"):
+            headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    else:
+        headers.add("Vary", "HX-Request")
+        if current_user and current_user.is_authenticated:
+            # A signed-in page is one person's: never kept by a shared cache.
+            headers.setdefault("Cache-Control", "private, no-store")
+    return response
+
+
+def _scope_to_commune() -> None:
+    user = current_user
+    staff = user.is_authenticated and user.is_staff and not user.is_national_admin
+    set_commune_scope(user.commune_id if staff else None)
+
+
+def _unauthorized() -> Response:
+    target = url_for("auth.signin", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+    if request.htmx:
+        # Otherwise htmx would swap the sign-in page into a fragment.
+        return htmx_response("", 401, redirect=target)
+    return redirect(target)
+
+
+def _error_page(status: int, title: str, message: str) -> Response:
+    response = render("errors/error.html", status=status, title=title, message=message)
+    if request.htmx:
+        # htmx does not swap 4xx/5xx by default: show the error page in full.
+        response.headers["HX-Retarget"] = "body"
+        response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _error_page(
+            400,
+            _("This form has expired"),
+            _("For your security the form could not be sent. Go back, reload the page and send it again."),
+        )
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return _error_page(403, _("Not allowed"), _("Your account does not give access to this page."))
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return _error_page(404, _("Page not found"), _("There is nothing at this address. Check it, or start again from the home page."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return _error_page(405, _("Not allowed"), _("This page cannot be used that way."))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return _error_page(429, _("Too many attempts"), _("Too many attempts from this connection. Wait a minute and try again."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return _error_page(500, _("Something went wrong"), _("Something went wrong on our side. Nothing you sent is lost: try again in a moment."))
+
+
+def _template_context() -> dict:
+    language = current_language()
+    return {
+        "lang": language,
+        "dir": text_direction(language),
+        "languages": LANGUAGE_NAMES,
+        "is_fragment_request": is_fragment_request,
+    }
+
+
+def init_app(app: Flask) -> None:
+    from app.auth.services import load_user
+
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.signin"
+    login_manager.unauthorized_handler(_unauthorized)
+    app.url_defaults(_fingerprint_static_urls)
+    app.before_request(_scope_to_commune)
+    app.after_request(_security_headers)
+    app.context_processor(_template_context)
+    app.jinja_env.globals["g"] = g
+    from app import formatting
+
+    formatting.init_app(app)
+    _register_errors(app)

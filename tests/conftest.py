@@ -1,0 +1,134 @@
+"""Fixtures: the app on a migrated database (SQLite by default, PostgreSQL with
+--database-url), a client with a CSRF-aware helper, and the demo accounts built through
+the same services people use."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app import create_app
+from app.config import TestConfig
+from app.extensions import db, limiter
+
+DEMO_PASSWORD = "jamaati-demo"
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def pytest_addoption(parser):
+    parser.addoption("--database-url", default=None, help="Run the suite on this database (e.g. PostgreSQL).")
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(request, tmp_path_factory) -> str:
+    url = request.config.getoption("--database-url")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    _reset_postgres(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(TestConfig(database_url))
+    with app.app_context():
+        upgrade()  # the real migrations, on the real database engine
+        from app.communes.services import import_communes
+
+        import_communes()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def clean_database(app):
+    """Each test starts with every commune closed and no account."""
+    yield
+    with app.app_context():
+        db.session.rollback()
+        for table in ("login_throttles", "users", "agencies"):
+            db.session.execute(sa.text(f"DELETE FROM {table}"))
+        db.session.execute(sa.text("UPDATE communes SET opened_at = NULL"))
+        db.session.commit()
+        db.session.remove()
+    limiter.reset()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo data: two open communes, one account per role (see README)."""
+    from app.cli import seed_demo
+    from app.models import User
+
+    with app.app_context():
+        seed_demo()
+        users = {u.email: u.id for u in db.session.scalars(sa.select(User))}
+        db.session.remove()
+    return users
+
+
+class Client:
+    """A test client that fills in the CSRF token the way a browser form would."""
+
+    def __init__(self, flask_client):
+        self.raw = flask_client
+
+    def get(self, url, **kwargs):
+        return self.raw.get(url, **kwargs)
+
+    def token(self, url: str = "/signin") -> str:
+        page = self.raw.get(url).get_data(as_text=True)
+        match = CSRF_FIELD.search(page)
+        assert match, f"no CSRF token on {url}"
+        return match.group(1) or match.group(2)
+
+    def post(self, url, data=None, form_url: str | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.token(form_url or url))
+        return self.raw.post(url, data=data, **kwargs)
+
+    def signin(self, login: str, password: str = DEMO_PASSWORD, **extra):
+        return self.post("/signin", {"login": login, "password": password, **extra})
+
+    def signout(self):
+        return self.post("/signout", form_url="/")
+
+
+@pytest.fixture
+def client(app):
+    return Client(app.test_client())
+
+
+@pytest.fixture
+def make_client(app):
+    return lambda: Client(app.test_client())
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "browser" in item.nodeid.split("/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """CI must not pass with the PostgreSQL or browser tests skipped."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if os.environ.get("REQUIRE_BROWSER") and any("browser" in r.nodeid for r in skipped):
+        reporter.write_line("REQUIRE_BROWSER is set but browser tests were skipped", red=True)
+        session.exitstatus = 1
