@@ -89,6 +89,11 @@ def _security_headers(response: Response) -> Response:
     if not current_app.config["DEMO_MODE"]:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if request.endpoint == "static":
+        # Read the (small) file into memory so compression can close it; streamed,
+        # Flask-Compress would leave the file handle to the garbage collector.
+        if response.direct_passthrough:
+            response.direct_passthrough = False
+            response.get_data()
         if request.args.get("v"):
             headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
     else:

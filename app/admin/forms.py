@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 AGENCY_LABELS = {
@@ -15,5 +15,5 @@ AGENCY_LABELS = {
 
 
 class AgencyForm(FlaskForm):
-    kind = SelectField(_l("Kind of body"), choices=list(AGENCY_LABELS.items()), validate_choice=True)
+    kind = SelectField(_l("Kind of body"), choices=[SelectChoice(kind, label) for kind, label in AGENCY_LABELS.items()], validate_choice=True)
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the agency's name.")), Length(max=160)])

@@ -1,6 +1,7 @@
 from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from wtforms import SelectChoice
 
 from app.auth import bp
 from app.auth.forms import ChangePasswordForm, SignInForm, SignUpForm
@@ -27,7 +28,7 @@ def signup():
         return redirect(url_for("main.home"))
     form = SignUpForm()
     communes = open_communes()
-    form.commune.choices = [(c.id, f"{c.name} — {c.province}") for c in communes]
+    form.commune.choices = [SelectChoice(c.id, f"{c.name} — {c.province}") for c in communes]
     if request.method == "GET" and (chosen := chosen_commune()) is not None:
         form.commune.data = chosen.id
     if form.validate_on_submit():
@@ -78,8 +79,8 @@ def signin():
 
 @bp.route("/signout", methods=["POST"])
 def signout():
-    logout_user()
     session.clear()
+    logout_user()  # after clear(): it leaves the flag that deletes the remember-me cookie
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"), code=303)
 
@@ -94,7 +95,7 @@ def password():
         except AccountError as error:
             _attach(form, error)
         else:
-            login_user(current_user, remember=True)  # this device stays signed in
+            login_user(current_user._get_current_object(), remember=True)  # this device stays signed in
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("main.account"), code=303)
     return render("auth/password.html", form=form)

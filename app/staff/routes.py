@@ -2,6 +2,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from app.auth.access import admin_required, staff_required
 from app.auth.services import AccountError
@@ -19,7 +20,7 @@ def _assignable_roles() -> list[Role]:
 
 
 def _role_choices():
-    return [(role.value, ROLE_LABELS[role.value]) for role in _assignable_roles()]
+    return [SelectChoice(role.value, ROLE_LABELS[role.value]) for role in _assignable_roles()]
 
 
 def _staff_member_or_404(user_id: int) -> User:
@@ -44,9 +45,9 @@ def new():
     form = StaffForm()
     form.role.choices = _role_choices()
     communes = open_communes() if current_user.is_national_admin else [current_user.commune]
-    form.commune.choices = [(c.id, c.name) for c in communes]
+    form.commune.choices = [SelectChoice(c.id, c.name) for c in communes]
     agencies = db.session.scalars(sa.select(Agency).order_by(Agency.name)).all()
-    form.agency.choices = [(0, "—")] + [(a.id, f"{a.name} ({a.commune.name})") for a in agencies]
+    form.agency.choices = [SelectChoice(0, "—")] + [SelectChoice(a.id, f"{a.name} ({a.commune.name})") for a in agencies]
     if form.validate_on_submit():
         try:
             member = create_staff_member(form, communes, agencies)

@@ -1,0 +1,230 @@
+"""Bytes over the wire for a first visit and for a boosted navigation.
+
+Jamaati is used on cheap phones over 2G/3G links where data is paid per
+megabyte, so every kilobyte costs the user money and seconds.  This benchmark
+serves the demo app with gunicorn, drives headless Chromium, and sums what
+Chromium itself counts as received from the network (CDP
+``Network.loadingFinished.encodedDataLength``: compressed body plus headers)
+for every request of each scenario:
+
+* cold first visit to ``/`` and to ``/signin`` (new context, empty cache);
+* boosted navigation ``/`` -> ``/signin`` and back: htmx fetches the page with
+  HX-Request/HX-Boosted headers, and only what follows the click is counted.
+
+Chromium sends its own Accept-Encoding, so the numbers include compression.
+It is a report: the exit code is 0 even when a scenario is over its target.
+
+Run with ``make bench`` or ``.venv/bin/python -m bench.transfer``.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+COLD_TARGET = 30_000
+BOOST_TARGET = 4_000
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+# --- server -----------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare_instance(env: dict) -> None:
+    """Migrate, import communes and seed demo data into the temp instance."""
+    for args in (["db", "upgrade"], ["communes", "import"], ["demo", "seed"]):
+        subprocess.run([BIN / "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
+                       check=True, stdout=subprocess.DEVNULL)
+
+
+def start_server(env: dict, port: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [BIN / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_healthy(server: subprocess.Popen, base: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with code {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("server did not answer /healthz in time")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+# --- measurement ------------------------------------------------------------
+
+class Meter:
+    """Per-page CDP listener: URL, encoding and encoded size of each request."""
+
+    def __init__(self, context, page):
+        self.urls, self.encodings, self.sizes, self.pending = {}, {}, {}, set()
+        self.last_event = time.monotonic()
+        cdp = context.new_cdp_session(page)
+        cdp.on("Network.requestWillBeSent", self._sent)
+        cdp.on("Network.responseReceived", self._received)
+        cdp.on("Network.loadingFinished", self._finished)
+        cdp.on("Network.loadingFailed", self._failed)
+        cdp.send("Network.enable")
+
+    def _touch(self):
+        self.last_event = time.monotonic()
+
+    def _sent(self, p):
+        self.urls[p["requestId"]] = p["request"]["url"]
+        self.pending.add(p["requestId"])
+        self._touch()
+
+    def _received(self, p):
+        headers = {k.lower(): v for k, v in p["response"]["headers"].items()}
+        self.encodings[p["requestId"]] = headers.get("content-encoding", "-")
+        self._touch()
+
+    def _finished(self, p):
+        self.sizes[p["requestId"]] = p["encodedDataLength"]
+        self.pending.discard(p["requestId"])
+        self._touch()
+
+    def _failed(self, p):
+        self.pending.discard(p["requestId"])
+        self._touch()
+
+    def reset(self):
+        self.urls.clear(), self.encodings.clear(), self.sizes.clear(), self.pending.clear()
+
+    def settle(self, page, quiet: float = 0.5, timeout: float = 15):
+        """Wait until no request is in flight and nothing happened for `quiet` seconds."""
+        deadline = time.monotonic() + timeout
+        while self.pending or time.monotonic() - self.last_event < quiet:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"requests still pending: {[self.urls[r] for r in self.pending]}")
+            page.wait_for_timeout(100)
+
+    def requests(self):
+        """[(path, encoding, bytes)] for finished requests, in order."""
+        return [(urlsplit(self.urls.get(r, "?")).path or "/", self.encodings.get(r, "-"), int(n))
+                for r, n in self.sizes.items()]
+
+
+def new_page(browser):
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="ar")
+    page = context.new_page()
+    return context, page, Meter(context, page)
+
+
+def cold_visit(browser, base: str, path: str):
+    context, page, meter = new_page(browser)
+    try:
+        page.goto(base + path, wait_until="networkidle")
+        meter.settle(page)
+        return meter.requests()
+    finally:
+        context.close()
+
+
+def boosted(browser, base: str, start: str, link: str, dest: str):
+    context, page, meter = new_page(browser)
+    try:
+        page.goto(base + start, wait_until="networkidle")
+        meter.settle(page)
+        meter.reset()
+        page.click(link)
+        page.wait_for_url(base + dest)
+        meter.settle(page)
+        return meter.requests()
+    finally:
+        context.close()
+
+
+# --- report -----------------------------------------------------------------
+
+def print_report(results, breakdown) -> None:
+    rows = [("scenario", "requests", "bytes (compressed)", "target", "verdict")]
+    over = []
+    for name, requests, target in results:
+        total = sum(n for _, _, n in requests)
+        verdict = "ok" if total <= target else "OVER"
+        if verdict == "OVER":
+            over.append(f"OVER: {name} transferred {total:,} bytes, target {target:,}")
+        rows.append((name, str(len(requests)), f"{total:,}", f"{target:,}", verdict))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for i, row in enumerate(rows):
+        print("  ".join(cell.ljust(w) if c == 0 else cell.rjust(w)
+                        for c, (cell, w) in enumerate(zip(row, widths))))
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+    print()
+    print("cold visit of / — per request:")
+    width = max(len(path) for path, _, _ in breakdown)
+    for path, encoding, size in breakdown:
+        print(f"  {path.ljust(width)}  {encoding:>4}  {size:>8,}")
+    print()
+    print("\n".join(over) if over else "all scenarios within target")
+
+
+def measure(base: str):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        try:
+            home = cold_visit(browser, base, "/")
+            results = [
+                ("cold /", home, COLD_TARGET),
+                ("cold /signin", cold_visit(browser, base, "/signin"), COLD_TARGET),
+                ("boosted / -> /signin",
+                 boosted(browser, base, "/", 'header a[href="/signin"]', "/signin"), BOOST_TARGET),
+                ("boosted /signin -> /",
+                 boosted(browser, base, "/signin", "a.brand", "/"), BOOST_TARGET),
+            ]
+        finally:
+            browser.close()
+    return results, home
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="jamaati-bench-") as instance:
+        env = {**os.environ, "JAMAATI_DEMO": "1", "JAMAATI_INSTANCE": instance}
+        prepare_instance(env)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_server(env, port)
+        try:
+            wait_healthy(server, base)
+            results, home = measure(base)
+        finally:
+            stop_server(server)
+    print_report(results, home)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
