@@ -45,6 +45,8 @@ test-sqlite:
 test-postgres:
 ifdef TEST_DATABASE_URL
 	$(BIN)/pytest --database-url "$(TEST_DATABASE_URL)"
+else ifdef REQUIRE_POSTGRES
+	@echo "REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not" >&2; exit 1
 else
 	@echo "TEST_DATABASE_URL not set: PostgreSQL run skipped (.ci/run sets it)"
 endif

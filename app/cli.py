@@ -116,16 +116,20 @@ def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
 
 
+def _extract() -> None:
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "-o", "translations/messages.pot", "app", "templates")
+
+
 @translate_cli.command("extract")
 def translate_extract() -> None:
     """Collect every translatable string into translations/messages.pot."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "-o", "translations/messages.pot", ".")
+    _extract()
 
 
 @translate_cli.command("update")
 def translate_update() -> None:
     """Extract, then merge new strings into every language's catalogue."""
-    translate_extract()
+    _extract()
     _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching", "--ignore-obsolete")
 
 
@@ -139,7 +143,7 @@ def translate_compile() -> None:
 @click.argument("language", type=click.Choice(LANGUAGES))
 def translate_init(language: str) -> None:
     """Start a catalogue for a new language."""
-    translate_extract()
+    _extract()
     _pybabel("init", "-i", "translations/messages.pot", "-d", "translations", "-l", language)
 
 

@@ -25,7 +25,7 @@ def chosen_language() -> str:
 def select_locale() -> str:
     """Flask-Babel's locale selector: ar_MA / fr_MA / en, so Babel formats for Morocco."""
     if not has_request_context():
-        return BABEL_LOCALES["ar"]
+        return BABEL_LOCALES["en"]  # command line and logs: the operators' common language
     if "language" not in g:
         g.language = chosen_language()
     return BABEL_LOCALES[g.language]

@@ -120,7 +120,8 @@ class Meter:
         self._touch()
 
     def reset(self):
-        self.urls.clear(), self.encodings.clear(), self.sizes.clear(), self.pending.clear()
+        for record in (self.urls, self.encodings, self.sizes, self.pending):
+            record.clear()
 
     def settle(self, page, quiet: float = 0.5, timeout: float = 15):
         """Wait until no request is in flight and nothing happened for `quiet` seconds."""
@@ -192,21 +193,26 @@ def print_report(results, breakdown) -> None:
     print("\n".join(over) if over else "all scenarios within target")
 
 
+def run_fresh(p, scenario, *args):
+    """One browser per scenario: Chromium asks for /favicon.ico only once per browser."""
+    browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+    try:
+        return scenario(browser, *args)
+    finally:
+        browser.close()
+
+
 def measure(base: str):
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        try:
-            home = cold_visit(browser, base, "/")
-            results = [
-                ("cold /", home, COLD_TARGET),
-                ("cold /signin", cold_visit(browser, base, "/signin"), COLD_TARGET),
-                ("boosted / -> /signin",
-                 boosted(browser, base, "/", 'header a[href="/signin"]', "/signin"), BOOST_TARGET),
-                ("boosted /signin -> /",
-                 boosted(browser, base, "/signin", "a.brand", "/"), BOOST_TARGET),
-            ]
-        finally:
-            browser.close()
+        home = run_fresh(p, cold_visit, base, "/")
+        results = [
+            ("cold /", home, COLD_TARGET),
+            ("cold /signin", run_fresh(p, cold_visit, base, "/signin"), COLD_TARGET),
+            ("boosted / -> /signin",
+             run_fresh(p, boosted, base, "/", 'header a[href="/signin"]', "/signin"), BOOST_TARGET),
+            ("boosted /signin -> /",
+             run_fresh(p, boosted, base, "/signin", "a.brand", "/"), BOOST_TARGET),
+        ]
     return results, home
 
 

@@ -83,13 +83,22 @@ def demo(app):
 
 
 class Client:
-    """A test client that fills in the CSRF token the way a browser form would."""
+    """A test client that fills in the CSRF token the way a browser form would.
+
+    It reads English unless a test asks for another language (Arabic is the app's default:
+    tests of the default use ``client.raw``).
+    """
 
     def __init__(self, flask_client):
         self.raw = flask_client
 
+    @staticmethod
+    def _english(kwargs):
+        kwargs["headers"] = {"Accept-Language": "en", **kwargs.get("headers", {})}
+        return kwargs
+
     def get(self, url, **kwargs):
-        return self.raw.get(url, **kwargs)
+        return self.raw.get(url, **self._english(kwargs))
 
     def token(self, url: str = "/signin") -> str:
         page = self.raw.get(url).get_data(as_text=True)
@@ -100,7 +109,7 @@ class Client:
     def post(self, url, data=None, form_url: str | None = None, **kwargs):
         data = dict(data or {})
         data.setdefault("csrf_token", self.token(form_url or url))
-        return self.raw.post(url, data=data, **kwargs)
+        return self.raw.post(url, data=data, **self._english(kwargs))
 
     def signin(self, login: str, password: str = DEMO_PASSWORD, **extra):
         return self.post("/signin", {"login": login, "password": password, **extra})
