@@ -32,6 +32,14 @@ def _demo_secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def database_url(url: str) -> str:
+    """Hosting platforms hand out postgres:// URLs; we talk to PostgreSQL through psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
 class MissingSecretKey(RuntimeError):
     pass
 
@@ -40,7 +48,7 @@ class Config:
     DEMO_MODE = _flag("JAMAATI_DEMO")
     TESTING = False
 
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'jamaati.sqlite'}"
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'jamaati.sqlite'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     BABEL_DEFAULT_LOCALE = "ar"
@@ -89,7 +97,9 @@ class TestConfig(Config):
     # Real Argon2id, with small costs so the suite stays fast.
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
-    def __init__(self, database_url: str) -> None:
-        self.SQLALCHEMY_DATABASE_URI = database_url
+    def __init__(self, url: str, **overrides) -> None:
+        self.SQLALCHEMY_DATABASE_URI = database_url(url)
+        for key, value in overrides.items():
+            setattr(self, key, value)
         self.SESSION_COOKIE_SECURE = False
         self.REMEMBER_COOKIE_SECURE = False

@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.config import TestConfig
+from app.config import database_url as config_database_url
 from app.extensions import db, limiter
 
 DEMO_PASSWORD = "jamaati-demo"
@@ -36,8 +37,7 @@ def database_url(request, tmp_path_factory) -> str:
     url = request.config.getoption("--database-url")
     if not url:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    url = config_database_url(url)
     _reset_postgres(url)
     return url
 
