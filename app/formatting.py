@@ -1,6 +1,7 @@
 """Jinja filters that format dates and numbers with Babel for the page's locale."""
 
 from flask import Flask
+from markupsafe import Markup
 from flask_babel import format_date, format_datetime, format_decimal
 
 from app.auth.identity import format_phone
@@ -10,4 +11,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else ""
+    # Names typed in Arabic or Latin script keep their own direction inside any sentence.
+    app.jinja_env.filters["bdi"] = lambda value: Markup("<bdi>{}</bdi>").format(value)
     app.jinja_env.filters["phone"] = lambda value: format_phone(value) if value else ""

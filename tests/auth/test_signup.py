@@ -30,7 +30,7 @@ def test_a_citizen_signs_up_with_a_mobile_number_and_is_signed_in(client, app, c
     response = signup(client, chefchaouen, cin=" ab 12345 ")
     assert response.status_code == 303
     home = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Hello, أمينة بنعلي" in home
+    assert "Hello, <bdi>أمينة بنعلي</bdi>" in home
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.phone == "+212661234567"))
         assert user.cin == "AB12345"
@@ -101,3 +101,10 @@ def test_a_closed_commune_cannot_be_forced_into_sign_up(client, app, demo):
     assert response.status_code == 200
     assert "Not a valid choice" in response.get_data(as_text=True)
 
+
+
+def test_markup_typed_in_a_name_is_shown_as_text(client, chefchaouen):
+    assert signup(client, chefchaouen, full_name="<script>alert(1)</script> Ali").status_code == 303
+    home = client.get("/").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Ali" in home
+    assert "<script>alert" not in home

@@ -53,6 +53,12 @@ class Phone:
     def goto(self, path: str):
         return self.page.goto(self.base_url + path)
 
+    def sign_in(self, login: str, password: str = "jamaati-demo") -> None:
+        self.goto("/signin")
+        self.page.fill("#login", login)
+        self.page.fill("#password", password)
+        self.page.locator("main button.button").click()
+
     def screenshot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"

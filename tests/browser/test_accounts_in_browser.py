@@ -53,11 +53,8 @@ def test_arabic_pages_are_laid_out_right_to_left(phone):
 
 def test_a_bad_sign_in_keeps_what_was_typed_and_says_why_in_arabic(phone, demo):
     tab = phone("ar-MA")
-    tab.goto("/signin")
+    tab.sign_in("citizen@demo.ma", "خطأ-خطأ")
     page = tab.page
-    page.fill("#login", "citizen@demo.ma")
-    page.fill("#password", "خطأ-خطأ")
-    page.locator("main button.button").click()
     expect(page.locator(".error-summary")).to_be_visible()
     expect(page).to_have_title(re.compile("^خطأ"))
     expect(page.locator("#login")).to_have_value("citizen@demo.ma")
@@ -99,21 +96,15 @@ def test_everything_works_without_javascript(phone, demo):
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     page.locator("button.choice").first.click()
     expect(page.locator(".commune-choice")).to_contain_text("شفشاون")
-    tab.goto("/signin")
-    page.fill("#login", "citizen@demo.ma")
-    page.fill("#password", "jamaati-demo")
-    page.locator("main button.button").click()
+    tab.sign_in("citizen@demo.ma")
     expect(page.locator("h1")).to_contain_text("محمد العلوي")
     tab.screenshot("home-nojs-ar-360")
 
 
 def test_staff_home_on_a_phone(phone, demo):
     tab = phone("ar-MA")
-    tab.goto("/signin")
+    tab.sign_in("clerk@demo.ma")
     page = tab.page
-    page.fill("#login", "clerk@demo.ma")
-    page.fill("#password", "jamaati-demo")
-    page.locator("main button.button").click()
     expect(page.locator("h1")).to_contain_text("فاطمة الزهراء بناني")
     assert tab.fits_the_screen()
     tab.screenshot("home-clerk-ar-360")
