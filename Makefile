@@ -31,6 +31,7 @@ migrate: install
 
 demo: migrate
 	JAMAATI_DEMO=1 $(FLASK) communes import
+	JAMAATI_DEMO=1 $(FLASK) permits seed
 	JAMAATI_DEMO=1 $(FLASK) demo seed
 
 run: demo

@@ -34,9 +34,9 @@ def create_app(config: Config | None = None) -> Flask:
     htmx.init_app(app)
     web.init_app(app)
 
-    from app import admin, auth, communes, main, staff
+    from app import admin, auth, communes, desk, main, permits, staff, tracking
 
-    for module in (main, auth, communes, staff, admin):
+    for module in (main, auth, communes, staff, admin, permits, desk, tracking):
         app.register_blueprint(module.bp)
 
     from app import cli

@@ -14,6 +14,7 @@ from app.auth.services import AccountError, create_staff
 from app.communes.services import get_by_code, import_communes, open_commune
 from app.config import LANGUAGES, ROOT
 from app.extensions import db
+from app.permits.services import seed_types
 from app.models import Agency, AgencyKind, Role, User
 
 communes_cli = AppGroup("communes", help="Morocco's communes.")
@@ -38,6 +39,16 @@ def communes_open(code: str) -> None:
         raise click.ClickException(f"no commune with code {code}; run 'flask communes import' first?")
     open_commune(commune)
     click.echo(f"open: {commune.code} {commune.name_fr}")
+
+
+permits_cli = AppGroup("permits", help="Permit types and holidays.")
+
+
+@permits_cli.command("seed")
+def permits_seed() -> None:
+    """Create the standard permit types and fixed public holidays that do not exist yet."""
+    seed_types()
+    click.echo("permit types and fixed holidays ready")
 
 
 @staff_cli.command("create")
@@ -74,6 +85,7 @@ def demo_seed() -> None:
 
 
 def seed_demo() -> None:
+    seed_types()
     if db.session.scalar(sa.select(sa.func.count()).select_from(db.Model.metadata.tables["communes"])) == 0:
         import_communes()
     first, second = (get_by_code(code) for code in DEMO_COMMUNES)
@@ -148,5 +160,5 @@ def translate_init(language: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (communes_cli, staff_cli, demo_cli, translate_cli):
+    for group in (communes_cli, permits_cli, staff_cli, demo_cli, translate_cli):
         app.cli.add_command(group)

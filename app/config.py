@@ -70,6 +70,11 @@ class Config:
     LOCKOUT_THRESHOLD = 5
     LOCKOUT_MINUTES = 15
 
+    MAX_PDF_BYTES = int(os.environ.get("JAMAATI_MAX_PDF_MB", "20")) * 1_000_000
+    # Room for a PDF somewhat over the limit, so the form can say so; far larger ones get a 413.
+    MAX_CONTENT_LENGTH = 2 * MAX_PDF_BYTES + 2_000_000
+    UPLOAD_FOLDER = os.environ.get("JAMAATI_UPLOADS")  # default: instance/uploads
+
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 300
 

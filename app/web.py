@@ -148,6 +148,10 @@ def _register_errors(app: Flask) -> None:
     def method_not_allowed(error):
         return _error_page(405, _("Not allowed"), _("This page cannot be used that way."))
 
+    @app.errorhandler(413)
+    def too_large(error):
+        return _error_page(413, _("This file is too large"), _("The file you sent is far over the size limit. Go back and choose a smaller file: your other answers are saved."))
+
     @app.errorhandler(429)
     def too_many(error):
         return _error_page(429, _("Too many attempts"), _("Too many attempts from this connection. Wait a minute and try again."))

@@ -48,8 +48,10 @@ def app(database_url):
     with app.app_context():
         upgrade()  # the real migrations, on the real database engine
         from app.communes.services import import_communes
+        from app.permits.services import seed_types
 
         import_communes()
+        seed_types()
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -57,11 +59,14 @@ def app(database_url):
 
 @pytest.fixture(autouse=True)
 def clean_database(app):
-    """Each test starts with every commune closed and no account."""
+    """Each test starts with every commune closed, no account and no file."""
     yield
     with app.app_context():
         db.session.rollback()
-        for table in ("login_throttles", "users", "agencies"):
+        for table in (
+            "case_events", "opinions", "document_requests", "case_documents", "permit_cases",
+            "login_throttles", "users", "agencies",
+        ):
             db.session.execute(sa.text(f"DELETE FROM {table}"))
         db.session.execute(sa.text("UPDATE communes SET opened_at = NULL"))
         db.session.commit()

@@ -56,7 +56,7 @@ class AgencyKind(enum.StrEnum):
     OTHER = "other"
 
 
-def _enum(enum_cls: type[enum.Enum], length: int) -> sa.Enum:
+def enum_column(enum_cls: type[enum.Enum], length: int) -> sa.Enum:
     return sa.Enum(
         enum_cls,
         native_enum=False,
@@ -73,7 +73,7 @@ class Agency(CommuneScoped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commune_id: Mapped[int] = mapped_column(sa.ForeignKey("communes.id"), index=True)
-    kind: Mapped[AgencyKind] = mapped_column(_enum(AgencyKind, 24))
+    kind: Mapped[AgencyKind] = mapped_column(enum_column(AgencyKind, 24))
     name: Mapped[str] = mapped_column(sa.String(160))
 
     commune: Mapped[Commune] = relationship()
@@ -88,13 +88,15 @@ class User(UserMixin, CommuneScoped, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     full_name: Mapped[str] = mapped_column(sa.String(120))
     cin: Mapped[str | None] = mapped_column(sa.String(8))  # normalised; never a key
-    role: Mapped[Role] = mapped_column(_enum(Role, 20), default=Role.CITIZEN, index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, 20), default=Role.CITIZEN, index=True)
     commune_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communes.id"), index=True)
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     # Bumped on password change: every other signed-in device is signed out.
     session_version: Mapped[int] = mapped_column(default=1)
     active: Mapped[bool] = mapped_column(default=True)
+    # A clerk may approve, refuse and issue permits only with this right (admins always may).
+    may_decide: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
@@ -126,6 +128,10 @@ class User(UserMixin, CommuneScoped, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role in (Role.ADMIN, Role.NATIONAL_ADMIN)
+
+    @property
+    def can_decide(self) -> bool:
+        return self.role is Role.ADMIN or (self.role is Role.CLERK and self.may_decide)
 
     @property
     def login(self) -> str:

@@ -1,0 +1,1 @@
+"""The clerks' desk: queues and files of the commune."""

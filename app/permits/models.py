@@ -1,0 +1,214 @@
+"""Permit types, permit files and what happens to them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.i18n import current_language
+from app.models import Agency, Commune, User
+from app.models.user import enum_column
+from app.permits.clock import Clock
+from app.permits.workflow import Status
+from app.scoping import CommuneScoped
+from app.timeutil import utcnow
+
+
+class Localized:
+    """Models with name_ar / name_fr / name_en show the one for the page's language."""
+
+    @property
+    def name(self) -> str:
+        return getattr(self, f"name_{current_language()}") or self.name_fr
+
+
+class PermitType(Localized, db.Model):
+    """A kind of permit, with its fields, checklist, commission and legal deadline.
+
+    ``fields``: [{"name", "kind": "int"|"decimal"|"text"|"choice", "required", "label": {ar, fr, en},
+    "choices": [{"value", "label": {…}}]}]; ``documents``: [{"code", "required", "kinds":
+    ["pdf", "image"], "label": {…}}]; ``agency_kinds``: AgencyKind values that must give an opinion.
+    """
+
+    __tablename__ = "permit_types"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name_ar: Mapped[str] = mapped_column(sa.String(160))
+    name_fr: Mapped[str] = mapped_column(sa.String(160))
+    name_en: Mapped[str] = mapped_column(sa.String(160))
+    fields: Mapped[list] = mapped_column(sa.JSON, default=list)
+    documents: Mapped[list] = mapped_column(sa.JSON, default=list)
+    agency_kinds: Mapped[list] = mapped_column(sa.JSON, default=list)
+    deadline_days: Mapped[int]
+    working_days: Mapped[bool] = mapped_column(default=False)
+    silence_is_approval: Mapped[bool] = mapped_column(default=True)
+    validity_months: Mapped[int] = mapped_column(default=12)
+    active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    def document(self, code: str) -> dict | None:
+        return next((d for d in self.documents if d["code"] == code), None)
+
+
+class Holiday(db.Model):
+    """A public holiday: not a working day for the legal clock. Admins keep the list."""
+
+    __tablename__ = "holidays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+
+
+class PermitCase(CommuneScoped, db.Model):
+    """One application for a permit, from draft to issued permit."""
+
+    __tablename__ = "permit_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(sa.ForeignKey("communes.id"), index=True)
+    type_id: Mapped[int] = mapped_column(sa.ForeignKey("permit_types.id"))
+    applicant_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    status: Mapped[Status] = mapped_column(enum_column(Status, 24), default=Status.DRAFT, index=True)
+    reference: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    tracking_code: Mapped[str | None] = mapped_column(sa.String(12))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    # The applicant, as on the signed request (may differ from the account holder's name).
+    applicant_name: Mapped[str | None] = mapped_column(sa.String(120))
+    applicant_cin: Mapped[str | None] = mapped_column(sa.String(8))
+    applicant_phone: Mapped[str | None] = mapped_column(sa.String(16))
+    applicant_address: Mapped[str | None] = mapped_column(sa.String(240))
+    # The parcel.
+    land_title: Mapped[str | None] = mapped_column(sa.String(40))
+    not_titled: Mapped[bool] = mapped_column(default=False)
+    address: Mapped[str | None] = mapped_column(sa.String(240))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    # Type-specific answers, keyed by the type's field names.
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    steps_done: Mapped[list] = mapped_column(sa.JSON, default=list)
+
+    # The legal clock (see clock.py).
+    clock_started_on: Mapped[date | None] = mapped_column(sa.Date)
+    paused_since: Mapped[date | None] = mapped_column(sa.Date)
+    paused_days: Mapped[int] = mapped_column(default=0)
+
+    # Decision and permit.
+    decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    conditions: Mapped[str | None] = mapped_column(sa.Text)
+    refusal_reasons: Mapped[list] = mapped_column(sa.JSON, default=list)
+    permit_number: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
+    issued_on: Mapped[date | None] = mapped_column(sa.Date)
+    valid_until: Mapped[date | None] = mapped_column(sa.Date)
+    verify_code: Mapped[str | None] = mapped_column(sa.String(24), unique=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    commune: Mapped[Commune] = relationship()
+    type: Mapped[PermitType] = relationship()
+    applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])
+    documents: Mapped[list[CaseDocument]] = relationship(back_populates="case", order_by="CaseDocument.id")
+    events: Mapped[list[CaseEvent]] = relationship(back_populates="case", order_by="CaseEvent.id")
+    opinions: Mapped[list[Opinion]] = relationship(back_populates="case", order_by="Opinion.id")
+    document_requests: Mapped[list[DocumentRequest]] = relationship(back_populates="case", order_by="DocumentRequest.id")
+
+    @property
+    def clock(self) -> Clock:
+        return Clock(self.clock_started_on, self.type.deadline_days, self.type.working_days, self.paused_days, self.paused_since)
+
+    @property
+    def open_request(self) -> DocumentRequest | None:
+        return next((r for r in reversed(self.document_requests) if r.answered_at is None), None)
+
+    def documents_for(self, code: str) -> list[CaseDocument]:
+        return [d for d in self.documents if d.item_code == code]
+
+
+class CaseDocument(db.Model):
+    __tablename__ = "case_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("permit_cases.id"), index=True)
+    item_code: Mapped[str] = mapped_column(sa.String(40))  # checklist code, or "site_visit"
+    original_name: Mapped[str] = mapped_column(sa.String(200))
+    content_type: Mapped[str] = mapped_column(sa.String(60))
+    size: Mapped[int]
+    storage_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    internal: Mapped[bool] = mapped_column(default=False)  # e.g. site-visit photos
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    case: Mapped[PermitCase] = relationship(back_populates="documents")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class CaseEvent(db.Model):
+    """One line of a file's timeline: who, when, what. Texts are rendered in the reader's
+    language from ``event`` and ``params``; ``message`` is what a person wrote."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("permit_cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    event: Mapped[str] = mapped_column(sa.String(40))
+    status: Mapped[Status | None] = mapped_column(enum_column(Status, 24))  # status after the event
+    params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    message: Mapped[str | None] = mapped_column(sa.Text)
+    public: Mapped[bool] = mapped_column(default=True)
+
+    case: Mapped[PermitCase] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class DocumentRequest(db.Model):
+    """Documents a clerk asked for, item by item with the reason."""
+
+    __tablename__ = "document_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("permit_cases.id"), index=True)
+    items: Mapped[list] = mapped_column(sa.JSON)  # [{"code": checklist code or "other", "reason": str}]
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    case: Mapped[PermitCase] = relationship(back_populates="document_requests")
+
+
+class Verdict(enum.StrEnum):
+    FAVOURABLE = "favourable"
+    FAVOURABLE_WITH_CONDITIONS = "favourable_with_conditions"
+    UNFAVOURABLE = "unfavourable"
+
+
+class Opinion(db.Model):
+    """An agency's opinion in the instruction commission; one per agency and file."""
+
+    __tablename__ = "opinions"
+    __table_args__ = (sa.UniqueConstraint("case_id", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("permit_cases.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"))
+    verdict: Mapped[Verdict] = mapped_column(enum_column(Verdict, 32))
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    on_paper: Mapped[bool] = mapped_column(default=False)  # entered by a clerk from a paper opinion
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    case: Mapped[PermitCase] = relationship(back_populates="opinions")
+    agency: Mapped[Agency] = relationship()
+    recorded_by: Mapped[User] = relationship()

@@ -1,0 +1,375 @@
+"""The rules of a permit file: drafting, submitting, instructing, deciding, issuing.
+
+Every status change goes through ``take()``, which asks the state machine first and writes the
+timeline entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.models import Agency, AgencyKind, Commune, Role, User
+from app.permits import workflow
+from app.permits.models import CaseDocument, CaseEvent, DocumentRequest, Holiday, Opinion, PermitCase, PermitType, Verdict
+from app.permits.workflow import CLOCK_RUNNING, Status
+from app.timeutil import utcnow
+from app.uploads import store_upload
+
+STEPS = ("applicant", "parcel", "details", "documents")
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud on the phone
+
+
+class CaseError(Exception):
+    """A rule of the file was broken; ``field`` names the form field it belongs to, if any."""
+
+    def __init__(self, message, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+def holidays() -> set[date]:
+    return set(db.session.scalars(sa.select(Holiday.day)))
+
+
+def active_types() -> list[PermitType]:
+    return list(db.session.scalars(sa.select(PermitType).where(PermitType.active).order_by(PermitType.position, PermitType.id)))
+
+
+def log(case: PermitCase, event: str, actor: User | None, *, public: bool = True, message: str | None = None, **params) -> CaseEvent:
+    entry = CaseEvent(case=case, actor=actor, event=event, status=case.status, params=params, message=message, public=public)
+    db.session.add(entry)
+    return entry
+
+
+# --- the applicant's journey ---------------------------------------------------------------
+
+def start(applicant: User, permit_type: PermitType, commune: Commune) -> PermitCase:
+    case = PermitCase(
+        applicant=applicant,
+        type=permit_type,
+        commune=commune,
+        applicant_name=applicant.full_name,
+        applicant_cin=applicant.cin,
+        applicant_phone=applicant.phone,
+        details={},
+        steps_done=[],
+    )
+    db.session.add(case)
+    log(case, "created", applicant, public=False)
+    db.session.commit()
+    return case
+
+
+def _editable(case: PermitCase) -> None:
+    if case.status is not Status.DRAFT:
+        raise CaseError(_l("This application has been sent: it can no longer be changed."))
+
+
+def save_step(case: PermitCase, step: str, values: dict) -> None:
+    """Store one task-list step's answers (already validated by its form)."""
+    _editable(case)
+    if step == "details":
+        case.details = {**values}
+    else:
+        for key, value in values.items():
+            setattr(case, key, value)
+    if step not in case.steps_done:
+        case.steps_done = [*case.steps_done, step]
+    db.session.commit()
+
+
+def missing_documents(case: PermitCase) -> list[dict]:
+    return [item for item in case.type.documents if item["required"] and not case.documents_for(item["code"])]
+
+
+def step_done(case: PermitCase, step: str) -> bool:
+    if step == "documents":
+        return not missing_documents(case)
+    return step in case.steps_done
+
+
+def can_upload(case: PermitCase, user: User) -> bool:
+    return case.applicant_id == user.id and case.status in (Status.DRAFT, Status.DOCUMENTS_REQUESTED)
+
+
+def add_document(case: PermitCase, item_code: str, file_storage, user: User) -> CaseDocument:
+    if not can_upload(case, user):
+        raise CaseError(_l("Documents can be added only to a draft, or when the commune asks for them."))
+    item = case.type.document(item_code)
+    requested_other = item_code == "other" and case.open_request is not None
+    if item is None and not requested_other:
+        raise CaseError(_l("This document is not on the list for this permit."))
+    stored = store_upload(file_storage, item["kinds"] if item else ["pdf", "image"])
+    document = CaseDocument(
+        case=case, item_code=item_code, original_name=stored.original_name, content_type=stored.content_type,
+        size=stored.size, storage_name=stored.storage_name, uploaded_by_id=user.id,
+    )
+    db.session.add(document)
+    if case.status is not Status.DRAFT:
+        log(case, "document_added", user, item=item_code, name=stored.original_name)
+    db.session.commit()
+    return document
+
+
+def remove_document(case: PermitCase, document: CaseDocument, user: User) -> None:
+    if not can_upload(case, user) or document.case_id != case.id:
+        raise CaseError(_l("This document can no longer be removed."))
+    if case.status is not Status.DRAFT and document.uploaded_at < (case.open_request.requested_at if case.open_request else utcnow()):
+        raise CaseError(_l("This document can no longer be removed."))
+    db.session.delete(document)
+    db.session.commit()
+
+
+def submit(case: PermitCase, user: User) -> PermitCase:
+    missing = [s for s in STEPS if not step_done(case, s)]
+    if missing:
+        raise CaseError(_l("Some steps are not finished yet."))
+    take(case, "submit", user)
+    case.submitted_at = utcnow()
+    case.reference = f"P-{case.submitted_at.year}-{case.id:06d}"
+    case.tracking_code = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+    case.events[-1].params = {"reference": case.reference}
+    db.session.commit()
+    current_app.logger.info("permit submitted case=%s ref=%s", case.id, case.reference)
+    return case
+
+
+def provide_documents(case: PermitCase, user: User) -> None:
+    request = case.open_request
+    if request is None:
+        raise CaseError(_l("No document is requested on this file."))
+    added_since = [d for d in case.documents if d.uploaded_at >= request.requested_at]
+    if not added_since:
+        raise CaseError(_l("Add the requested documents first."))
+    take(case, "provide_documents", user)
+    request.answered_at = utcnow()
+    if case.paused_since is not None:
+        case.paused_days += case.clock.pause_length(today(), holidays())
+        case.paused_since = None
+    db.session.commit()
+
+
+# --- instruction ---------------------------------------------------------------------------
+
+def take(case: PermitCase, name: str, actor: User, *, message: str | None = None, **params) -> workflow.Transition:
+    """Take a transition, or raise IllegalTransition; logs it on the timeline."""
+    transition = workflow.check(name, case.status, actor.role, actor.can_decide)
+    case.status = transition.target
+    log(case, name, actor, public=transition.public, message=message, **params)
+    return transition
+
+
+def mark_complete(case: PermitCase, clerk: User) -> None:
+    take(case, "mark_complete", clerk)
+    if case.clock_started_on is None:
+        case.clock_started_on = today()
+    case.events[-1].params = {"deadline": case.clock.deadline(today(), holidays()).isoformat()}
+    db.session.commit()
+
+
+def request_documents(case: PermitCase, clerk: User, items: list[dict], message: str | None = None) -> DocumentRequest:
+    """``items``: [{"code": checklist code or "other", "reason": why}] — each with its reason."""
+    if not items or any(not (i.get("reason") or "").strip() for i in items):
+        raise CaseError(_l("Say, for each document, why it is needed."), field="items")
+    if case.status in CLOCK_RUNNING and case.paused_since is None:
+        case.paused_since = today()
+    take(case, "request_documents", clerk, message=message, items=items)
+    request = DocumentRequest(case=case, items=items, requested_by_id=clerk.id)
+    db.session.add(request)
+    db.session.commit()
+    return request
+
+
+def required_agencies(case: PermitCase) -> list[Agency]:
+    kinds = [AgencyKind(k) for k in case.type.agency_kinds]
+    statement = sa.select(Agency).where(Agency.commune_id == case.commune_id, Agency.kind.in_(kinds)).order_by(Agency.name)
+    return list(db.session.scalars(statement))
+
+
+def record_opinion(case: PermitCase, agency: Agency, verdict: Verdict, comment: str | None, actor: User) -> Opinion:
+    if case.status not in CLOCK_RUNNING:
+        raise CaseError(_l("Opinions are recorded while the file is under review."))
+    if agency not in required_agencies(case):
+        raise CaseError(_l("This agency does not give an opinion on this kind of permit."))
+    on_paper = actor.role is not Role.REVIEWER
+    if actor.role is Role.REVIEWER and actor.agency_id != agency.id:
+        raise CaseError(_l("You give opinions for your own agency only."))
+    if actor.role not in (Role.REVIEWER, Role.CLERK, Role.ADMIN):
+        raise CaseError(_l("You may not record opinions."))
+    if verdict is not Verdict.FAVOURABLE and not (comment or "").strip():
+        raise CaseError(_l("Explain the conditions or the reasons."), field="comment")
+    if any(o.agency_id == agency.id for o in case.opinions):
+        raise CaseError(_l("This agency's opinion is already recorded."))
+    opinion = Opinion(case=case, agency=agency, verdict=verdict, comment=(comment or "").strip() or None, on_paper=on_paper, recorded_by=actor)
+    db.session.add(opinion)
+    log(case, "opinion", actor, agency=agency.name, verdict=verdict.value, on_paper=on_paper, message=opinion.comment)
+    db.session.commit()
+    return opinion
+
+
+def request_site_visit(case: PermitCase, clerk: User, message: str | None = None) -> None:
+    take(case, "request_site_visit", clerk, message=message)
+    db.session.commit()
+
+
+def record_site_visit(case: PermitCase, actor: User, note: str, photos: list) -> None:
+    if not note.strip():
+        raise CaseError(_l("Write what was seen on site."), field="note")
+    stored = [store_upload(photo, ["image"]) for photo in photos if photo and photo.filename]
+    take(case, "record_site_visit", actor, message=note.strip(), photos=len(stored))
+    for file in stored:
+        db.session.add(CaseDocument(
+            case=case, item_code="site_visit", original_name=file.original_name, content_type=file.content_type,
+            size=file.size, storage_name=file.storage_name, internal=True, uploaded_by_id=actor.id,
+        ))
+    db.session.commit()
+
+
+def send_for_decision(case: PermitCase, clerk: User) -> None:
+    take(case, "send_for_decision", clerk)
+    db.session.commit()
+
+
+def approve(case: PermitCase, clerk: User, conditions: str | None) -> None:
+    take(case, "approve", clerk, message=(conditions or "").strip() or None)
+    case.conditions = (conditions or "").strip() or None
+    case.decided_at, case.decided_by_id = utcnow(), clerk.id
+    db.session.commit()
+
+
+def refuse(case: PermitCase, clerk: User, reasons: list[str]) -> None:
+    reasons = [r.strip() for r in reasons if r and r.strip()]
+    if not reasons:
+        raise CaseError(_l("Give at least one reason for the refusal."), field="reasons")
+    take(case, "refuse", clerk, reasons=reasons)
+    case.refusal_reasons = reasons
+    case.decided_at, case.decided_by_id = utcnow(), clerk.id
+    db.session.commit()
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def issue(case: PermitCase, clerk: User) -> None:
+    take(case, "issue", clerk)
+    case.issued_on = today()
+    case.valid_until = _add_months(case.issued_on, case.type.validity_months) if case.type.validity_months else None
+    case.permit_number = f"{case.issued_on.year}/{case.commune.code}/{case.id:06d}"
+    case.verify_code = secrets.token_urlsafe(12)
+    case.events[-1].params = {"number": case.permit_number}
+    db.session.commit()
+    current_app.logger.info("permit issued case=%s number=%s", case.id, case.permit_number)
+
+
+def revoke(case: PermitCase, admin: User, reason: str) -> None:
+    if not reason.strip():
+        raise CaseError(_l("Say why the permit is revoked."), field="reason")
+    take(case, "revoke", admin, message=reason.strip())
+    case.revoked_at = utcnow()
+    db.session.commit()
+
+
+def withdraw(case: PermitCase, applicant: User) -> None:
+    take(case, "withdraw", applicant)
+    db.session.commit()
+
+
+def add_note(case: PermitCase, author: User, text: str, public: bool) -> None:
+    if not text.strip():
+        raise CaseError(_l("Write the message first."), field="text")
+    log(case, "message" if public else "note", author, public=public, message=text.strip())
+    db.session.commit()
+
+
+# --- what the clock says --------------------------------------------------------------------
+
+def silence_means_approval(case: PermitCase, on: date | None = None) -> bool:
+    """The deadline passed with no decision on a type where silence counts as approval."""
+    if not case.type.silence_is_approval or case.status not in CLOCK_RUNNING or case.paused_since:
+        return False
+    left = case.clock.left(on or today(), holidays())
+    return left is not None and left < 0
+
+
+def validity(case: PermitCase, on: date | None = None) -> str:
+    """'valid', 'revoked', 'expired' or 'not_issued' — what the public verify page says."""
+    if case.status is Status.REVOKED:
+        return "revoked"
+    if case.status is not Status.ISSUED:
+        return "not_issued"
+    if case.valid_until and (on or today()) > case.valid_until:
+        return "expired"
+    return "valid"
+
+
+# --- finding files --------------------------------------------------------------------------
+
+def applicant_cases(user: User) -> list[PermitCase]:
+    statement = sa.select(PermitCase).where(PermitCase.applicant_id == user.id).order_by(PermitCase.updated_at.desc())
+    return list(db.session.scalars(statement))
+
+
+def staff_cases():
+    """Files a staff member may see: the commune scope applies to every query; reviewers see
+    only files sent to their agency's kind of body, once complete."""
+    from flask_login import current_user
+
+    statement = sa.select(PermitCase).where(PermitCase.status != Status.DRAFT)
+    if current_user.role is Role.REVIEWER:
+        kind = current_user.agency.kind.value if current_user.agency else None
+        type_ids = [t.id for t in db.session.scalars(sa.select(PermitType)) if kind in t.agency_kinds]
+        statement = statement.where(PermitCase.clock_started_on.is_not(None), PermitCase.type_id.in_(type_ids))
+    return statement
+
+
+def by_tracking(reference: str, code: str) -> PermitCase | None:
+    case = db.session.scalar(sa.select(PermitCase).where(PermitCase.reference == reference.strip().upper()))
+    if case is None or not secrets.compare_digest((case.tracking_code or ""), code.strip().upper()):
+        return None
+    return case
+
+
+def by_verify_code(code: str) -> PermitCase | None:
+    return db.session.scalar(sa.select(PermitCase).where(PermitCase.verify_code == code, PermitCase.verify_code.is_not(None)))
+
+
+def seed_types() -> None:
+    """Create the catalogue's permit types that do not exist yet; fixed holidays for this year and next."""
+    from app.permits.catalog import FIXED_HOLIDAYS, PERMIT_TYPES
+
+    existing = set(db.session.scalars(sa.select(PermitType.code)))
+    for position, spec in enumerate(PERMIT_TYPES):
+        if spec["code"] in existing:
+            continue
+        names = spec["name"]
+        db.session.add(PermitType(
+            code=spec["code"], name_ar=names["ar"], name_fr=names["fr"], name_en=names["en"], fields=spec["fields"],
+            documents=spec["documents"], agency_kinds=spec["agency_kinds"], deadline_days=spec["deadline_days"],
+            validity_months=spec["validity_months"], position=position,
+        ))
+    known = set(db.session.scalars(sa.select(Holiday.day)))
+    for year in (today().year, today().year + 1):
+        for month_day, name in FIXED_HOLIDAYS:
+            day = date.fromisoformat(f"{year}-{month_day}")
+            if day not in known:
+                db.session.add(Holiday(day=day, name=name))
+    db.session.commit()
