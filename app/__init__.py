@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import INSTANCE, ROOT, Config
 from app.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
@@ -33,6 +34,9 @@ def create_app(config: Config | None = None) -> Flask:
     compress.init_app(app)
     htmx.init_app(app)
     web.init_app(app)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # Behind a reverse proxy: the client's address (rate limits) and https come from it.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     from app import admin, auth, communes, desk, main, permits, staff, tracking
 

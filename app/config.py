@@ -75,6 +75,9 @@ class Config:
     MAX_CONTENT_LENGTH = 2 * MAX_PDF_BYTES + 2_000_000
     UPLOAD_FOLDER = os.environ.get("JAMAATI_UPLOADS")  # default: instance/uploads
 
+    # How many reverse proxies (nginx, a load balancer…) stand in front of the app.
+    TRUSTED_PROXIES = int(os.environ.get("JAMAATI_TRUSTED_PROXIES", "0"))
+
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 300
 

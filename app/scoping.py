@@ -41,7 +41,7 @@ def current_commune_scope() -> int | None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _apply_commune_scope(state: ORMExecuteState) -> None:
-    if not state.is_select or state.execution_options.get("skip_commune_scope"):
+    if not (state.is_select or state.is_update or state.is_delete) or state.execution_options.get("skip_commune_scope"):
         return
     commune_id = current_commune_scope()
     if commune_id is None:

@@ -7,10 +7,11 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, redirect, render_template, request, url_for
+from flask import Flask, Response, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 from htmx_flask import make_response as htmx_response
 
 from app.extensions import login_manager
@@ -59,10 +60,36 @@ def is_local_url(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") and "\\" not in target
 
 
+def full_redirect(url: str) -> Response:
+    """A redirect that reloads the whole page, also for htmx: after sign-in the language
+    (and so <html lang dir>) may change, which a boosted swap would not apply."""
+    if request.htmx:
+        return htmx_response("", 200, redirect=url)
+    return redirect(url, code=303)
+
+
 def redirect_back(default_endpoint: str = "main.home", target: str | None = None) -> Response:
     """Follow ``next`` only to a path on this site (no open redirect)."""
     target = target if target is not None else request.values.get("next")
     return redirect(target if is_local_url(target) else url_for(default_endpoint), code=303)
+
+
+def local_target(default_endpoint: str = "main.home") -> str:
+    target = request.values.get("next")
+    return target if is_local_url(target) else url_for(default_endpoint)
+
+
+def page_number() -> int:
+    """?page=, clamped: nonsense or huge values give a page, never an error."""
+    page = request.args.get("page", "1")
+    return min(max(int(page), 1), 10_000) if page.isdigit() and len(page) < 7 else 1
+
+
+def _refuse_nul_bytes() -> None:
+    """PostgreSQL cannot store NUL in text; no honest form sends one."""
+    values = [*request.args.values(), *(request.form.values() if request.method == "POST" else [])]
+    if any("\x00" in value for value in values) or "\x00" in request.path:
+        abort(400)
 
 
 @cache
@@ -104,10 +131,13 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+NO_COMMUNE = -1  # matches nothing: a commune role without a commune sees nothing
+
+
 def _scope_to_commune() -> None:
     user = current_user
     staff = user.is_authenticated and user.is_staff and not user.is_national_admin
-    set_commune_scope(user.commune_id if staff else None)
+    set_commune_scope((user.commune_id or NO_COMMUNE) if staff else None)
 
 
 def _unauthorized() -> Response:
@@ -135,6 +165,10 @@ def _register_errors(app: Flask) -> None:
             _("This form has expired"),
             _("For your security the form could not be sent. Go back, reload the page and send it again."),
         )
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return _error_page(400, _("This request cannot be understood"), _("Something in the address or the form is not right. Go back and try again."))
 
     @app.errorhandler(403)
     def forbidden(error):
@@ -171,17 +205,27 @@ def _template_context() -> dict:
     }
 
 
+class IdConverter(IntegerConverter):
+    """<id:name> in routes: a database id, so a 40-digit number is a 404, not an overflow."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
     from app.auth.services import load_user
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.signin"
     login_manager.unauthorized_handler(_unauthorized)
     app.url_defaults(_fingerprint_static_urls)
+    app.before_request(_refuse_nul_bytes)
     app.before_request(_scope_to_commune)
     app.after_request(_security_headers)
     app.context_processor(_template_context)
     app.jinja_env.globals["g"] = g
+    app.jinja_env.globals["zip"] = zip
     from app import formatting
 
     formatting.init_app(app)

@@ -9,7 +9,7 @@ from app.auth.access import admin_required, national_admin_required
 from app.communes.services import get_by_code, open_commune, search
 from app.extensions import db
 from app.models import Agency, AgencyKind
-from app.web import render
+from app.web import page_number, render
 
 
 @bp.get("/communes")
@@ -17,7 +17,7 @@ from app.web import render
 def communes():
     """All 1,503 communes; a national admin opens one on the platform."""
     query = request.args.get("q", "")
-    results = search(query, only_open=False, page=request.args.get("page", 1, type=int))
+    results = search(query, only_open=False, page=page_number())
     return render("admin/communes.html", "admin/_commune_rows.html", query=query, results=results)
 
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 
 _SEPARATORS = re.compile(r"[\s\-.()/]")
 # Moroccan mobile numbers: 06xxxxxxxx or 07xxxxxxxx, written nationally or with +212 / 00212.
-_MOBILE = re.compile(r"^0([67]\d{8})$")
-_CIN = re.compile(r"^[A-Z]{1,2}\d{1,6}$")
-_ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_MOBILE = re.compile(r"^0([67][0-9]{8})$")
+_CIN = re.compile(r"^[A-Z]{1,2}[0-9]{1,6}$")
+
+
+def _ascii_digits(text: str) -> str:
+    """Arabic-Indic and any other decimal digits become 0-9, as people may type either."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
 
 
 class InvalidIdentifier(ValueError):
@@ -19,7 +24,7 @@ class InvalidIdentifier(ValueError):
 
 def normalize_phone(raw: str) -> str:
     """Return the number as E.164 (+2126…), or raise InvalidIdentifier."""
-    digits = _SEPARATORS.sub("", raw.translate(_ARABIC_INDIC))
+    digits = _SEPARATORS.sub("", _ascii_digits(raw))
     for prefix in ("+212", "00212", "212"):
         if digits.startswith(prefix):
             digits = "0" + digits[len(prefix):]
@@ -47,7 +52,7 @@ def parse_login(raw: str) -> tuple[str, str]:
 
 def normalize_cin(raw: str) -> str:
     """Uppercase with spaces removed; 1–2 letters then up to 6 digits."""
-    cin = re.sub(r"\s+", "", raw.translate(_ARABIC_INDIC)).upper()
+    cin = re.sub(r"\s+", "", _ascii_digits(raw)).upper()
     if not _CIN.match(cin):
         raise InvalidIdentifier(raw)
     return cin

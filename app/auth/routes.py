@@ -10,7 +10,7 @@ from app.auth.services import AccountError, SignInResult, authenticate, change_p
 from app.communes.services import chosen_commune, open_communes
 from app.extensions import db, limiter
 from app.i18n import current_language
-from app.web import redirect_back, render
+from app.web import full_redirect, local_target, redirect_back, render
 
 
 def _auth_rate_limit() -> str:
@@ -48,7 +48,7 @@ def signup():
             session.clear()
             login_user(user, remember=True)
             flash(_("Welcome, your account is ready."), "success")
-            return redirect(url_for("main.home"), code=303)
+            return full_redirect(url_for("main.home"))
     return render("auth/signup.html", form=form)
 
 
@@ -67,7 +67,7 @@ def signin():
             if outcome.user.locale is None and language:
                 outcome.user.locale = language
                 db.session.commit()
-            return redirect_back()
+            return full_redirect(local_target())
         if outcome.result is SignInResult.LOCKED:
             form.form_errors.append(
                 _("Too many failed attempts with this identifier. For your security, wait %(minutes)d minutes and try again.", minutes=current_app.config["LOCKOUT_MINUTES"])
@@ -95,7 +95,9 @@ def password():
         except AccountError as error:
             _attach(form, error)
         else:
-            login_user(current_user._get_current_object(), remember=True)  # this device stays signed in
+            # This device stays signed in, and remembered only if it was before.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("main.account"), code=303)
     return render("auth/password.html", form=form)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -95,10 +98,12 @@ class SignIn:
 
 
 def _throttle_key(login: str) -> str:
+    """A fixed-length key for what was typed, normalised so '06…' and '+212 6…' are one."""
     try:
-        return ":".join(parse_login(login))
+        typed = ":".join(parse_login(login))
     except ValueError:
-        return "raw:" + login.strip().lower()[:240]
+        typed = "raw:" + login.strip().lower()
+    return hashlib.sha256(typed.encode()).hexdigest()
 
 
 def authenticate(login: str, password: str) -> SignIn:
@@ -120,30 +125,35 @@ def authenticate(login: str, password: str) -> SignIn:
         verify_dummy_password(password)
     if user is not None and user.check_password(password) and user.is_active:
         if throttle:
-            db.session.delete(throttle)
+            db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.identifier == key))
         user.last_sign_in_at = now
         db.session.commit()
         current_app.logger.info("sign-in user=%s", user.id)
         return SignIn(SignInResult.OK, user)
-    locked = _record_failure(key, throttle, now)
+    locked = _record_failure(key, now)
     current_app.logger.warning("sign-in failed locked=%s", locked)
     return SignIn(SignInResult.LOCKED if locked else SignInResult.BAD_CREDENTIALS)
 
 
-def _record_failure(key: str, throttle: LoginThrottle | None, now) -> bool:
+def _record_failure(key: str, now) -> bool:
+    """Count a failure in one atomic statement, so parallel attempts cannot overwrite each other."""
     window = timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
-    if throttle is None or aware(throttle.first_failure_at) < now - window:
-        if throttle is not None:
-            db.session.delete(throttle)
-            db.session.flush()
-        throttle = LoginThrottle(identifier=key, failures=0, first_failure_at=now)
-        db.session.add(throttle)
-    throttle.failures += 1
-    locked = throttle.failures >= current_app.config["LOCKOUT_THRESHOLD"]
-    if locked:
-        throttle.locked_until = now + window
+    threshold = current_app.config["LOCKOUT_THRESHOLD"]
+    table = LoginThrottle.__table__
+    insert = (postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(table)
+    stale = table.c.first_failure_at < now - window  # the last failures are too old to count
+    failures = sa.case((stale, 1), else_=table.c.failures + 1)
+    statement = insert.values(identifier=key, failures=1, first_failure_at=now, locked_until=None).on_conflict_do_update(
+        index_elements=[table.c.identifier],
+        set_={
+            "failures": failures,
+            "first_failure_at": sa.case((stale, now), else_=table.c.first_failure_at),
+            "locked_until": sa.case((failures >= threshold, now + window), else_=table.c.locked_until),
+        },
+    ).returning(table.c.failures)
+    count = db.session.execute(statement).scalar_one()
     db.session.commit()
-    return locked
+    return count >= threshold
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -5,7 +5,7 @@ from flask_login import current_user
 from app.communes import bp
 from app.communes.services import COMMUNE_COOKIE, get_by_code, search
 from app.extensions import db
-from app.web import redirect_back, render
+from app.web import page_number, redirect_back, render
 
 YEAR = 365 * 24 * 3600
 
@@ -14,8 +14,7 @@ YEAR = 365 * 24 * 3600
 def index():
     """Choose a commune: a plain GET search form that htmx turns into live search."""
     query = request.args.get("q", "")
-    page = request.args.get("page", 1, type=int)
-    results = search(query, page=page)
+    results = search(query, page=page_number())
     return render("communes/index.html", "communes/_results.html", query=query, results=results)
 
 

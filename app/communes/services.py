@@ -71,13 +71,13 @@ def search_filter(query: str):
     """Match a name in Arabic or French (accents and hyphens ignored), a province or a code."""
     query = query.strip()[:80]
     slug = _slug_form(query)
-    like = f"%{query}%"
+    lowered = query.lower()
     clauses = [
         Commune.name_ar.contains(query, autoescape=True),
         Commune.province_ar.contains(query, autoescape=True),
         Commune.code.startswith(query, autoescape=True),
-        Commune.name_fr.ilike(like),
-        Commune.province_fr.ilike(like),
+        sa.func.lower(Commune.name_fr).contains(lowered, autoescape=True),
+        sa.func.lower(Commune.province_fr).contains(lowered, autoescape=True),
     ]
     if slug:
         clauses.append(Commune.slug.contains(slug, autoescape=True))

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.i18n import LANGUAGE_COOKIE
 from app.main import bp
 from app.main.services import citizen_actions, staff_links
+from app.permits.services import applicant_cases
 from app.web import redirect_back, render
 
 YEAR = 365 * 24 * 3600
@@ -18,7 +19,8 @@ YEAR = 365 * 24 * 3600
 def home():
     if current_user.is_authenticated and current_user.is_staff:
         return render("main/staff_home.html", links=staff_links(current_user))
-    return render("main/home.html", commune=chosen_commune(), actions=citizen_actions())
+    cases = applicant_cases(current_user) if current_user.is_authenticated else []
+    return render("main/home.html", commune=chosen_commune(), actions=citizen_actions(), cases=cases)
 
 
 @bp.get("/account")

@@ -81,6 +81,10 @@ class Agency(CommuneScoped, db.Model):
 
 class User(UserMixin, CommuneScoped, db.Model):
     __tablename__ = "users"
+    __table_args__ = (
+        # Every staff member but a national admin belongs to a commune (the wall depends on it).
+        sa.CheckConstraint("role IN ('citizen', 'national_admin') OR commune_id IS NOT NULL", name="staff_have_a_commune"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)

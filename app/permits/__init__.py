@@ -3,3 +3,9 @@ from flask import Blueprint
 bp = Blueprint("permits", __name__, url_prefix="/permits")
 
 from app.permits import models, routes  # noqa: E402,F401
+from app.permits.workflow import STATUS_LABELS  # noqa: E402
+
+
+@bp.app_context_processor
+def _permit_labels() -> dict:
+    return {"status_labels": STATUS_LABELS}

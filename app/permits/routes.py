@@ -1,1 +1,273 @@
-"""The applicant's journey."""
+"""The applicant's journey: a task list finished over several days, then the file's progress."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from app.auth.access import roles_required
+from app.auth.identity import format_phone, normalize_cin, normalize_phone
+from app.communes.services import open_communes
+from app.extensions import db
+from app.models import Role
+from app.permits import bp, services
+from app.permits.forms import ApplicantForm, NewApplicationForm, ParcelForm, UploadForm, details_form, plain
+from app.permits.models import CaseDocument, PermitCase
+from app.permits.workflow import IllegalTransition, Status
+from app.uploads import UploadError, stored_path
+from app.web import render
+
+citizen_required = roles_required(Role.CITIZEN)
+
+
+def own_case(case_id: int) -> PermitCase:
+    case = db.session.scalar(sa.select(PermitCase).where(PermitCase.id == case_id, PermitCase.applicant_id == current_user.id))
+    if case is None:
+        abort(404)
+    return case
+
+
+def draft_case(case_id: int) -> PermitCase:
+    case = own_case(case_id)
+    if case.status is not Status.DRAFT:
+        return abort(redirect(url_for("permits.show", case_id=case.id)))
+    return case
+
+
+@bp.get("/")
+@citizen_required
+def index():
+    return render("permits/index.html", cases=services.applicant_cases(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@citizen_required
+def new():
+    form = NewApplicationForm()
+    types = services.active_types()
+    form.permit_type.choices = [SelectChoice(t.id, t.name) for t in types]
+    communes = open_communes()
+    form.commune.choices = [SelectChoice(c.id, c.name) for c in communes]
+    if request.method == "GET" and current_user.commune_id:
+        form.commune.data = current_user.commune_id
+    if form.validate_on_submit():
+        permit_type = next(t for t in types if t.id == form.permit_type.data)
+        commune = next(c for c in communes if c.id == form.commune.data)
+        case = services.start(current_user, permit_type, commune)
+        return redirect(url_for("permits.show", case_id=case.id), code=303)
+    return render("permits/new.html", form=form, types=types)
+
+
+@bp.get("/<id:case_id>")
+@citizen_required
+def show(case_id: int):
+    case = own_case(case_id)
+    if case.status is Status.DRAFT:
+        steps = {step: services.step_done(case, step) for step in services.STEPS}
+        return render("permits/task_list.html", case=case, steps=steps)
+    return render("permits/show.html", case=case, upload_form=UploadForm(), **_clock(case))
+
+
+def _clock(case: PermitCase) -> dict:
+    holidays, today = services.holidays(), services.today()
+    return {
+        "days_left": case.clock.left(today, holidays),
+        "deadline": case.clock.deadline(today, holidays),
+        "silence_approval": services.silence_means_approval(case),
+    }
+
+
+def _save_step(case: PermitCase, step: str, values: dict):
+    services.save_step(case, step, values)
+    flash(_("Saved. You can come back and change it until you send the application."), "success")
+    return redirect(url_for("permits.show", case_id=case.id), code=303)
+
+
+@bp.route("/<id:case_id>/applicant", methods=["GET", "POST"])
+@citizen_required
+def applicant(case_id: int):
+    case = draft_case(case_id)
+    form = ApplicantForm(obj=case)
+    if request.method == "GET" and case.applicant_phone:
+        form.applicant_phone.data = format_phone(case.applicant_phone)
+    if form.validate_on_submit():
+        return _save_step(case, "applicant", {
+            "applicant_name": form.applicant_name.data.strip(),
+            "applicant_cin": normalize_cin(form.applicant_cin.data) if (form.applicant_cin.data or "").strip() else None,
+            "applicant_phone": normalize_phone(form.applicant_phone.data) if (form.applicant_phone.data or "").strip() else None,
+            "applicant_address": form.applicant_address.data.strip(),
+        })
+    return render("permits/step.html", case=case, form=form, step="applicant", title=_("Applicant"))
+
+
+@bp.route("/<id:case_id>/parcel", methods=["GET", "POST"])
+@citizen_required
+def parcel(case_id: int):
+    case = draft_case(case_id)
+    form = ParcelForm(obj=case)
+    if form.validate_on_submit():
+        return _save_step(case, "parcel", {
+            "not_titled": form.not_titled.data,
+            "land_title": None if form.not_titled.data else form.land_title.data.strip(),
+            "address": form.address.data.strip(),
+            "latitude": form.latitude.data,
+            "longitude": form.longitude.data,
+        })
+    return render("permits/step.html", case=case, form=form, step="parcel", title=_("The land"))
+
+
+@bp.route("/<id:case_id>/details", methods=["GET", "POST"])
+@citizen_required
+def details(case_id: int):
+    case = draft_case(case_id)
+    form = details_form(case.type, data=case.details)
+    if form.validate_on_submit():
+        answers = {spec["name"]: plain(form[spec["name"]].data) for spec in case.type.fields}
+        return _save_step(case, "details", answers)
+    return render("permits/step.html", case=case, form=form, step="details", title=_("The project"))
+
+
+@bp.route("/<id:case_id>/documents", methods=["GET", "POST"])
+@citizen_required
+def documents(case_id: int):
+    """The checklist; each item has its own small upload form (htmx swaps just that item)."""
+    case = own_case(case_id)
+    form = UploadForm()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        item = form.item.data or ""
+        if form.validate_on_submit():
+            try:
+                services.add_document(case, item, form.file.data, current_user)
+            except (UploadError, services.CaseError) as error:
+                errors[item] = error.message
+            else:
+                flash(_("The document is added."), "success")
+        else:
+            errors[item] = _("The form expired. Choose the file again.")
+        if request.htmx and item:
+            return render("permits/_document_item.html", case=case, item=_item(case, item), form=UploadForm(), errors=errors)
+        if not errors:
+            return redirect(url_for("permits.documents", case_id=case.id), code=303)
+    return render("permits/documents.html", case=case, form=UploadForm(), errors=errors, items=_items(case))
+
+
+def _items(case: PermitCase) -> list[dict]:
+    items = list(case.type.documents)
+    if case.open_request is not None:
+        items.append({"code": "other", "required": False, "kinds": ["pdf", "image"], "label": None})
+    return items
+
+
+def _item(case: PermitCase, code: str) -> dict:
+    return next((i for i in _items(case) if i["code"] == code), None) or abort(404)
+
+
+@bp.post("/<id:case_id>/documents/<id:document_id>/remove")
+@citizen_required
+def remove_document(case_id: int, document_id: int):
+    case = own_case(case_id)
+    document = next((d for d in case.documents if d.id == document_id), None) or abort(404)
+    try:
+        services.remove_document(case, document, current_user)
+    except services.CaseError as error:
+        flash(error.message, "error")
+    return redirect(url_for("permits.documents", case_id=case.id), code=303)
+
+
+@bp.route("/<id:case_id>/check", methods=["GET", "POST"])
+@citizen_required
+def check(case_id: int):
+    """Check your answers, then send."""
+    case = draft_case(case_id)
+    problems = [step for step in services.STEPS if not services.step_done(case, step)]
+    if request.method == "POST" and not problems:
+        form = UploadForm()  # only for its CSRF check
+        if form.validate_on_submit():
+            services.submit(case, current_user)
+            return redirect(url_for("permits.receipt", case_id=case.id), code=303)
+    return render("permits/check.html", case=case, problems=problems, form=UploadForm())
+
+
+@bp.get("/<id:case_id>/receipt")
+@citizen_required
+def receipt(case_id: int):
+    case = own_case(case_id)
+    if case.reference is None:
+        abort(404)
+    return render("permits/receipt.html", case=case, **_clock(case))
+
+
+@bp.post("/<id:case_id>/provide")
+@citizen_required
+def provide(case_id: int):
+    case = own_case(case_id)
+    try:
+        services.provide_documents(case, current_user)
+    except (services.CaseError, IllegalTransition) as error:
+        flash(getattr(error, "message", None) or _("This cannot be done on the file now."), "error")
+    else:
+        flash(_("Thank you. The commune has been told that the documents are in."), "success")
+    return redirect(url_for("permits.show", case_id=case.id), code=303)
+
+
+@bp.post("/<id:case_id>/withdraw")
+@citizen_required
+def withdraw(case_id: int):
+    case = own_case(case_id)
+    try:
+        services.withdraw(case, current_user)
+    except IllegalTransition:
+        flash(_("This application can no longer be withdrawn."), "error")
+    else:
+        flash(_("Your application is withdrawn."), "success")
+    return redirect(url_for("permits.show", case_id=case.id), code=303)
+
+
+# --- files and the certificate, for the applicant and the commune's staff -----------------------
+
+def visible_case(case_id: int) -> PermitCase:
+    """The applicant's own file, or a file the staff member may see (commune scope, agency)."""
+    if current_user.is_staff:
+        case = db.session.scalar(services.staff_cases().where(PermitCase.id == case_id))
+    else:
+        case = db.session.scalar(sa.select(PermitCase).where(PermitCase.id == case_id, PermitCase.applicant_id == current_user.id))
+    if case is None:
+        abort(404)
+    return case
+
+
+@bp.get("/files/<id:document_id>")
+@login_required
+def file(document_id: int):
+    case_id = db.session.scalar(sa.select(CaseDocument.case_id).where(CaseDocument.id == document_id)) or abort(404)
+    case = visible_case(case_id)
+    document = next((d for d in case.documents if d.id == document_id), None)
+    if document is None or (document.internal and not current_user.is_staff):
+        abort(404)
+    response = send_file(
+        stored_path(document.storage_name),
+        mimetype=document.content_type,
+        as_attachment=not document.is_image,
+        download_name=document.original_name,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/<id:case_id>/certificate")
+@login_required
+def certificate(case_id: int):
+    import segno
+
+    case = visible_case(case_id)
+    if case.verify_code is None:
+        abort(404)
+    verify_url = url_for("tracking.verify", code=case.verify_code, _external=True)
+    qr = segno.make(verify_url, error="m").svg_inline(scale=3, dark="#000", omitsize=False)
+    return render("permits/certificate.html", case=case, qr=qr, verify_url=verify_url, validity=services.validity(case))

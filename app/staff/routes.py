@@ -59,7 +59,7 @@ def new():
     return render("staff/new.html", form=form)
 
 
-@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/<id:user_id>", methods=["GET", "POST"])
 @staff_required
 def show(user_id: int):
     member = _staff_member_or_404(user_id)

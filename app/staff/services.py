@@ -24,6 +24,8 @@ def create_staff_member(form, communes: list[Commune], agencies: list[Agency]) -
 
 
 def update_staff_member(member: User, role: Role, active: bool) -> None:
+    if role is not Role.NATIONAL_ADMIN and member.commune_id is None:
+        raise AccountError("role", _l("This person belongs to no commune: create a new account in the commune instead."))
     if role is Role.REVIEWER and member.agency is None:
         raise AccountError("role", _l("A reviewer sits for an agency: create a new account for this agency."))
     member.role = role

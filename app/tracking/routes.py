@@ -1,1 +1,72 @@
 """Public pages: follow a file with its reference and tracking code, verify a permit."""
+
+from __future__ import annotations
+
+from flask import abort, request, url_for
+from flask_babel import gettext as _
+
+from app.extensions import limiter
+from app.permits import services
+from app.permits.workflow import OPEN, Status
+from app.scoping import set_commune_scope
+from app.tracking import bp
+from app.tracking.forms import TrackForm
+from app.tracking.services import mask_name, template_globals
+from app.web import render
+
+TRACK_RATE_LIMIT = "30 per minute"
+
+for name, function in template_globals().items():
+    bp.add_app_template_global(function, name)
+
+
+@bp.before_request
+def public_pages():
+    """These pages say the same thing to everyone: a clerk of another commune who scans a
+    permit's QR code sees what any citizen sees, not a 404 from the commune wall."""
+    set_commune_scope(None)
+
+
+def _clock(case) -> dict:
+    holidays, today = services.holidays(), services.today()
+    running = case.status in OPEN  # once decided or withdrawn, the clock no longer matters
+    return {
+        "days_left": case.clock.left(today, holidays) if running else None,
+        "deadline": case.clock.deadline(today, holidays) if running else None,
+        "silence_approval": services.silence_means_approval(case),
+    }
+
+
+@bp.route("/track", methods=["GET", "POST"])
+@limiter.limit(TRACK_RATE_LIMIT, methods=["POST"])
+def track():
+    """Status and public timeline of a file, for anyone holding its reference and tracking
+    code: no account, no JavaScript. A wrong pair never says which half was wrong."""
+    form = TrackForm()
+    if request.method == "GET":
+        form.reference.data = request.args.get("reference", "")[:20]
+    case = None
+    if form.validate_on_submit():
+        case = services.by_tracking(form.reference.data, form.code.data)
+        if case is None or case.status is Status.DRAFT:
+            case = None
+            form.form_errors.append(_("No file matches this reference and tracking code. Check both on the receipt and try again."))
+    response = render("tracking/track.html", form=form, case=case, **(_clock(case) if case else {}))
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/verify/<code>")
+def verify(code: str):
+    """What the QR code on a permit opens: is this permit real, and is it still valid?"""
+    case = services.by_verify_code(code[:40])
+    if case is None:
+        abort(404)
+    response = render(
+        "tracking/verify.html", case=case, holder=mask_name(case.applicant_name), validity=services.validity(case),
+        verify_url=url_for("tracking.verify", code=code, _external=True),
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Cache-Control"] = "no-cache"  # a revocation shows at once
+    return response

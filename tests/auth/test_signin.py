@@ -48,7 +48,7 @@ def test_lockout_ends_after_its_time(client, demo, app):
     for _ in range(app.config["LOCKOUT_THRESHOLD"]):
         client.signin("clerk@demo.ma", "guess")
     with app.app_context():
-        throttle = db.session.get(LoginThrottle, "email:clerk@demo.ma")
+        throttle = db.session.scalar(sa.select(LoginThrottle))
         throttle.locked_until = throttle.first_failure_at  # as if the lockout had passed
         db.session.commit()
     assert client.signin("clerk@demo.ma").status_code == 303
@@ -108,3 +108,36 @@ def test_a_deactivated_account_cannot_sign_in(client, app, demo):
         db.session.execute(sa.update(User).where(User.email == "agent@demo.ma").values(active=False))
         db.session.commit()
     assert BAD in client.signin("agent@demo.ma").get_data(as_text=True)
+
+
+def test_parallel_failures_all_count_and_none_fails(app, demo):
+    """Failures sent at the same moment are each counted (one atomic statement each)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.auth.services import authenticate
+    from app.models import LoginThrottle
+
+    def attempt(_):
+        with app.app_context():
+            return authenticate("clerk@demo.ma", "guess").result.value
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(attempt, range(12)))
+    assert set(results) <= {"bad_credentials", "locked"} and "locked" in results
+    with app.app_context():
+        assert db.session.scalar(sa.select(LoginThrottle.failures)) >= app.config["LOCKOUT_THRESHOLD"]
+
+
+def test_a_boosted_sign_in_reloads_the_whole_page(client, demo):
+    """The account's language may differ from the browser's: <html lang dir> must change."""
+    token = client.token("/signin")
+    response = client.raw.post("/signin?next=/account", data={"csrf_token": token, "login": "citizen@demo.ma", "password": "jamaati-demo"},
+                               headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert response.headers["HX-Redirect"] == "/account"
+
+
+def test_changing_the_password_does_not_start_remembering_a_shared_computer(client, demo):
+    client.signin("citizen@demo.ma")  # without "keep me signed in"
+    response = client.post("/account/password", {"current_password": "jamaati-demo", "new_password": "nouveau-mot-2026", "confirm": "nouveau-mot-2026"})
+    assert response.status_code == 303
+    assert not any(c.startswith("remember_token=") and "Expires" in c and "remember_token=;" not in c for c in response.headers.getlist("Set-Cookie"))

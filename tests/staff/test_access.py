@@ -131,3 +131,37 @@ def test_deactivating_a_staff_member_signs_them_out(make_client, app, demo):
     agent_id = _id(app, "agent@demo.ma")
     assert admin.post(f"/staff/{agent_id}", {"role": "agent"}, form_url=f"/staff/{agent_id}").status_code == 303
     assert agent.get("/staff/").status_code == 302
+
+
+def test_the_commune_scope_also_guards_bulk_updates(app, demo):
+    from app.scoping import set_commune_scope
+
+    with app.test_request_context():
+        tiznit = db.session.scalar(sa.select(User.commune_id).where(User.email == "clerk2@demo.ma"))
+        set_commune_scope(tiznit)
+        result = db.session.execute(sa.update(User).where(User.email == "clerk@demo.ma").values(full_name="Changed"))
+        db.session.commit()
+        assert result.rowcount == 0
+    with app.app_context():
+        assert db.session.scalar(sa.select(User.full_name).where(User.email == "clerk@demo.ma")) != "Changed"
+
+
+def test_a_national_admin_cannot_be_turned_into_commune_staff_without_a_commune(make_client, app, demo):
+    """Otherwise a commune role with no commune would see every commune."""
+    national = make_client()
+    national.signin("national@demo.ma")
+    with app.app_context():
+        from app.auth.services import create_staff
+
+        create_staff(login="nat2@demo.ma", password="x-password-2", full_name="Nat Deux", role=Role.NATIONAL_ADMIN, commune=None)
+    nat2 = _id(app, "nat2@demo.ma")
+    response = national.post(f"/staff/{nat2}", {"role": "clerk", "active": "y"}, form_url=f"/staff/{nat2}")
+    assert response.status_code == 200 and "belongs to no commune" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, nat2).role is Role.NATIONAL_ADMIN
+        db.session.rollback()
+    import pytest as _pytest
+
+    with app.app_context(), _pytest.raises(sa.exc.IntegrityError):
+        db.session.execute(sa.update(User).where(User.id == nat2).values(role="clerk"))
+        db.session.commit()

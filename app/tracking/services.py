@@ -1,0 +1,72 @@
+"""What the public pages and every timeline need: labels for people and opinions, masked names."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from app.i18n import current_language
+from app.models import Role
+from app.permits.models import Verdict
+from app.permits.workflow import STATUS_LABELS, Status
+
+VERDICT_LABELS = {
+    Verdict.FAVOURABLE: _l("Favourable"),
+    Verdict.FAVOURABLE_WITH_CONDITIONS: _l("Favourable with conditions"),
+    Verdict.UNFAVOURABLE: _l("Unfavourable"),
+}
+
+# Who did a step, as the timeline names them: a role, never a clerk's name on public pages.
+ACTOR_LABELS = {
+    Role.CITIZEN: _l("Applicant"),
+    Role.AGENT: _l("Field agent"),
+    Role.CLERK: _l("Commune clerk"),
+    Role.REVIEWER: _l("Instruction commission"),
+    Role.ADMIN: _l("Commune administration"),
+    Role.NATIONAL_ADMIN: _l("National administration"),
+}
+
+
+def status_label(status) -> str:
+    try:
+        return STATUS_LABELS[Status(status)]
+    except ValueError:
+        return str(status)
+
+
+def verdict_label(verdict) -> str:
+    try:
+        return VERDICT_LABELS[Verdict(verdict)]
+    except ValueError:
+        return str(verdict)
+
+
+def actor_label(user) -> str:
+    return ACTOR_LABELS.get(user.role, "") if user is not None else _l("Jamaati")
+
+
+def iso_day(value) -> date | None:
+    """Dates kept in a timeline entry's params are ISO strings."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def mask_name(name: str | None) -> str:
+    """'Mohamed El Amrani' → 'Mo***** El Am****': the first two letters of each word stay."""
+    return " ".join(word[:2] + "*" * (len(word) - 2) for word in (name or "").split())
+
+
+def template_globals() -> dict:
+    """Plain functions the timeline macro calls: it is imported without the page's context."""
+    return {
+        "permit_status_label": status_label,
+        "verdict_label": verdict_label,
+        "actor_label": actor_label,
+        "iso_day": iso_day,
+        "page_language": current_language,
+    }
