@@ -61,8 +61,9 @@ def _reencode_image(data: bytes) -> bytes:
             image.thumbnail((MAX_IMAGE_EDGE, MAX_IMAGE_EDGE))
             if image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
+            image.info = {}  # EXIF, GPS, comments, XMP: nothing of the original's metadata goes on
             out = io.BytesIO()
-            image.save(out, "JPEG", quality=82, optimize=True)  # no exif= argument: metadata dropped
+            image.save(out, "JPEG", quality=82, optimize=True)
             return out.getvalue()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise UploadError(_l("This image is too large. Send a photo of at most 50 megapixels.")) from None
@@ -85,10 +86,10 @@ def kind_of(data: bytes) -> str | None:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             return "image" if probe.format in IMAGE_FORMATS else None
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        return "image" if data[:8] == b"\x89PNG\r\n\x1a\n" else None
-    except Image.DecompressionBombWarning:
-        return "image"
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return "image"  # an image, too large to open safely: _reencode_image says so
+    except (UnidentifiedImageError, OSError):
+        return None
 
 
 def store_upload(file_storage, accepted_kinds: list[str]) -> StoredFile:

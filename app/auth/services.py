@@ -45,7 +45,7 @@ def password_problem(password: str, *personal: str | None) -> str | None:
     if password.isdigit() or len(set(password)) < 4 or lowered in COMMON_PASSWORDS:
         return _l("This password is too easy to guess. Mix words, digits or symbols.")
     if any(p and p.lower().lstrip("+") in lowered for p in personal):
-        return _l("Do not use your phone number or e-mail address in your password.")
+        return _l("Do not use your name, phone number or e-mail address in your password.")
     return None
 
 

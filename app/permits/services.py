@@ -182,8 +182,8 @@ def request_documents(case: PermitCase, clerk: User, items: list[dict], message:
     """``items``: [{"code": checklist code or "other", "reason": why}] — each with its reason."""
     if not items or any(not (i.get("reason") or "").strip() for i in items):
         raise CaseError(_l("Say, for each document, why it is needed."), field="items")
-    if case.status in CLOCK_RUNNING and case.paused_since is None:
-        case.paused_since = today()
+    if case.clock_started_on is not None and case.paused_since is None:
+        case.paused_since = today()  # also when a file already found complete is asked again
     take(case, "request_documents", clerk, message=message, items=items)
     request = DocumentRequest(case=case, items=items, requested_by_id=clerk.id)
     db.session.add(request)
