@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 AGENCY_LABELS = {
     "commune_technical": _l("Commune technical service"),
@@ -17,3 +17,36 @@ AGENCY_LABELS = {
 class AgencyForm(FlaskForm):
     kind = SelectField(_l("Kind of body"), choices=[SelectChoice(kind, label) for kind, label in AGENCY_LABELS.items()], validate_choice=True)
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the agency's name.")), Length(max=160)])
+
+
+class PermitTypeForm(FlaskForm):
+    """What a national admin may change on a permit type (its fields and checklist stay in code)."""
+
+    name_ar = StringField(_l("Name in Arabic"), validators=[DataRequired(_l("Enter the name in Arabic.")), Length(max=160)])
+    name_fr = StringField(_l("Name in French"), validators=[DataRequired(_l("Enter the name in French.")), Length(max=160)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(_l("Enter the name in English.")), Length(max=160)])
+    deadline_days = IntegerField(
+        _l("Legal deadline, in days"),
+        validators=[InputRequired(_l("Enter the legal deadline in days.")), NumberRange(1, 365, _l("Enter a number of days between 1 and 365."))],
+        description=_l("Counted from the day the file is found complete. A change applies to files already under review too."),
+    )
+    working_days = RadioField(
+        _l("How the days are counted"),
+        choices=[
+            SelectChoice("calendar", _l("Calendar days")),
+            SelectChoice("working", _l("Working days (no weekends, no public holidays)")),
+        ],
+        validators=[DataRequired(_l("Choose how the days are counted."))],
+    )
+    silence_is_approval = BooleanField(_l("When the deadline passes without a decision, silence counts as approval"))
+    validity_months = IntegerField(
+        _l("Validity of the permit, in months"),
+        validators=[InputRequired(_l("Enter the validity in months.")), NumberRange(0, 120, _l("Enter a number of months between 0 and 120."))],
+        description=_l("0 means the permit has no end date."),
+    )
+    active = BooleanField(_l("Citizens can apply for it"))
+
+
+class HolidayForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date of the holiday."))], description=_l("For example 2026-03-20."))
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the holiday's name.")), Length(max=120)])

@@ -1,14 +1,16 @@
 import sqlalchemy as sa
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.forms import AGENCY_LABELS, AgencyForm
+from app.admin.forms import AGENCY_LABELS, AgencyForm, HolidayForm, PermitTypeForm
 from app.auth.access import admin_required, national_admin_required
 from app.communes.services import get_by_code, open_commune, search
 from app.extensions import db
 from app.models import Agency, AgencyKind
+from app.permits.models import Holiday, PermitType
 from app.web import page_number, render
 
 
@@ -46,3 +48,63 @@ def agencies():
         return redirect(url_for("admin.agencies"), code=303)
     rows = db.session.scalars(sa.select(Agency).order_by(Agency.name)).all()
     return render("admin/agencies.html", form=form, agencies=rows, labels=AGENCY_LABELS)
+
+
+@bp.get("/permit-types")
+@national_admin_required
+def permit_types():
+    rows = db.session.scalars(sa.select(PermitType).order_by(PermitType.position, PermitType.id)).all()
+    return render("admin/permit_types.html", types=rows)
+
+
+@bp.route("/permit-types/<int:type_id>", methods=["GET", "POST"])
+@national_admin_required
+def permit_type(type_id: int):
+    permit_type = db.session.scalar(sa.select(PermitType).where(PermitType.id == type_id))
+    if permit_type is None:
+        abort(404)
+    form = PermitTypeForm(obj=permit_type, working_days="working" if permit_type.working_days else "calendar")
+    if form.validate_on_submit():
+        for name in ("name_ar", "name_fr", "name_en"):
+            setattr(permit_type, name, form[name].data.strip())
+        permit_type.deadline_days = form.deadline_days.data
+        permit_type.working_days = form.working_days.data == "working"
+        permit_type.silence_is_approval = form.silence_is_approval.data
+        permit_type.validity_months = form.validity_months.data
+        permit_type.active = form.active.data
+        db.session.commit()
+        current_app.logger.info("permit type changed code=%s by=%s", permit_type.code, current_user.id)
+        flash(_("%(name)s is saved.", name=permit_type.name), "success")
+        return redirect(url_for("admin.permit_types"), code=303)
+    return render("admin/permit_type.html", form=form, permit_type=permit_type)
+
+
+@bp.route("/holidays", methods=["GET", "POST"])
+@admin_required
+def holidays():
+    """Public holidays are national: they stop the legal clock of working-day permits everywhere."""
+    form = HolidayForm()
+    if form.validate_on_submit():
+        if db.session.scalar(sa.select(Holiday).where(Holiday.day == form.day.data)) is not None:
+            form.day.errors.append(_("There is already a holiday on this date."))
+        else:
+            db.session.add(Holiday(day=form.day.data, name=form.name.data.strip()))
+            db.session.commit()
+            current_app.logger.info("holiday added day=%s by=%s", form.day.data, current_user.id)
+            flash(_("The holiday is added."), "success")
+            return redirect(url_for("admin.holidays"), code=303)
+    rows = db.session.scalars(sa.select(Holiday).order_by(Holiday.day.desc())).all()
+    return render("admin/holidays.html", form=form, holidays=rows)
+
+
+@bp.post("/holidays/<int:holiday_id>/delete")
+@admin_required
+def delete_holiday(holiday_id: int):
+    holiday = db.session.scalar(sa.select(Holiday).where(Holiday.id == holiday_id))
+    if holiday is None:
+        abort(404)
+    db.session.delete(holiday)
+    db.session.commit()
+    current_app.logger.info("holiday deleted day=%s by=%s", holiday.day, current_user.id)
+    flash(_("The holiday of %(date)s is deleted.", date=format_date(holiday.day)), "success")
+    return redirect(url_for("admin.holidays"), code=303)

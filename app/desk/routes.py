@@ -1,1 +1,266 @@
-"""The clerks' desk: queues and files of the commune."""
+"""The clerks' desk: the commune's queue and its files.
+
+Every action on a file is a POST to its own URL that calls the permit services; a broken rule
+(services.CaseError, workflow.IllegalTransition, an upload refused) re-renders the file with
+the message next to what was typed, never a 500. Files are found through
+services.staff_cases(), so another commune's file, or for a reviewer a file not sent to his
+agency, is a 404 — for the page and for every action.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice
+
+from app.auth.access import staff_required
+from app.desk import bp
+from app.desk import services as desk
+from app.desk.forms import (
+    ActionForm, ApproveForm, NoteForm, OpinionForm, QueueFilterForm, RecordSiteVisitForm, RefuseForm,
+    RequestSiteVisitForm, RevokeForm, request_documents_form,
+)
+from app.extensions import db
+from app.permits import services, workflow
+from app.permits.models import PermitCase
+from app.permits.workflow import STATUS_LABELS, IllegalTransition
+from app.uploads import UploadError
+from app.web import page_number, render
+
+# Action name → the form offered for it on the file page (fresh, not bound to any POST).
+ACTION_FORMS = {
+    "mark_complete": lambda case: ActionForm(formdata=None),
+    "request_documents": lambda case: request_documents_form(case.type),
+    "request_site_visit": lambda case: RequestSiteVisitForm(formdata=None),
+    "record_site_visit": lambda case: RecordSiteVisitForm(formdata=None),
+    "send_for_decision": lambda case: ActionForm(formdata=None),
+    "approve": lambda case: ApproveForm(formdata=None),
+    "refuse": lambda case: RefuseForm(formdata=None),
+    "issue": lambda case: ActionForm(formdata=None),
+    "revoke": lambda case: RevokeForm(formdata=None),
+}
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+# --- the queue -----------------------------------------------------------------------------
+
+@bp.get("/permits")
+@staff_required
+def queue():
+    form = QueueFilterForm(request.args)
+    types = desk.visible_types()
+    statuses = [s.value for s in desk.QUEUE_STATUSES]
+    form.status.choices = [SelectChoice("", _("All statuses"))] + [SelectChoice(s, STATUS_LABELS[s]) for s in desk.QUEUE_STATUSES]
+    form.type.choices = [SelectChoice("", _("All types"))] + [SelectChoice(str(t.id), t.name) for t in types]
+    # Unknown values in the address are ignored, never an error page.
+    status = form.status.data if form.status.data in statuses else ""
+    type_id = int(form.type.data) if form.type.data in {str(t.id) for t in types} else None
+    form.status.data, form.type.data = status, str(type_id or "")
+    query = (form.q.data or "").strip()[:80]
+    page = desk.queue(status, type_id, query, page_number())
+    filters = {k: v for k, v in {"status": status, "type": type_id, "q": query}.items() if v}
+    today, holidays = services.today(), services.holidays()
+    rows = [(case, desk.clock_view(case, today, holidays)) for case in page.items]
+    return render("desk/queue.html", "desk/_queue_rows.html", form=form, page=page, rows=rows, filters=filters)
+
+
+# --- a file --------------------------------------------------------------------------------
+
+def _file_page(case: PermitCase, failed: dict[str, FlaskForm] | None = None):
+    """The file with the forms this person may use; ``failed`` holds a posted form to show
+    again with its errors and everything that was typed."""
+    failed = failed or {}
+    user = _user()
+    allowed = [t.name for t in workflow.available(case.status, user.role, user.can_decide)]
+    forms = {name: failed.get(name) or ACTION_FORMS[name](case) for name in allowed if name in ACTION_FORMS}
+    opinion_forms = {
+        agency.id: failed.get(f"opinion-{agency.id}") or OpinionForm(formdata=None, prefix=f"opinion-{agency.id}")
+        for agency in desk.opinion_agencies(case)
+    }
+    note_form = failed.get("note") or NoteForm(formdata=None)
+    if not desk.can_message_applicant():
+        note_form.visibility.choices = note_form.visibility.choices[:1]
+    error_form = next(iter(failed.values()), None)
+    today, holidays = services.today(), services.holidays()
+    response = render(
+        "desk/show.html",
+        case=case,
+        forms=forms,
+        opinion_forms=opinion_forms,
+        note_form=note_form,
+        error_form=error_form,
+        clock=desk.clock_view(case, today, holidays),
+        silence_approval=services.silence_means_approval(case),
+        agencies=services.required_agencies(case),
+        status_label=STATUS_LABELS[case.status],
+    )
+    if failed and request.htmx:
+        # A boosted form would otherwise leave the action's URL in the address bar.
+        response.headers["HX-Push-Url"] = url_for("desk.show", case_id=case.id)
+    return response
+
+
+@bp.get("/permits/<int:case_id>")
+@staff_required
+def show(case_id: int):
+    return _file_page(desk.case_or_404(case_id))
+
+
+@bp.get("/permits/<int:case_id>/<path:action>")
+@staff_required
+def back_to_file(case_id: int, action: str):
+    """An action's address opened as a page (reloaded, bookmarked): show the file."""
+    return redirect(url_for("desk.show", case_id=desk.case_or_404(case_id).id), code=303)
+
+
+def _illegal(case: PermitCase, error: IllegalTransition) -> str:
+    if error.reason == "needs the right to decide":
+        return _("Only a clerk with the right to decide can take this step.")
+    if error.reason == "not for this role":
+        return _("Your role does not allow this step.")
+    return _("This step is not possible while the file is “%(status)s”. It may have changed since you opened it.", status=STATUS_LABELS[case.status])
+
+
+def _attach(form: FlaskForm, field: str | None, message) -> None:
+    if field and field in form:
+        form[field].errors = [*form[field].errors, str(message)]
+    else:
+        form.form_errors.append(str(message))
+
+
+def _act(case: PermitCase, key: str, form: FlaskForm, do, success, fields: dict[str, str] | None = None):
+    """Validate, call the service, then 303 to the file; or show the file again with the error.
+
+    ``fields`` maps a service's field names (CaseError.field) to this form's field names."""
+    if form.validate_on_submit():
+        try:
+            do()
+        except services.CaseError as error:
+            db.session.rollback()
+            _attach(form, (fields or {}).get(error.field, error.field), error.message)
+        except IllegalTransition as error:
+            db.session.rollback()
+            _attach(form, None, _illegal(case, error))
+        except UploadError as error:
+            db.session.rollback()
+            _attach(form, "photos", error.message)
+        else:
+            flash(success() if callable(success) else success, "success")
+            return redirect(url_for("desk.show", case_id=case.id), code=303)
+    return _file_page(case, failed={key: form})
+
+
+@bp.post("/permits/<int:case_id>/complete")
+@staff_required
+def mark_complete(case_id: int):
+    case = desk.case_or_404(case_id)
+    return _act(case, "mark_complete", ActionForm(), lambda: services.mark_complete(case, _user()),
+                _("The file is complete: the legal clock has started."))
+
+
+@bp.post("/permits/<int:case_id>/request-documents")
+@staff_required
+def request_documents(case_id: int):
+    case = desk.case_or_404(case_id)
+    form = request_documents_form(case.type, formdata=request.form)
+    return _act(
+        case, "request_documents", form,
+        lambda: services.request_documents(case, _user(), form.items(), (form.documents_message.data or "").strip() or None),
+        _("The applicant is asked for the documents, each with its reason."),
+        fields={"items": None},
+    )
+
+
+@bp.post("/permits/<int:case_id>/site-visit/request")
+@staff_required
+def request_site_visit(case_id: int):
+    case = desk.case_or_404(case_id)
+    form = RequestSiteVisitForm()
+    return _act(case, "request_site_visit", form,
+                lambda: services.request_site_visit(case, _user(), (form.visit_message.data or "").strip() or None),
+                _("A site visit is requested."))
+
+
+@bp.post("/permits/<int:case_id>/site-visit/record")
+@staff_required
+def record_site_visit(case_id: int):
+    case = desk.case_or_404(case_id)
+    form = RecordSiteVisitForm()
+    return _act(case, "record_site_visit", form,
+                lambda: services.record_site_visit(case, _user(), form.visit_note.data, request.files.getlist(form.photos.name)),
+                _("The site visit is recorded."), fields={"note": "visit_note"})
+
+
+@bp.post("/permits/<int:case_id>/send-for-decision")
+@staff_required
+def send_for_decision(case_id: int):
+    case = desk.case_or_404(case_id)
+    return _act(case, "send_for_decision", ActionForm(), lambda: services.send_for_decision(case, _user()),
+                _("The file is sent for decision."))
+
+
+@bp.post("/permits/<int:case_id>/approve")
+@staff_required
+def approve(case_id: int):
+    case = desk.case_or_404(case_id)
+    form = ApproveForm()
+    return _act(case, "approve", form, lambda: services.approve(case, _user(), form.conditions.data),
+                _("The application is approved."))
+
+
+@bp.post("/permits/<int:case_id>/refuse")
+@staff_required
+def refuse(case_id: int):
+    case = desk.case_or_404(case_id)
+    form = RefuseForm()
+    return _act(case, "refuse", form, lambda: services.refuse(case, _user(), form.reason_list()),
+                _("The application is refused. The applicant sees each reason."))
+
+
+@bp.post("/permits/<int:case_id>/issue")
+@staff_required
+def issue(case_id: int):
+    case = desk.case_or_404(case_id)
+    return _act(case, "issue", ActionForm(), lambda: services.issue(case, _user()),
+                lambda: _("The permit is issued. Its number is %(number)s.", number=case.permit_number))
+
+
+@bp.post("/permits/<int:case_id>/revoke")
+@staff_required
+def revoke(case_id: int):
+    case = desk.case_or_404(case_id)
+    form = RevokeForm()
+    return _act(case, "revoke", form, lambda: services.revoke(case, _user(), form.revoke_reason.data),
+                _("The permit is revoked."), fields={"reason": "revoke_reason"})
+
+
+@bp.post("/permits/<int:case_id>/notes")
+@staff_required
+def add_note(case_id: int):
+    case = desk.case_or_404(case_id)
+    form = NoteForm()
+    if not desk.can_message_applicant():
+        form.visibility.choices = form.visibility.choices[:1]
+    public = form.visibility.data == "public"
+    done = _("The message is on the applicant's timeline.") if public else _("The internal note is added.")
+    return _act(case, "note", form, lambda: services.add_note(case, _user(), form.text.data, public), done)
+
+
+@bp.post("/permits/<int:case_id>/opinions/<int:agency_id>")
+@staff_required
+def record_opinion(case_id: int, agency_id: int):
+    case = desk.case_or_404(case_id)
+    agency = next((a for a in services.required_agencies(case) if a.id == agency_id), None)
+    if agency is None:
+        abort(404)
+    form = OpinionForm(prefix=f"opinion-{agency.id}")
+    return _act(
+        case, f"opinion-{agency.id}", form,
+        lambda: services.record_opinion(case, agency, form.verdict_value, form.comment.data, _user()),
+        _("The opinion of %(agency)s is recorded.", agency=agency.name),
+    )

@@ -67,7 +67,7 @@ def show(case_id: int):
     case = own_case(case_id)
     if case.status is Status.DRAFT:
         steps = {step: services.step_done(case, step) for step in services.STEPS}
-        return render("permits/task_list.html", case=case, steps=steps)
+        return render("permits/task_list.html", case=case, steps=steps, can_send=not services.ready_to_send(case))
     return render("permits/show.html", case=case, upload_form=UploadForm(), **_clock(case))
 
 
@@ -183,13 +183,13 @@ def remove_document(case_id: int, document_id: int):
 def check(case_id: int):
     """Check your answers, then send."""
     case = draft_case(case_id)
-    problems = [step for step in services.STEPS if not services.step_done(case, step)]
+    problems = services.ready_to_send(case)
     if request.method == "POST" and not problems:
         form = UploadForm()  # only for its CSRF check
         if form.validate_on_submit():
             services.submit(case, current_user)
             return redirect(url_for("permits.receipt", case_id=case.id), code=303)
-    return render("permits/check.html", case=case, problems=problems, form=UploadForm())
+    return render("permits/check.html", case=case, problems=problems, missing=services.missing_documents(case), form=UploadForm())
 
 
 @bp.get("/<id:case_id>/receipt")

@@ -93,6 +93,16 @@ def missing_documents(case: PermitCase) -> list[dict]:
     return [item for item in case.type.documents if item["required"] and not case.documents_for(item["code"])]
 
 
+def ready_to_send(case: PermitCase) -> list[str]:
+    """The steps still to do before sending. Missing documents do not block sending: law
+    55-19 gives every filed request a receipt, and the commune's completeness check asks for
+    what is missing (the legal clock starts only once the file is complete)."""
+    todo = [s for s in STEPS if s != "documents" and not step_done(case, s)]
+    if not case.documents:
+        todo.append("documents")
+    return todo
+
+
 def step_done(case: PermitCase, step: str) -> bool:
     if step == "documents":
         return not missing_documents(case)
@@ -132,8 +142,7 @@ def remove_document(case: PermitCase, document: CaseDocument, user: User) -> Non
 
 
 def submit(case: PermitCase, user: User) -> PermitCase:
-    missing = [s for s in STEPS if not step_done(case, s)]
-    if missing:
+    if ready_to_send(case):
         raise CaseError(_l("Some steps are not finished yet."))
     take(case, "submit", user)
     case.submitted_at = utcnow()

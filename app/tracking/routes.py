@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, request, url_for
+from flask import abort, request
 from flask_babel import gettext as _
 
 from app.extensions import limiter
@@ -65,7 +65,6 @@ def verify(code: str):
         abort(404)
     response = render(
         "tracking/verify.html", case=case, holder=mask_name(case.applicant_name), validity=services.validity(case),
-        verify_url=url_for("tracking.verify", code=code, _external=True),
     )
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Cache-Control"] = "no-cache"  # a revocation shows at once

@@ -69,7 +69,7 @@ def test_a_citizen_applies_and_gets_a_receipt_with_reference_and_tracking_code(c
 
 def test_the_application_cannot_be_sent_before_every_part_is_done(citizen, app):
     url = start(citizen, app)
-    fill_everything(citizen, url, documents=("request",))
+    fill_everything(citizen, url, documents=())
     page = citizen.post(f"{url}/check", {}, form_url=f"{url}/check").get_data(as_text=True)
     assert "Some parts are not completed yet." in page
     with app.app_context():
@@ -96,6 +96,14 @@ def test_bad_answers_are_explained_and_kept(citizen, app, step, data, message):
     for value in data.values():
         if value and value not in ("y", "castle"):
             assert f'value="{value}"' in page
+
+
+def test_missing_documents_do_not_block_sending_but_are_listed(citizen, app):
+    url = start(citizen, app)
+    fill_everything(citizen, url, documents=("request",))
+    page = citizen.get(f"{url}/check").get_data(as_text=True)
+    assert "Documents still missing" in page and "Property certificate" in page
+    assert citizen.post(f"{url}/check", {}, form_url=f"{url}/check").status_code == 303
 
 
 @pytest.mark.parametrize(
