@@ -74,6 +74,20 @@ def clean_database(app):
     limiter.reset()
 
 
+@pytest.fixture(autouse=True)
+def uploads_in_tmp(app, tmp_path, monkeypatch):
+    """Uploaded files go to a temporary folder, never the instance folder."""
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
+
+
+@pytest.fixture
+def files():
+    """Permit files built through the services (see tests/permits/files.py)."""
+    from tests.permits import files as permit_files
+
+    return permit_files
+
+
 @pytest.fixture
 def demo(app):
     """The demo data: two open communes, one account per role (see README)."""

@@ -91,7 +91,7 @@ class RequestSiteVisitForm(FlaskForm):
 class RecordSiteVisitForm(FlaskForm):
     visit_note = TextAreaField(
         _l("What was seen on site"), validators=[DataRequired(_l("Write what was seen on site.")), Length(max=MESSAGE_MAX)],
-        description=_l("The applicant sees this note on the file's timeline; the photos stay internal."),
+        description=_l("The note and the photos stay internal; the applicant sees that the visit took place."),
     )
     photos = MultipleFileField(_l("Photos (optional)"), description=_l("JPEG or PNG photos, several at once if needed."))
 

@@ -100,6 +100,8 @@ class PermitCase(CommuneScoped, db.Model):
     clock_started_on: Mapped[date | None] = mapped_column(sa.Date)
     paused_since: Mapped[date | None] = mapped_column(sa.Date)
     paused_days: Mapped[int] = mapped_column(default=0)
+    legal_days: Mapped[int | None]  # copied from the type when the clock starts
+    working_days: Mapped[bool | None]
 
     # Decision and permit.
     decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -122,7 +124,9 @@ class PermitCase(CommuneScoped, db.Model):
 
     @property
     def clock(self) -> Clock:
-        return Clock(self.clock_started_on, self.type.deadline_days, self.type.working_days, self.paused_days, self.paused_since)
+        legal_days = self.legal_days if self.legal_days is not None else self.type.deadline_days
+        working_days = self.working_days if self.working_days is not None else self.type.working_days
+        return Clock(self.clock_started_on, legal_days, working_days, self.paused_days, self.paused_since)
 
     @property
     def open_request(self) -> DocumentRequest | None:

@@ -19,7 +19,7 @@ from app.permits import workflow
 from app.permits.models import CaseDocument, CaseEvent, DocumentRequest, Holiday, Opinion, PermitCase, PermitType, Verdict
 from app.permits.workflow import CLOCK_RUNNING, Status
 from app.timeutil import utcnow
-from app.uploads import store_upload
+from app.uploads import UploadError, store_upload, stored_path
 
 STEPS = ("applicant", "parcel", "details", "documents")
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud on the phone
@@ -183,6 +183,8 @@ def mark_complete(case: PermitCase, clerk: User) -> None:
     take(case, "mark_complete", clerk)
     if case.clock_started_on is None:
         case.clock_started_on = today()
+        # The rule in force when the clock starts stays the file's, whatever the type becomes.
+        case.legal_days, case.working_days = case.type.deadline_days, case.type.working_days
     case.events[-1].params = {"deadline": case.clock.deadline(today(), holidays()).isoformat()}
     db.session.commit()
 
@@ -235,8 +237,19 @@ def request_site_visit(case: PermitCase, clerk: User, message: str | None = None
 def record_site_visit(case: PermitCase, actor: User, note: str, photos: list) -> None:
     if not note.strip():
         raise CaseError(_l("Write what was seen on site."), field="note")
-    stored = [store_upload(photo, ["image"]) for photo in photos if photo and photo.filename]
-    take(case, "record_site_visit", actor, message=note.strip(), photos=len(stored))
+    workflow.check("record_site_visit", case.status, actor.role, actor.can_decide)  # before any file is kept
+    stored = []
+    try:
+        for photo in photos:
+            if photo and photo.filename:
+                stored.append(store_upload(photo, ["image"]))
+    except UploadError:
+        for file in stored:  # one photo refused: keep none, the agent sends them again
+            stored_path(file.storage_name).unlink(missing_ok=True)
+        raise
+    # The applicant sees that the visit took place; what was seen stays an internal note.
+    take(case, "record_site_visit", actor, photos=len(stored))
+    log(case, "note", actor, public=False, message=note.strip())
     for file in stored:
         db.session.add(CaseDocument(
             case=case, item_code="site_visit", original_name=file.original_name, content_type=file.content_type,
@@ -350,15 +363,20 @@ def staff_cases():
     return statement
 
 
+def _public(statement):
+    """Public pages (/track, /verify) answer anyone, staff of another commune included."""
+    return statement.execution_options(skip_commune_scope=True)
+
+
 def by_tracking(reference: str, code: str) -> PermitCase | None:
-    case = db.session.scalar(sa.select(PermitCase).where(PermitCase.reference == reference.strip().upper()))
+    case = db.session.scalar(_public(sa.select(PermitCase).where(PermitCase.reference == reference.strip().upper())))
     if case is None or not secrets.compare_digest((case.tracking_code or ""), code.strip().upper()):
         return None
     return case
 
 
 def by_verify_code(code: str) -> PermitCase | None:
-    return db.session.scalar(sa.select(PermitCase).where(PermitCase.verify_code == code, PermitCase.verify_code.is_not(None)))
+    return db.session.scalar(_public(sa.select(PermitCase).where(PermitCase.verify_code == code, PermitCase.verify_code.is_not(None))))
 
 
 def seed_types() -> None:

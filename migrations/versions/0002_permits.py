@@ -68,6 +68,8 @@ def upgrade():
     sa.Column('clock_started_on', sa.Date(), nullable=True),
     sa.Column('paused_since', sa.Date(), nullable=True),
     sa.Column('paused_days', sa.Integer(), nullable=False),
+    sa.Column('legal_days', sa.Integer(), nullable=True),
+    sa.Column('working_days', sa.Boolean(), nullable=True),
     sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('conditions', sa.Text(), nullable=True),

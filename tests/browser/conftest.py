@@ -62,7 +62,8 @@ class Phone:
     def screenshot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=False)
+        # caret="initial": the default injects an inline style, which our CSP (rightly) blocks.
+        self.page.screenshot(path=str(path), full_page=False, caret="initial")
         return path
 
     def fits_the_screen(self) -> bool:

@@ -1,8 +1,6 @@
 """The clerk's desk, /track and /verify on a 360×640 phone in Arabic."""
 
-import importlib.util
 import re
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,16 +11,6 @@ from app.extensions import db
 from app.permits import services
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-
-
-def _permit_files():
-    name = "jamaati_permit_files"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[1] / "desk" / "permit_files.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
 def _shot(tab, name: str, full_page: bool = False) -> None:
@@ -40,7 +28,7 @@ def _sign_in(tab, email: str) -> None:
 def desk_files(app, demo, tmp_path, monkeypatch):
     """Three files of Chefchaouen: one overdue, one under review, one waiting for its check."""
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
-    files = _permit_files()
+    from tests.permits import files
     with app.app_context():
         clerk = files.user("clerk@demo.ma")
         waiting = files.submitted(applicant="سعاد المرابط")
@@ -122,7 +110,7 @@ def test_track_and_verify_on_a_phone_without_javascript(phone, desk_files, app):
     assert tab.fits_the_screen()
     _shot(tab, "track-ar-360")
 
-    files = _permit_files()
+    from tests.permits import files
     with app.app_context():
         case = files.load(app, desk_files["overdue"])
         admin = files.user("admin@demo.ma")

@@ -162,7 +162,7 @@ def test_site_visit_requested_then_recorded_by_a_field_agent_with_photos(app, cl
 
     response = act(client, case_id, "site-visit/record", {
         "visit_note": "Walls as on the plans",
-        "photos": [(io.BytesIO(files.png()), "front.png"), (io.BytesIO(files.png()), "back.png")],
+        "photos": [(io.BytesIO(files.photo_bytes((40, 30), fmt="PNG")), "front.png"), (io.BytesIO(files.photo_bytes((40, 30), fmt="PNG")), "back.png")],
     })
     assert response.status_code == 303
     assert status(app, files, case_id) is Status.UNDER_REVIEW

@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 from app.extensions import db
 from app.models import User
 from app.permits import services
+from tests.permits.helpers import MINIMAL_PDF
 from app.permits.clock import Clock, advance, counts, days_between
 from app.permits.models import PermitCase, PermitType
 from app.permits.workflow import Status
@@ -207,7 +208,6 @@ def test_two_pauses_add_up():
 
 # --- the clock through the services, with the demo data --------------------------------------
 
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 def pdf(name: str = "scan.pdf") -> FileStorage:

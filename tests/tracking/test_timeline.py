@@ -53,13 +53,14 @@ def test_every_step_reads_as_a_sentence(app, demo, files):
         "A document was added: Site plan.", "new-plan.pdf",
         "The applicant added the requested documents.",
         "Opinion of <bdi>Agence urbaine de Tétouan</bdi>: Favourable with conditions (received on paper).", "Setback 3 m",
-        "A site visit was requested.", "Open the gate", "The site visit took place.", "As on the plans",
+        "A site visit was requested.", "Open the gate", "The site visit took place.",
         "Message from the commune:", "All good so far",
         "The file was sent for decision.", "The application was approved.", "Conditions:", "White walls",
         f"The permit was issued. Its number is <bdi>{number}</bdi>.", "The permit was revoked.", "Built higher",
     ):
         assert sentence in public, sentence
         assert sentence in staff, sentence
+    assert "As on the plans" in staff and "As on the plans" not in public  # what the agent saw stays internal
     assert "Neighbour complained" in staff and "Internal note:" in staff and "The application was started." in staff
     assert "Neighbour complained" not in public and "Internal" not in public and "The application was started." not in public
     assert "Commune clerk" in public and "فاطمة الزهراء بناني" not in public

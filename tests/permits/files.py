@@ -1,34 +1,27 @@
 """Permit files for the desk and tracking tests, built through the services an applicant uses:
 start → save each step → add real documents (a PNG made with Pillow, a small real PDF) → submit.
 
-Loaded by path from tests/desk/conftest.py and tests/tracking/conftest.py."""
+Available to every test as the ``files`` fixture (tests/conftest.py)."""
 
 from __future__ import annotations
 
 import io
 
 import sqlalchemy as sa
-from PIL import Image
 from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
 from app.models import Role, User
 from app.permits import services
 from app.permits.models import PermitCase, PermitType
+from tests.permits.helpers import MINIMAL_PDF, photo_bytes
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), (11, 110, 79)).save(out, "PNG")
-    return out.getvalue()
 
 
 def upload(kind: str, name: str | None = None) -> FileStorage:
     if kind == "image":
-        return FileStorage(io.BytesIO(png()), filename=name or "photo.png", content_type="image/png")
-    return FileStorage(io.BytesIO(PDF), filename=name or "plan.pdf", content_type="application/pdf")
+        return FileStorage(io.BytesIO(photo_bytes((40, 30), fmt="PNG")), filename=name or "photo.png", content_type="image/png")
+    return FileStorage(io.BytesIO(MINIMAL_PDF), filename=name or "plan.pdf", content_type="application/pdf")
 
 
 def user(email: str) -> User:
