@@ -117,6 +117,9 @@ def seed_demo() -> None:
                 login=email, password=DEMO_PASSWORD, full_name=name, role=role, commune=commune, agency=agency,
                 enforce_password_policy=False,
             )
+    # The demo clerk of the first commune may decide; the one of the second may not.
+    db.session.execute(sa.update(User).where(User.email == "clerk@demo.ma").values(may_decide=True))
+    db.session.commit()
     if db.session.scalar(sa.select(User).where(User.email == "citizen@demo.ma")) is None:
         citizen = User(email="citizen@demo.ma", full_name="محمد العلوي", role=Role.CITIZEN, commune=first, cin="AB123456")
         citizen.set_password(DEMO_PASSWORD)

@@ -57,7 +57,7 @@ def permit_types():
     return render("admin/permit_types.html", types=rows)
 
 
-@bp.route("/permit-types/<int:type_id>", methods=["GET", "POST"])
+@bp.route("/permit-types/<id:type_id>", methods=["GET", "POST"])
 @national_admin_required
 def permit_type(type_id: int):
     permit_type = db.session.scalar(sa.select(PermitType).where(PermitType.id == type_id))
@@ -97,7 +97,7 @@ def holidays():
     return render("admin/holidays.html", form=form, holidays=rows)
 
 
-@bp.post("/holidays/<int:holiday_id>/delete")
+@bp.post("/holidays/<id:holiday_id>/delete")
 @admin_required
 def delete_holiday(holiday_id: int):
     holiday = db.session.scalar(sa.select(Holiday).where(Holiday.id == holiday_id))

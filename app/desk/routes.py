@@ -105,13 +105,13 @@ def _file_page(case: PermitCase, failed: dict[str, FlaskForm] | None = None):
     return response
 
 
-@bp.get("/permits/<int:case_id>")
+@bp.get("/permits/<id:case_id>")
 @staff_required
 def show(case_id: int):
     return _file_page(desk.case_or_404(case_id))
 
 
-@bp.get("/permits/<int:case_id>/<path:action>")
+@bp.get("/permits/<id:case_id>/<path:action>")
 @staff_required
 def back_to_file(case_id: int, action: str):
     """An action's address opened as a page (reloaded, bookmarked): show the file."""
@@ -155,7 +155,7 @@ def _act(case: PermitCase, key: str, form: FlaskForm, do, success, fields: dict[
     return _file_page(case, failed={key: form})
 
 
-@bp.post("/permits/<int:case_id>/complete")
+@bp.post("/permits/<id:case_id>/complete")
 @staff_required
 def mark_complete(case_id: int):
     case = desk.case_or_404(case_id)
@@ -163,7 +163,7 @@ def mark_complete(case_id: int):
                 _("The file is complete: the legal clock has started."))
 
 
-@bp.post("/permits/<int:case_id>/request-documents")
+@bp.post("/permits/<id:case_id>/request-documents")
 @staff_required
 def request_documents(case_id: int):
     case = desk.case_or_404(case_id)
@@ -176,7 +176,7 @@ def request_documents(case_id: int):
     )
 
 
-@bp.post("/permits/<int:case_id>/site-visit/request")
+@bp.post("/permits/<id:case_id>/site-visit/request")
 @staff_required
 def request_site_visit(case_id: int):
     case = desk.case_or_404(case_id)
@@ -186,7 +186,7 @@ def request_site_visit(case_id: int):
                 _("A site visit is requested."))
 
 
-@bp.post("/permits/<int:case_id>/site-visit/record")
+@bp.post("/permits/<id:case_id>/site-visit/record")
 @staff_required
 def record_site_visit(case_id: int):
     case = desk.case_or_404(case_id)
@@ -196,7 +196,7 @@ def record_site_visit(case_id: int):
                 _("The site visit is recorded."), fields={"note": "visit_note"})
 
 
-@bp.post("/permits/<int:case_id>/send-for-decision")
+@bp.post("/permits/<id:case_id>/send-for-decision")
 @staff_required
 def send_for_decision(case_id: int):
     case = desk.case_or_404(case_id)
@@ -204,7 +204,7 @@ def send_for_decision(case_id: int):
                 _("The file is sent for decision."))
 
 
-@bp.post("/permits/<int:case_id>/approve")
+@bp.post("/permits/<id:case_id>/approve")
 @staff_required
 def approve(case_id: int):
     case = desk.case_or_404(case_id)
@@ -213,7 +213,7 @@ def approve(case_id: int):
                 _("The application is approved."))
 
 
-@bp.post("/permits/<int:case_id>/refuse")
+@bp.post("/permits/<id:case_id>/refuse")
 @staff_required
 def refuse(case_id: int):
     case = desk.case_or_404(case_id)
@@ -222,7 +222,7 @@ def refuse(case_id: int):
                 _("The application is refused. The applicant sees each reason."))
 
 
-@bp.post("/permits/<int:case_id>/issue")
+@bp.post("/permits/<id:case_id>/issue")
 @staff_required
 def issue(case_id: int):
     case = desk.case_or_404(case_id)
@@ -230,7 +230,7 @@ def issue(case_id: int):
                 lambda: _("The permit is issued. Its number is %(number)s.", number=case.permit_number))
 
 
-@bp.post("/permits/<int:case_id>/revoke")
+@bp.post("/permits/<id:case_id>/revoke")
 @staff_required
 def revoke(case_id: int):
     case = desk.case_or_404(case_id)
@@ -239,7 +239,7 @@ def revoke(case_id: int):
                 _("The permit is revoked."), fields={"reason": "revoke_reason"})
 
 
-@bp.post("/permits/<int:case_id>/notes")
+@bp.post("/permits/<id:case_id>/notes")
 @staff_required
 def add_note(case_id: int):
     case = desk.case_or_404(case_id)
@@ -251,7 +251,7 @@ def add_note(case_id: int):
     return _act(case, "note", form, lambda: services.add_note(case, _user(), form.text.data, public), done)
 
 
-@bp.post("/permits/<int:case_id>/opinions/<int:agency_id>")
+@bp.post("/permits/<id:case_id>/opinions/<id:agency_id>")
 @staff_required
 def record_opinion(case_id: int, agency_id: int):
     case = desk.case_or_404(case_id)

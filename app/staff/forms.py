@@ -34,3 +34,4 @@ class StaffForm(FlaskForm):
 class StaffEditForm(FlaskForm):
     role = SelectField(_l("Role"), validate_choice=True)
     active = BooleanField(_l("Account active"))
+    may_decide = BooleanField(_l("May approve, refuse and issue permits (clerks)"))

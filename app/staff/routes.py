@@ -70,7 +70,7 @@ def show(user_id: int):
         if request.method == "POST":
             if form.validate_on_submit():
                 try:
-                    update_staff_member(member, Role(form.role.data), form.active.data)
+                    update_staff_member(member, Role(form.role.data), form.active.data, form.may_decide.data)
                 except AccountError as error:
                     form.role.errors.append(error.message)
                 else:

@@ -23,13 +23,14 @@ def create_staff_member(form, communes: list[Commune], agencies: list[Agency]) -
     )
 
 
-def update_staff_member(member: User, role: Role, active: bool) -> None:
+def update_staff_member(member: User, role: Role, active: bool, may_decide: bool = False) -> None:
     if role is not Role.NATIONAL_ADMIN and member.commune_id is None:
         raise AccountError("role", _l("This person belongs to no commune: create a new account in the commune instead."))
     if role is Role.REVIEWER and member.agency is None:
         raise AccountError("role", _l("A reviewer sits for an agency: create a new account for this agency."))
     member.role = role
     member.active = active
+    member.may_decide = may_decide and role is Role.CLERK
     if not active:
         member.session_version += 1  # a deactivated account is signed out everywhere
     db.session.commit()

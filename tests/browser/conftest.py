@@ -53,17 +53,20 @@ class Phone:
     def goto(self, path: str):
         return self.page.goto(self.base_url + path)
 
-    def sign_in(self, login: str, password: str = "jamaati-demo") -> None:
+    def sign_in(self, login: str, password: str = "jamaati-demo", succeeds: bool = True) -> None:
         self.goto("/signin")
         self.page.fill("#login", login)
         self.page.fill("#password", password)
         self.page.locator("main button.button").click()
+        if succeeds:  # a successful sign-in reloads the whole page, elsewhere
+            self.page.wait_for_url(lambda url: "/signin" not in url)
+            self.page.wait_for_load_state()
 
-    def screenshot(self, name: str) -> Path:
+    def screenshot(self, name: str, full_page: bool = False) -> Path:
         SCREENSHOTS.mkdir(exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         # caret="initial": the default injects an inline style, which our CSP (rightly) blocks.
-        self.page.screenshot(path=str(path), full_page=False, caret="initial")
+        self.page.screenshot(path=str(path), full_page=full_page, caret="initial")
         return path
 
     def fits_the_screen(self) -> bool:

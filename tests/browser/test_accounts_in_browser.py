@@ -53,7 +53,7 @@ def test_arabic_pages_are_laid_out_right_to_left(phone):
 
 def test_a_bad_sign_in_keeps_what_was_typed_and_says_why_in_arabic(phone, demo):
     tab = phone("ar-MA")
-    tab.sign_in("citizen@demo.ma", "خطأ-خطأ")
+    tab.sign_in("citizen@demo.ma", "خطأ-خطأ", succeeds=False)
     page = tab.page
     expect(page.locator(".error-summary")).to_be_visible()
     expect(page).to_have_title(re.compile("^خطأ"))

@@ -2,22 +2,12 @@
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
 from app.permits import services
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-
-
-def _shot(tab, name: str, full_page: bool = False) -> None:
-    """caret="initial": Playwright's default injects an inline style, which our CSP reports."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    tab.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page, caret="initial")
-
 
 def _sign_in(tab, email: str) -> None:
     tab.sign_in(email)
@@ -56,7 +46,7 @@ def test_the_queue_and_a_file_on_a_phone_in_arabic(phone, desk_files):
     expect(rows.first).to_contain_text(desk_files["overdue_ref"])
     expect(rows.last).to_contain_text(desk_files["waiting_ref"])
     assert tab.fits_the_screen()
-    _shot(tab, "desk-queue-ar-360")
+    tab.screenshot("desk-queue-ar-360")
 
     page.wait_for_function("window.htmx !== undefined")
     with page.expect_request(lambda r: "q=" in r.url and r.headers.get("hx-request") == "true"):
@@ -71,8 +61,8 @@ def test_the_queue_and_a_file_on_a_phone_in_arabic(phone, desk_files):
     expect(page.locator(".document img").first).to_be_visible()
     assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
     assert tab.fits_the_screen()
-    _shot(tab, "desk-file-ar-360")
-    _shot(tab, "desk-file-ar-360-full", full_page=True)
+    tab.screenshot("desk-file-ar-360")
+    tab.screenshot("desk-file-ar-360-full", full_page=True)
     assert tab.errors == []
 
 
@@ -91,7 +81,7 @@ def test_asking_for_documents_without_a_reason_keeps_what_was_typed(phone, desk_
     expect(page.locator("#documents_message")).to_have_value("شكرا")
     assert page.url.endswith(f"/desk/permits/{desk_files['waiting']}")
     assert tab.fits_the_screen()
-    _shot(tab, "desk-request-documents-error-ar-360")
+    tab.screenshot("desk-request-documents-error-ar-360")
     page.fill("#reason_site_plan", "التصميم غير واضح")
     page.locator("form[action$='request-documents'] button").click()
     expect(page.locator(".flash")).to_be_visible()
@@ -108,7 +98,7 @@ def test_track_and_verify_on_a_phone_without_javascript(phone, desk_files, app):
     page.locator("main button.button").click()
     expect(page.locator(".timeline")).to_be_visible()
     assert tab.fits_the_screen()
-    _shot(tab, "track-ar-360")
+    tab.screenshot("track-ar-360")
 
     from tests.permits import files
     with app.app_context():
@@ -121,7 +111,7 @@ def test_track_and_verify_on_a_phone_without_javascript(phone, desk_files, app):
     tab.goto(f"/verify/{code}")
     expect(page.locator(".verdict-big")).to_be_visible()
     assert tab.fits_the_screen()
-    _shot(tab, "verify-ar-360")
+    tab.screenshot("verify-ar-360")
 
 
 def test_admin_pages_fit_a_phone(phone, demo, app):
@@ -138,5 +128,5 @@ def test_admin_pages_fit_a_phone(phone, demo, app):
         tab.goto(path)
         expect(tab.page.locator("h1")).to_be_visible()
         assert tab.fits_the_screen(), path
-        _shot(tab, name)
+        tab.screenshot(name)
     assert tab.errors == []

@@ -193,6 +193,7 @@ def test_send_for_decision_then_approve_with_conditions_then_issue(app, client, 
 
 def test_a_clerk_without_the_right_to_decide_is_not_offered_a_decision_and_cannot_force_one(app, client, files, case_id):
     advance(app, files, case_id, "mark_complete")
+    files.set_may_decide(app, "clerk@demo.ma", False)
     client.signin("clerk@demo.ma")
     page = client.get(f"/desk/permits/{case_id}").get_data(as_text=True)
     assert "Approve the application" not in page and "Refuse the application" not in page

@@ -165,3 +165,15 @@ def test_a_national_admin_cannot_be_turned_into_commune_staff_without_a_commune(
     with app.app_context(), _pytest.raises(sa.exc.IntegrityError):
         db.session.execute(sa.update(User).where(User.id == nat2).values(role="clerk"))
         db.session.commit()
+
+
+def test_an_admin_gives_a_clerk_the_right_to_decide(client, app, demo):
+    client.signin("admin@demo.ma")
+    clerk2_like = _id(app, "agent@demo.ma")
+    client.post(f"/staff/{clerk2_like}", {"role": "clerk", "active": "y", "may_decide": "y"}, form_url=f"/staff/{clerk2_like}")
+    with app.app_context():
+        member = db.session.get(User, clerk2_like)
+        assert member.role is Role.CLERK and member.can_decide
+    client.post(f"/staff/{clerk2_like}", {"role": "agent", "active": "y", "may_decide": "y"}, form_url=f"/staff/{clerk2_like}")
+    with app.app_context():
+        assert not db.session.get(User, clerk2_like).can_decide  # only clerks carry the right
