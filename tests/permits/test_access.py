@@ -1,0 +1,106 @@
+"""Who may open a permit file, on every route that names one: its applicant; staff of its
+commune; reviewers only once it is sent to their kind of agency. Everyone else gets a 404 (or
+403 for a page their role never uses), never the file."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Agency, AgencyKind, Role
+from app.permits import services
+
+
+@pytest.fixture
+def case(app, demo, files):
+    """A submitted building permit of Chefchaouen with a public document and an internal photo."""
+    with app.app_context():
+        case = files.submitted()
+        clerk = files.user("clerk@demo.ma")
+        services.mark_complete(case, clerk)
+        services.request_site_visit(case, clerk)
+        services.record_site_visit(case, files.user("agent@demo.ma"), "Seen", [files.upload("image", "site.png")])
+        public_doc = next(d.id for d in case.documents if not d.internal)
+        internal_doc = next(d.id for d in case.documents if d.internal)
+        return {"case": case.id, "public_doc": public_doc, "internal_doc": internal_doc}
+
+
+@pytest.fixture
+def outsiders(app, demo, make_client):
+    """A citizen who is not the applicant, a clerk of Tiznit, a reviewer of an agency the file does not need."""
+    from app.auth.services import create_staff, register_citizen
+    from app.communes.services import get_by_code
+
+    with app.app_context():
+        chefchaouen = get_by_code("01.151.01.01")
+        register_citizen(login="0677777777", password="zitoun-2026-x", full_name="Voisin", cin=None, commune=chefchaouen, locale="en")
+        culture = Agency(commune=chefchaouen, kind=AgencyKind.CULTURE, name="Culture")
+        db.session.add(culture)
+        db.session.commit()
+        create_staff(login="culture@demo.ma", password="x-password-2", full_name="Reviewer Culture", role=Role.REVIEWER, commune=chefchaouen, agency=culture)
+    clients = {}
+    for who, login, password in (("other citizen", "0677777777", "zitoun-2026-x"), ("clerk of Tiznit", "clerk2@demo.ma", "jamaati-demo"),
+                                 ("reviewer of another agency", "culture@demo.ma", "x-password-2")):
+        client = make_client()
+        assert client.signin(login, password).status_code == 303
+        clients[who] = client
+    return clients
+
+
+def _routes(app, ids):
+    for rule in app.url_map.iter_rules():
+        names = set(rule.arguments)
+        if not names & {"case_id", "document_id"} or not names <= {"case_id", "document_id", "agency_id", "action"}:
+            continue
+        values = {"case_id": ids["case"], "document_id": ids["public_doc"], "agency_id": 1, "action": "approve"}
+        url = rule.build({k: v for k, v in values.items() if k in names}, append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, url
+
+
+def test_nobody_outside_reaches_a_file_on_any_route(app, case, outsiders):
+    routes = list(_routes(app, case))
+    assert len(routes) > 25  # the applicant's pages, the desk, files, certificate
+    for who, client in outsiders.items():
+        token = client.token("/")
+        for method, url in routes:
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.raw.post(url, data={"csrf_token": token}, headers={"Accept-Language": "en"})
+            assert response.status_code in (403, 404), f"{who}: {method} {url} → {response.status_code}"
+
+
+def test_the_applicant_sees_the_file_and_its_documents_but_not_internal_photos(app, case, client):
+    client.signin("citizen@demo.ma")
+    assert client.get(f"/permits/{case['case']}").status_code == 200
+    document = client.get(f"/permits/files/{case['public_doc']}")
+    assert document.status_code == 200
+    assert document.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Disposition" in document.headers and document.headers["Cache-Control"] == "private, no-store"
+    document.close()
+    assert client.get(f"/permits/files/{case['internal_doc']}").status_code == 404
+    page = client.get(f"/permits/{case['case']}").get_data(as_text=True)
+    assert "Seen" not in page  # the agent's internal note
+
+
+def test_staff_of_the_commune_see_the_file_and_the_site_photos(app, case, client):
+    client.signin("agent@demo.ma")
+    assert client.get(f"/desk/permits/{case['case']}").status_code == 200
+    photo = client.get(f"/permits/files/{case['internal_doc']}")
+    assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
+    photo.close()
+
+
+def test_a_reviewer_sees_a_file_only_once_it_is_sent_to_the_commission(app, demo, files, client):
+    with app.app_context():
+        waiting = files.submitted()
+        complete = files.submitted()
+        services.mark_complete(complete, files.user("clerk@demo.ma"))
+        waiting_id, complete_id = waiting.id, complete.id
+    client.signin("reviewer@demo.ma")
+    assert client.get(f"/desk/permits/{waiting_id}").status_code == 404
+    assert client.get(f"/desk/permits/{complete_id}").status_code == 200
+    queue = client.get("/desk/permits").get_data(as_text=True)
+    assert re.search(rf'/desk/permits/{complete_id}"', queue) and not re.search(rf'/desk/permits/{waiting_id}"', queue)
