@@ -20,6 +20,7 @@ def create_app(config: Config | None = None) -> Flask:
         instance_relative_config=False,
     )
     app.config.from_object(config or Config())
+    app.json.ensure_ascii = False  # Arabic as UTF-8, not \u escapes: fewer bytes on the wire
     INSTANCE.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
@@ -38,9 +39,9 @@ def create_app(config: Config | None = None) -> Flask:
         # Behind a reverse proxy: the client's address (rate limits) and https come from it.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from app import admin, auth, communes, desk, main, permits, staff, tracking
+    from app import admin, auth, communes, desk, main, permits, pwa, staff, tracking
 
-    for module in (main, auth, communes, staff, admin, permits, desk, tracking):
+    for module in (main, auth, communes, staff, admin, permits, desk, tracking, pwa):
         app.register_blueprint(module.bp)
 
     from app import cli

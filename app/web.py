@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -195,9 +196,19 @@ def _register_errors(app: Flask) -> None:
         return _error_page(500, _("Something went wrong"), _("Something went wrong on our side. Nothing you sent is lost: try again in a moment."))
 
 
+def account_key() -> str:
+    """Who is signed in, as an opaque key: the page script clears the offline copies of pages
+    when it changes, so one person's pages never show to the next person on the phone."""
+    if not current_user.is_authenticated:
+        return ""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, current_user.get_id().encode(), hashlib.sha256).hexdigest()[:16]
+
+
 def _template_context() -> dict:
     language = current_language()
     return {
+        "account_key": account_key,
         "lang": language,
         "dir": text_direction(language),
         "languages": LANGUAGE_NAMES,

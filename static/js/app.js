@@ -34,7 +34,45 @@
     button.addEventListener("click", function () { window.print(); });
   }
 
+  // --- offline: the service worker, a banner, and private copies cleared at sign-out ---------
+
+  var PAGES = "pages";  // the service worker's copies of pages seen (see /sw.js)
+
+  function forgetPages() {
+    return window.caches ? caches.delete(PAGES) : Promise.resolve();
+  }
+
+  function guardAccount(page) {
+    var account = page.dataset.account || "";
+    var previous = localStorage.getItem("jamaati-account");
+    if (previous !== null && previous !== account) forgetPages();
+    localStorage.setItem("jamaati-account", account);
+  }
+
+  function signOut(form) {
+    form.addEventListener("submit", function () { forgetPages(); });
+  }
+
+  function offlineBanner(banner) {
+    var show = function () { banner.hidden = navigator.onLine; };
+    window.addEventListener("online", show);
+    window.addEventListener("offline", show);
+    show();
+  }
+
+  function offlineCopyNotice(notice) {
+    var fetchedAt = document.documentElement.dataset.offlineCopy;
+    if (!fetchedAt) return;
+    var time = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "medium", timeStyle: "short" }).format(new Date(fetchedAt));
+    notice.textContent = notice.dataset.text.replace("%(time)s", time);
+    notice.hidden = false;
+  }
+
   var behaviours = {
+    "[data-account]": guardAccount,
+    "form[action='/signout']": signOut,
+    "[data-offline-banner]": offlineBanner,
+    "[data-offline-copy-notice]": offlineCopyNotice,
     "[data-geolocate]": geolocate,
     "[data-upload]": uploadProgress,
     "[data-print]": printButton
@@ -54,4 +92,5 @@
 
   document.addEventListener("htmx:load", function (event) { setUp(event.detail.elt); });
   setUp(document);
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js");
 })();

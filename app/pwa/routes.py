@@ -1,0 +1,74 @@
+"""The installable app: manifest, service worker (served from the root so it controls every
+page) and the page shown when there is no connection."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Response, jsonify, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.pwa import bp
+from app.config import BABEL_LOCALES, LANGUAGES
+from app.i18n import RTL_LANGUAGES
+
+# What the service worker keeps for offline use: the shell, fingerprinted (see web.py).
+SHELL = ("css/app.css", "vendor/htmx.min.js", "js/app.js", "icons/icon.svg", "icons/icon-192.png")
+
+
+def shell_urls() -> list[str]:
+    return [url_for("static", filename=name) for name in SHELL] + [url_for("pwa.offline")]
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    response = jsonify(
+        name="جماعتي · Jamaati",
+        short_name="جماعتي",
+        description="خدمات جماعتك على هاتفك · Les services de votre commune sur votre téléphone",
+        lang="ar",
+        dir="rtl",
+        start_url=url_for("main.home", source="pwa"),
+        scope="/",
+        display="standalone",
+        background_color="#ffffff",
+        theme_color="#0b6e4f",
+        icons=[
+            {"src": url_for("static", filename="icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": url_for("static", filename="icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": url_for("static", filename="icons/maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+        ],
+    )
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker():
+    urls = shell_urls()
+    # A new version whenever the shell changes: the new worker takes over and cleans old caches.
+    version = hashlib.sha256("|".join(urls).encode()).hexdigest()[:10]
+    script = render_template("pwa/sw.js", version=version, shell=urls, offline=url_for("pwa.offline"))
+    response = Response(script, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.get("/offline")
+def offline():
+    """Shown by the service worker for a page that was never seen and cannot be fetched.
+    The same for everyone, in the three languages: nothing personal, so the shell can keep it."""
+    messages = {}
+    for language in LANGUAGES:
+        with force_locale(BABEL_LOCALES[language]):
+            messages[language] = (
+                _("No connection"),
+                _("Your phone is not connected, and this page was not saved on it. Pages you have already opened stay readable."),
+                _("When the connection is back, reload the page."),
+                _("Home"),
+            )
+    response = Response(render_template("pwa/offline.html", messages=messages, rtl=RTL_LANGUAGES))
+    response.headers["Cache-Control"] = "no-cache"
+    return response

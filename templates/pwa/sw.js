@@ -1,0 +1,74 @@
+// Jamaati's service worker, version {{ version }}. Served from /sw.js so it controls every page.
+// The shell (CSS, JS, icons, the offline page) is precached; pages are fetched from the network
+// first and a copy is kept, so a page already seen stays readable offline. That copy is one
+// person's: the page script deletes it at sign-out or when another account signs in.
+"use strict";
+
+const SHELL = "shell-{{ version }}";
+const PAGES = "pages";
+const SHELL_URLS = {{ shell | tojson }};
+const OFFLINE = {{ offline | tojson }};
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_URLS)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  // A new version takes over at once; open pages keep working (nothing is reloaded) and old
+  // shells are dropped.
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((key) => key.startsWith("shell-") && key !== SHELL).map((key) => caches.delete(key))))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/static/")) {
+    event.respondWith(cacheFirst(request));
+  } else if (request.mode === "navigate") {
+    event.respondWith(networkFirst(request));
+  }
+});
+
+async function cacheFirst(request) {
+  const cached = await caches.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok && new URL(request.url).searchParams.has("v")) {
+    const cache = await caches.open(SHELL);
+    cache.put(request, response.clone());
+  }
+  return response;
+}
+
+async function networkFirst(request) {
+  try {
+    const response = await fetch(request);
+    const html = (response.headers.get("Content-Type") || "").startsWith("text/html");
+    if (response.ok && html && !response.redirected) {
+      // Navigations are full pages, never htmx fragments, so the key is the page's own URL.
+      const copy = new Response(await response.clone().blob(), {
+        status: response.status,
+        headers: { "Content-Type": response.headers.get("Content-Type"), "X-Fetched-At": new Date().toISOString() },
+      });
+      const cache = await caches.open(PAGES);
+      await cache.put(request.url, copy);
+    }
+    return response;
+  } catch (error) {
+    const cached = await caches.match(request.url, { cacheName: PAGES });
+    if (cached) return markedAsCopy(cached);
+    return (await caches.match(OFFLINE)) || Response.error();
+  }
+}
+
+async function markedAsCopy(cached) {
+  // The page says when it was fetched (app.js shows it in the reader's language).
+  const fetchedAt = cached.headers.get("X-Fetched-At") || "";
+  const body = (await cached.text()).replace("<html ", `<html data-offline-copy="${fetchedAt}" `);
+  return new Response(body, { headers: { "Content-Type": cached.headers.get("Content-Type") } });
+}

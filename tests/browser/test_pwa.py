@@ -1,0 +1,61 @@
+"""Installable, readable offline, and private: the service worker in real Chromium."""
+
+import json
+
+from playwright.sync_api import expect
+
+
+def _controlled(tab) -> None:
+    tab.page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
+
+
+def test_chromium_finds_the_app_installable(browser, live_server, tmp_path):
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+
+    # A real profile: Chromium never offers to install from an incognito-like context.
+    context = browser.browser_type.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, viewport=PHONE, locale="ar-MA"
+    )
+    try:
+        page = context.new_page()
+        page.goto(live_server + "/")
+        page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+        cdp = context.new_cdp_session(page)
+        assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+        manifest = cdp.send("Page.getAppManifest")
+        assert manifest["errors"] == [] and json.loads(manifest["data"])["short_name"] == "جماعتي"
+    finally:
+        context.close()
+
+
+def test_a_page_already_seen_stays_readable_offline_with_its_date(phone, demo):
+    tab = phone("ar-MA")
+    tab.sign_in("citizen@demo.ma")
+    _controlled(tab)
+    tab.goto("/account")  # seen once, online
+    expect(tab.page.locator("h1")).to_be_visible()
+    tab.context.set_offline(True)
+    tab.goto("/account")
+    expect(tab.page.locator("h1")).to_contain_text("حسابي")
+    expect(tab.page.locator("[data-offline-copy-notice]")).to_be_visible()
+    expect(tab.page.locator("[data-offline-banner]")).to_be_visible()
+    tab.screenshot("offline-copy-ar-360")
+    tab.goto("/about")  # never seen: the offline page, in the three languages
+    expect(tab.page.locator("section[lang=fr] h1")).to_be_visible()
+    tab.screenshot("offline-page-ar-360")
+    tab.context.set_offline(False)
+
+
+def test_signing_out_removes_the_saved_pages(phone, demo):
+    tab = phone("ar-MA")
+    tab.sign_in("citizen@demo.ma")
+    _controlled(tab)
+    tab.goto("/account")
+    assert tab.page.evaluate("caches.open('pages').then(c => c.keys()).then(k => k.some(r => r.url.endsWith('/account')))")
+    tab.page.locator("form[action='/signout'] button").click()
+    tab.page.wait_for_url(lambda url: url.endswith("/"))
+    tab.page.wait_for_function("caches.open('pages').then(c => c.keys()).then(k => !k.some(r => r.url.endsWith('/account')))")
+    tab.context.set_offline(True)
+    tab.goto("/account")
+    expect(tab.page.locator("section[lang=fr] h1")).to_be_visible()  # the offline page, not the account
+    tab.context.set_offline(False)
