@@ -2,7 +2,7 @@
 
 from flask import Flask
 from markupsafe import Markup
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, to_user_timezone
 
 from app.auth.identity import format_phone
 
@@ -10,6 +10,8 @@ from app.auth.identity import format_phone
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    # dd/mm/yyyy in Morocco's time, for documents that are the same in every language.
+    app.jinja_env.filters["local_day"] = lambda value: to_user_timezone(value).strftime("%d/%m/%Y") if value else ""
     app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else ""
     # Names typed in Arabic or Latin script keep their own direction inside any sentence.
     app.jinja_env.filters["bdi"] = lambda value: Markup("<bdi>{}</bdi>").format(value)

@@ -15,7 +15,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 from htmx_flask import make_response as htmx_response
 
-from app.extensions import login_manager
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.extensions import db, login_manager
 from app.i18n import LANGUAGE_NAMES, current_language, text_direction
 from app.scoping import set_commune_scope
 
@@ -182,6 +184,12 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(405)
     def method_not_allowed(error):
         return _error_page(405, _("Not allowed"), _("This page cannot be used that way."))
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(error):
+        # Two tabs or two clerks acted on the same file at once: the first one won.
+        db.session.rollback()
+        return _error_page(409, _("This file has just changed"), _("Someone acted on this file at the same moment. Go back and reload the page to see where it stands now."))
 
     @app.errorhandler(413)
     def too_large(error):

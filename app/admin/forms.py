@@ -28,7 +28,7 @@ class PermitTypeForm(FlaskForm):
     deadline_days = IntegerField(
         _l("Legal deadline, in days"),
         validators=[InputRequired(_l("Enter the legal deadline in days.")), NumberRange(1, 365, _l("Enter a number of days between 1 and 365."))],
-        description=_l("Counted from the day the file is found complete. A change applies to files already under review too."),
+        description=_l("Counted from the day the file is found complete. A change applies to files whose clock starts after it; files already under review keep their rule."),
     )
     working_days = RadioField(
         _l("How the days are counted"),

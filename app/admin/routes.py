@@ -80,7 +80,7 @@ def permit_type(type_id: int):
 
 
 @bp.route("/holidays", methods=["GET", "POST"])
-@admin_required
+@national_admin_required  # holidays are national: they move every commune's deadlines
 def holidays():
     """Public holidays are national: they stop the legal clock of working-day permits everywhere."""
     form = HolidayForm()
@@ -98,7 +98,7 @@ def holidays():
 
 
 @bp.post("/holidays/<id:holiday_id>/delete")
-@admin_required
+@national_admin_required  # holidays are national: they move every commune's deadlines
 def delete_holiday(holiday_id: int):
     holiday = db.session.scalar(sa.select(Holiday).where(Holiday.id == holiday_id))
     if holiday is None:

@@ -39,7 +39,7 @@ class ClockView:
 
 
 def clock_view(case: PermitCase, today: date, holidays: Collection[date]) -> ClockView:
-    if case.status not in OPEN or case.clock_started_on is None:
+    if not services.clock_running(case):
         # Not started yet, or decided / withdrawn: the clock no longer counts.
         return ClockView(None, None, case.paused_since is not None and case.status in OPEN)
     return ClockView(case.clock.left(today, holidays), case.clock.deadline(today, holidays), case.paused_since is not None)

@@ -40,8 +40,8 @@ def staff_links(user: User) -> list[Action]:
     if user.role in (Role.ADMIN, Role.NATIONAL_ADMIN):
         links.append(Action(_l("Add a staff member"), _l("Create an account for a colleague."), "staff.new"))
         links.append(Action(_l("Agencies"), _l("The bodies on the instruction commission."), "admin.agencies"))
-        links.append(Action(_l("Public holidays"), _l("Days that do not count towards legal deadlines."), "admin.holidays"))
     if user.role is Role.NATIONAL_ADMIN:
+        links.append(Action(_l("Public holidays"), _l("Days that do not count towards legal deadlines."), "admin.holidays"))
         links.append(Action(_l("Communes"), _l("Open a commune on the platform."), "admin.communes"))
         links.append(Action(_l("Permit types"), _l("Names, legal deadlines and validity of each permit."), "admin.permit_types"))
     return links

@@ -53,7 +53,10 @@ class Clock:
         """Counted days left (negative once overdue); None before the clock starts."""
         if self.started_on is None:
             return None
-        return self.legal_days - self.used(today, holidays)
+        left = self.legal_days - self.used(today, holidays)
+        if left >= 0 and self.paused_since is None and today > self.deadline(today, holidays):
+            return -1  # a weekend or holiday after the last day: already late, not "0 days left"
+        return left
 
     def deadline(self, today: date, holidays: Collection[date]) -> date | None:
         """The last day for an answer, as things stand today."""

@@ -55,6 +55,16 @@ class NoteForm(FlaskForm):
     text = TextAreaField(_l("Message"), validators=[DataRequired(_l("Write the message first.")), Length(max=4000)])
 
 
+class FiniteDecimalField(DecimalField):
+    """A number as people write it; NaN and infinities (even "sNaN") are not numbers here."""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(_l("Enter a number."))
+
+
 def details_form(permit_type, data=None) -> FlaskForm:
     """The form for the type-specific questions, built from the type's field list."""
     language = current_language()
@@ -69,7 +79,7 @@ def details_form(permit_type, data=None) -> FlaskForm:
         if spec["kind"] == "int":
             field = IntegerField(label, validators=[*checks, NumberRange(0, 100_000, _l("Enter a whole number."))])
         elif spec["kind"] == "decimal":
-            field = DecimalField(label, places=None, validators=[*checks, NumberRange(Decimal(0), Decimal(10_000_000), _l("Enter a number."))])
+            field = FiniteDecimalField(label, places=None, validators=[*checks, NumberRange(Decimal(0), Decimal(10_000_000), _l("Enter a number."))])
         elif spec["kind"] == "choice":
             choices = [SelectChoice(c["value"], c["label"].get(language) or c["label"]["fr"]) for c in spec["choices"]]
             field = RadioField(label, choices=choices, validators=[DataRequired(_l("Choose an answer."))] if required else [Optional()])

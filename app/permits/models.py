@@ -100,8 +100,12 @@ class PermitCase(CommuneScoped, db.Model):
     clock_started_on: Mapped[date | None] = mapped_column(sa.Date)
     paused_since: Mapped[date | None] = mapped_column(sa.Date)
     paused_days: Mapped[int] = mapped_column(default=0)
-    legal_days: Mapped[int | None]  # copied from the type when the clock starts
+    # The rule in force when the clock started (copied from the type then).
+    legal_days: Mapped[int | None]
     working_days: Mapped[bool | None]
+    silence_is_approval: Mapped[bool | None]
+    # Two tabs or two clerks acting at once: the second write fails instead of both landing.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     # Decision and permit.
     decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -121,6 +125,12 @@ class PermitCase(CommuneScoped, db.Model):
     events: Mapped[list[CaseEvent]] = relationship(back_populates="case", order_by="CaseEvent.id")
     opinions: Mapped[list[Opinion]] = relationship(back_populates="case", order_by="Opinion.id")
     document_requests: Mapped[list[DocumentRequest]] = relationship(back_populates="case", order_by="DocumentRequest.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def silence_counts(self) -> bool:
+        return self.silence_is_approval if self.silence_is_approval is not None else self.type.silence_is_approval
 
     @property
     def clock(self) -> Clock:

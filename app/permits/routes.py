@@ -68,16 +68,7 @@ def show(case_id: int):
     if case.status is Status.DRAFT:
         steps = {step: services.step_done(case, step) for step in services.STEPS}
         return render("permits/task_list.html", case=case, steps=steps, can_send=not services.ready_to_send(case))
-    return render("permits/show.html", case=case, upload_form=UploadForm(), **_clock(case))
-
-
-def _clock(case: PermitCase) -> dict:
-    holidays, today = services.holidays(), services.today()
-    return {
-        "days_left": case.clock.left(today, holidays),
-        "deadline": case.clock.deadline(today, holidays),
-        "silence_approval": services.silence_means_approval(case),
-    }
+    return render("permits/show.html", case=case, upload_form=UploadForm(), **services.clock_summary(case))
 
 
 def _save_step(case: PermitCase, step: str, values: dict):
@@ -198,7 +189,7 @@ def receipt(case_id: int):
     case = own_case(case_id)
     if case.reference is None:
         abort(404)
-    return render("permits/receipt.html", case=case, **_clock(case))
+    return render("permits/receipt.html", case=case, **services.clock_summary(case))
 
 
 @bp.post("/<id:case_id>/provide")

@@ -7,7 +7,8 @@ timeline entry in the same transaction.
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -17,11 +18,12 @@ from app.extensions import db
 from app.models import Agency, AgencyKind, Commune, Role, User
 from app.permits import workflow
 from app.permits.models import CaseDocument, CaseEvent, DocumentRequest, Holiday, Opinion, PermitCase, PermitType, Verdict
-from app.permits.workflow import CLOCK_RUNNING, Status
+from app.permits.workflow import CLOCK_RUNNING, OPEN, Status
 from app.timeutil import utcnow
 from app.uploads import UploadError, store_upload, stored_path
 
 STEPS = ("applicant", "parcel", "details", "documents")
+MOROCCO = ZoneInfo("Africa/Casablanca")
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud on the phone
 
 
@@ -35,7 +37,8 @@ class CaseError(Exception):
 
 
 def today() -> date:
-    return utcnow().date()
+    """Today in Morocco: legal days turn at midnight in Casablanca, not in UTC."""
+    return datetime.now(MOROCCO).date()
 
 
 def holidays() -> set[date]:
@@ -128,7 +131,12 @@ def add_document(case: PermitCase, item_code: str, file_storage, user: User) -> 
     db.session.add(document)
     if case.status is not Status.DRAFT:
         log(case, "document_added", user, item=item_code, name=stored.original_name)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        stored_path(stored.storage_name).unlink(missing_ok=True)
+        raise
     return document
 
 
@@ -139,6 +147,7 @@ def remove_document(case: PermitCase, document: CaseDocument, user: User) -> Non
         raise CaseError(_l("This document can no longer be removed."))
     db.session.delete(document)
     db.session.commit()
+    stored_path(document.storage_name).unlink(missing_ok=True)  # the scan of a deed or a CIN goes too
 
 
 def submit(case: PermitCase, user: User) -> PermitCase:
@@ -146,7 +155,7 @@ def submit(case: PermitCase, user: User) -> PermitCase:
         raise CaseError(_l("Some steps are not finished yet."))
     take(case, "submit", user)
     case.submitted_at = utcnow()
-    case.reference = f"P-{case.submitted_at.year}-{case.id:06d}"
+    case.reference = f"P-{today().year}-{case.id:06d}"
     case.tracking_code = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
     case.events[-1].params = {"reference": case.reference}
     db.session.commit()
@@ -185,6 +194,7 @@ def mark_complete(case: PermitCase, clerk: User) -> None:
         case.clock_started_on = today()
         # The rule in force when the clock starts stays the file's, whatever the type becomes.
         case.legal_days, case.working_days = case.type.deadline_days, case.type.working_days
+        case.silence_is_approval = case.type.silence_is_approval
     case.events[-1].params = {"deadline": case.clock.deadline(today(), holidays()).isoformat()}
     db.session.commit()
 
@@ -225,7 +235,11 @@ def record_opinion(case: PermitCase, agency: Agency, verdict: Verdict, comment: 
     opinion = Opinion(case=case, agency=agency, verdict=verdict, comment=(comment or "").strip() or None, on_paper=on_paper, recorded_by=actor)
     db.session.add(opinion)
     log(case, "opinion", actor, agency=agency.name, verdict=verdict.value, on_paper=on_paper, message=opinion.comment)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same agency's opinion, recorded a moment earlier elsewhere
+        db.session.rollback()
+        raise CaseError(_l("This agency's opinion is already recorded.")) from None
     return opinion
 
 
@@ -324,9 +338,24 @@ def add_note(case: PermitCase, author: User, text: str, public: bool) -> None:
 
 # --- what the clock says --------------------------------------------------------------------
 
+def clock_running(case: PermitCase) -> bool:
+    """Started and not yet decided or withdrawn (back at the completeness check counts too)."""
+    return case.clock_started_on is not None and case.status in OPEN
+
+
+def clock_summary(case: PermitCase) -> dict:
+    """What the applicant's page and /track show of the legal clock."""
+    running, days, on = clock_running(case), holidays(), today()
+    return {
+        "days_left": case.clock.left(on, days) if running else None,
+        "deadline": case.clock.deadline(on, days) if running else None,
+        "silence_approval": silence_means_approval(case, on),
+    }
+
+
 def silence_means_approval(case: PermitCase, on: date | None = None) -> bool:
     """The deadline passed with no decision on a type where silence counts as approval."""
-    if not case.type.silence_is_approval or case.status not in CLOCK_RUNNING or case.paused_since:
+    if not case.silence_counts or not clock_running(case) or case.paused_since:
         return False
     left = case.clock.left(on or today(), holidays())
     return left is not None and left < 0

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from app.extensions import limiter
 from app.permits import services
-from app.permits.workflow import OPEN, Status
+from app.permits.workflow import Status
 from app.scoping import set_commune_scope
 from app.tracking import bp
 from app.tracking.forms import TrackForm
@@ -27,16 +27,6 @@ def public_pages():
     set_commune_scope(None)
 
 
-def _clock(case) -> dict:
-    holidays, today = services.holidays(), services.today()
-    running = case.status in OPEN  # once decided or withdrawn, the clock no longer matters
-    return {
-        "days_left": case.clock.left(today, holidays) if running else None,
-        "deadline": case.clock.deadline(today, holidays) if running else None,
-        "silence_approval": services.silence_means_approval(case),
-    }
-
-
 @bp.route("/track", methods=["GET", "POST"])
 @limiter.limit(TRACK_RATE_LIMIT, methods=["POST"])
 def track():
@@ -51,7 +41,7 @@ def track():
         if case is None or case.status is Status.DRAFT:
             case = None
             form.form_errors.append(_("No file matches this reference and tracking code. Check both on the receipt and try again."))
-    response = render("tracking/track.html", form=form, case=case, **(_clock(case) if case else {}))
+    response = render("tracking/track.html", form=form, case=case, **(services.clock_summary(case) if case else {}))
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -70,6 +70,8 @@ def upgrade():
     sa.Column('paused_days', sa.Integer(), nullable=False),
     sa.Column('legal_days', sa.Integer(), nullable=True),
     sa.Column('working_days', sa.Boolean(), nullable=True),
+    sa.Column('silence_is_approval', sa.Boolean(), nullable=True),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('conditions', sa.Text(), nullable=True),

@@ -104,3 +104,18 @@ def test_a_reviewer_sees_a_file_only_once_it_is_sent_to_the_commission(app, demo
     assert client.get(f"/desk/permits/{complete_id}").status_code == 200
     queue = client.get("/desk/permits").get_data(as_text=True)
     assert re.search(rf'/desk/permits/{complete_id}"', queue) and not re.search(rf'/desk/permits/{waiting_id}"', queue)
+
+
+@pytest.mark.parametrize("email", ["citizen@demo.ma", "clerk@demo.ma", "agent@demo.ma", "admin@demo.ma"])
+def test_the_certificate_opens_for_the_applicant_and_the_communes_staff(app, demo, files, client, email):
+    with app.app_context():
+        case = files.submitted()
+        admin = files.user("admin@demo.ma")
+        services.mark_complete(case, admin)
+        services.approve(case, admin, "White walls")
+        services.issue(case, admin)
+        case_id = case.id
+    client.signin(email)
+    page = client.get(f"/permits/{case_id}/certificate")
+    assert page.status_code == 200
+    assert "<svg" in page.get_data(as_text=True)

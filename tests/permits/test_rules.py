@@ -1,0 +1,110 @@
+"""Rules that only show at the edges: two clerks at once, deadlines over a weekend, the
+completeness check after new documents, deleted documents, odd numbers."""
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.extensions import db
+from app.permits import services
+from app.permits.clock import Clock
+from app.permits.models import PermitCase
+from app.uploads import stored_path
+
+
+def test_a_step_taken_twice_at_once_lands_once(app, demo, files):
+    """Two tabs (or two clerks) issue the same permit: the second one is refused."""
+    with app.app_context():
+        case = files.submitted()
+        admin = files.user("admin@demo.ma")
+        services.mark_complete(case, admin)
+        services.approve(case, admin, None)
+        # Meanwhile another tab issued it: the row changed under our feet.
+        db.session.execute(sa.text("UPDATE permit_cases SET version = version + 1 WHERE id = :id"), {"id": case.id})
+        with pytest.raises(StaleDataError):
+            services.issue(case, admin)
+        db.session.rollback()
+        assert db.session.get(PermitCase, case.id).verify_code is None
+
+
+def test_the_desk_answers_a_concurrent_change_with_a_clear_page(app, demo, files, client, monkeypatch):
+    with app.app_context():
+        case_id = files.submitted().id
+    client.signin("clerk@demo.ma")
+
+    def changed_meanwhile(*args, **kwargs):
+        raise StaleDataError("UPDATE statement on table 'permit_cases' expected to update 1 row(s); 0 were matched.")
+
+    monkeypatch.setattr(services, "mark_complete", changed_meanwhile)
+    response = client.post(f"/desk/permits/{case_id}/complete", {}, form_url=f"/desk/permits/{case_id}")
+    assert response.status_code == 409
+    assert "Someone acted on this file at the same moment." in response.get_data(as_text=True)
+
+
+def test_a_working_day_deadline_on_friday_is_late_on_saturday():
+    monday = date(2026, 11, 30)
+    clock = Clock(monday, legal_days=4, working_days=True)  # due Friday 4 December
+    assert clock.deadline(monday, set()) == date(2026, 12, 4)
+    assert clock.left(date(2026, 12, 4), set()) == 0
+    assert clock.left(date(2026, 12, 5), set()) == -1  # Saturday: late, not "0 days left"
+    assert clock.left(date(2026, 12, 7), set()) == -1
+
+
+def test_silence_counts_after_new_documents_too(app, demo, files, monkeypatch):
+    """Sent back to the completeness check after new documents, the clock still runs."""
+    with app.app_context():
+        case = files.submitted()
+        clerk = files.user("clerk@demo.ma")
+        monkeypatch.setattr(services, "today", lambda: date(2026, 11, 2))
+        services.mark_complete(case, clerk)
+        services.request_documents(case, clerk, [{"code": "site_plan", "reason": "Blurred"}])
+        services.add_document(case, "site_plan", files.upload("pdf"), case.applicant)
+        monkeypatch.setattr(services, "today", lambda: date(2026, 11, 3))
+        services.provide_documents(case, case.applicant)
+        assert case.status.value == "submitted"
+        monkeypatch.setattr(services, "today", lambda: date(2026, 11, 3) + timedelta(days=40))
+        assert services.silence_means_approval(case)
+        assert services.clock_summary(case)["days_left"] < 0
+
+
+def test_the_rule_in_force_when_the_clock_starts_stays_the_files(app, demo, files):
+    with app.app_context():
+        case = files.submitted()
+        services.mark_complete(case, files.user("clerk@demo.ma"))
+        case.type.deadline_days, case.type.silence_is_approval = 90, False
+        db.session.commit()
+        assert case.clock.legal_days == 15 and case.silence_counts
+        case.type.deadline_days, case.type.silence_is_approval = 15, True
+        db.session.commit()
+
+
+def test_the_reference_year_is_moroccos(app, demo, files, monkeypatch):
+    monkeypatch.setattr(services, "today", lambda: date(2027, 1, 1))
+    with app.app_context():
+        assert files.submitted().reference.startswith("P-2027-")
+
+
+def test_a_removed_document_leaves_nothing_on_disk(app, demo, files):
+    with app.app_context():
+        case = files.draft()
+        document = case.documents[0]
+        path = stored_path(document.storage_name)
+        assert path.exists()
+        services.remove_document(case, document, case.applicant)
+        assert not path.exists()
+
+
+@pytest.mark.parametrize("value", ["sNaN", "NaN", "Infinity", "-inf", "1e999999999"])
+def test_odd_numbers_are_refused_with_a_message(app, demo, client, value):
+    from app.permits.models import PermitType
+
+    client.signin("citizen@demo.ma")
+    with app.app_context():
+        type_id = db.session.scalar(sa.select(PermitType.id).where(PermitType.code == "building_small"))
+        commune_id = db.session.scalar(sa.text("SELECT commune_id FROM users WHERE email = 'citizen@demo.ma'"))
+    start = client.post("/permits/new", {"permit_type": type_id, "commune": commune_id})
+    url = start.headers["Location"]
+    response = client.post(f"{url}/details", {"use": "housing", "floor_area": value, "levels": "2"})
+    assert response.status_code == 200 and 'href="#floor_area"' in response.get_data(as_text=True)
