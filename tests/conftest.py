@@ -64,6 +64,7 @@ def clean_database(app):
     with app.app_context():
         db.session.rollback()
         for table in (
+            "complaint_events", "complaint_photos", "complaint_supporters", "complaints", "complaint_categories", "api_clients",
             "case_events", "opinions", "document_requests", "case_documents", "permit_cases",
             "login_throttles", "users", "agencies",
         ):

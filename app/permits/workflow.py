@@ -8,11 +8,13 @@ an illegal transition raises, whatever the page showed.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
 from app.models import Role
+from app.statemachine import IllegalTransition, StateMachine, Transition, transition
+
+__all__ = ["IllegalTransition", "Transition", "TRANSITIONS", "check", "available", "Status"]
 
 
 class Status(enum.StrEnum):
@@ -53,63 +55,24 @@ FIELD = frozenset({Role.CLERK, Role.ADMIN, Role.AGENT})
 APPLICANT = frozenset({Role.CITIZEN})
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset[Status]
-    target: Status
-    roles: frozenset[Role]
-    public: bool = True  # shown on the applicant's timeline and at /track
-    needs_decision_right: bool = False
-
-
 def _t(name, sources, target, roles, **options) -> Transition:
-    return Transition(name, frozenset(sources), target, roles, **options)
+    return transition(name, sources, target, roles, **options)
 
 
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
-        _t("submit", {Status.DRAFT}, Status.SUBMITTED, APPLICANT),
-        _t("mark_complete", {Status.SUBMITTED}, Status.UNDER_REVIEW, CLERKS),
-        _t("request_documents", {Status.SUBMITTED, *CLOCK_RUNNING}, Status.DOCUMENTS_REQUESTED, CLERKS),
-        _t("provide_documents", {Status.DOCUMENTS_REQUESTED}, Status.SUBMITTED, APPLICANT),
-        _t("request_site_visit", {Status.UNDER_REVIEW, Status.DECISION_PENDING}, Status.SITE_VISIT, CLERKS),
-        _t("record_site_visit", {Status.SITE_VISIT}, Status.UNDER_REVIEW, FIELD),
-        _t("send_for_decision", {Status.UNDER_REVIEW}, Status.DECISION_PENDING, CLERKS),
-        _t("approve", {Status.UNDER_REVIEW, Status.DECISION_PENDING}, Status.APPROVED, CLERKS, needs_decision_right=True),
-        _t("refuse", {Status.UNDER_REVIEW, Status.DECISION_PENDING}, Status.REFUSED, CLERKS, needs_decision_right=True),
-        _t("issue", {Status.APPROVED}, Status.ISSUED, CLERKS, needs_decision_right=True),
-        _t("revoke", {Status.ISSUED}, Status.REVOKED, frozenset({Role.ADMIN}), needs_decision_right=True),
-        _t("withdraw", {Status.DRAFT, *OPEN}, Status.WITHDRAWN, APPLICANT),
-    )
-}
-
-
-class IllegalTransition(Exception):
-    def __init__(self, name: str, status: Status, reason: str) -> None:
-        super().__init__(f"{name} from {status}: {reason}")
-        self.reason = reason
-
-
-def check(name: str, status: Status, role: Role, can_decide: bool) -> Transition:
-    """The transition, if this role may take it from this status; else IllegalTransition."""
-    transition = TRANSITIONS.get(name)
-    if transition is None:
-        raise IllegalTransition(name, status, "unknown transition")
-    if status not in transition.sources:
-        raise IllegalTransition(name, status, "not from this status")
-    if role not in transition.roles:
-        raise IllegalTransition(name, status, "not for this role")
-    if transition.needs_decision_right and not can_decide:
-        raise IllegalTransition(name, status, "needs the right to decide")
-    return transition
-
-
-def available(status: Status, role: Role, can_decide: bool) -> list[Transition]:
-    """What this person may do next: what the pages offer (and all they may do)."""
-    return [
-        t
-        for t in TRANSITIONS.values()
-        if status in t.sources and role in t.roles and (can_decide or not t.needs_decision_right)
-    ]
+MACHINE = StateMachine(
+    _t("submit", {Status.DRAFT}, Status.SUBMITTED, APPLICANT),
+    _t("mark_complete", {Status.SUBMITTED}, Status.UNDER_REVIEW, CLERKS),
+    _t("request_documents", {Status.SUBMITTED, *CLOCK_RUNNING}, Status.DOCUMENTS_REQUESTED, CLERKS),
+    _t("provide_documents", {Status.DOCUMENTS_REQUESTED}, Status.SUBMITTED, APPLICANT),
+    _t("request_site_visit", {Status.UNDER_REVIEW, Status.DECISION_PENDING}, Status.SITE_VISIT, CLERKS),
+    _t("record_site_visit", {Status.SITE_VISIT}, Status.UNDER_REVIEW, FIELD),
+    _t("send_for_decision", {Status.UNDER_REVIEW}, Status.DECISION_PENDING, CLERKS),
+    _t("approve", {Status.UNDER_REVIEW, Status.DECISION_PENDING}, Status.APPROVED, CLERKS, needs_decision_right=True),
+    _t("refuse", {Status.UNDER_REVIEW, Status.DECISION_PENDING}, Status.REFUSED, CLERKS, needs_decision_right=True),
+    _t("issue", {Status.APPROVED}, Status.ISSUED, CLERKS, needs_decision_right=True),
+    _t("revoke", {Status.ISSUED}, Status.REVOKED, frozenset({Role.ADMIN}), needs_decision_right=True),
+    _t("withdraw", {Status.DRAFT, *OPEN}, Status.WITHDRAWN, APPLICANT),
+)
+TRANSITIONS = MACHINE.transitions
+check = MACHINE.check
+available = MACHINE.available

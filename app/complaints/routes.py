@@ -1,0 +1,1 @@
+"""Filing, following and handling complaints."""
