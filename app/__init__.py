@@ -43,6 +43,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     for module in (main, auth, communes, staff, admin, permits, desk, tracking, pwa, complaints, api):
         app.register_blueprint(module.bp)
+    app.register_blueprint(api.admin_bp)  # /admin/api-keys: Open311 keys, kept with the API
 
     from app import cli
 

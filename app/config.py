@@ -75,6 +75,9 @@ class Config:
     MAX_CONTENT_LENGTH = 2 * MAX_PDF_BYTES + 2_000_000
     UPLOAD_FOLDER = os.environ.get("JAMAATI_UPLOADS")  # default: instance/uploads
 
+    # A citizen may reopen an answered complaint once, within this many days of the answer.
+    COMPLAINT_REOPEN_DAYS = int(os.environ.get("JAMAATI_COMPLAINT_REOPEN_DAYS", "30"))
+
     # How many reverse proxies (nginx, a load balancer…) stand in front of the app.
     TRUSTED_PROXIES = int(os.environ.get("JAMAATI_TRUSTED_PROXIES", "0"))
 

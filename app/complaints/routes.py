@@ -1,1 +1,272 @@
-"""Filing, following and handling complaints."""
+"""The citizen's side: file a complaint in a minute (no JavaScript needed), follow, rate, reopen,
+and the public page of each complaint (no personal data)."""
+
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, request, send_file, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from app.communes.services import chosen_commune
+from app.complaints import bp, services
+from app.complaints.forms import FileForm, RateForm, ReopenForm, SupportForm
+from app.complaints.models import Complaint
+from app.complaints.workflow import IllegalTransition, Kind
+from app.extensions import db, limiter
+from app.models import Role
+from app.scoping import set_commune_scope
+from app.uploads import kind_of, stored_path
+from app.web import render
+
+FILED_KEY = "filed_complaints"  # what this browser filed: its confirmation pages
+FOLLOW_RATE_LIMIT = "30 per minute"
+FILE_RATE_LIMIT = "20 per minute;200 per hour"
+
+
+def _photos_valid(form: FileForm) -> bool:
+    photos = [f for f in request.files.getlist(form.photos.name) if f and f.filename]
+    if len(photos) > services.MAX_PHOTOS:
+        form.photos.errors = [_("Send at most three photos.")]
+        return False
+    for photo in photos:
+        head = photo.stream.read()
+        photo.stream.seek(0)
+        if kind_of(head) != "image":
+            form.photos.errors = [_("%(name)s is not a photo. Send JPEG or PNG photos.", name=photo.filename[:80])]
+            return False
+    return True
+
+
+def _filed_redirect(complaint: Complaint):
+    if complaint.id not in session.get(FILED_KEY, []):
+        session[FILED_KEY] = [*session.get(FILED_KEY, [])[-9:], complaint.id]
+    return redirect(url_for("complaints.filed", complaint_id=complaint.id), code=303)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@limiter.limit(FILE_RATE_LIMIT, methods=["POST"])
+def new():
+    commune = chosen_commune()
+    if commune is None:
+        return render("complaints/choose_commune.html")
+    categories = services.active_categories(commune)
+    form = FileForm()
+    form.category.choices = [SelectChoice(c.id, c.name) for c in categories]
+    if not form.idempotency_key.data:
+        form.idempotency_key.data = secrets.token_urlsafe(24)
+    duplicates = []
+    if request.method == "POST" and (already := services.by_idempotency_key(form.idempotency_key.data)) is not None:
+        # The same form sent twice (a double tap, a phone replaying its outbox): the same complaint.
+        return _filed_redirect(already)
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        category = next((c for c in categories if c.id == form.category.data), None)
+        if valid and category is None:
+            form.category.errors.append(_("Choose what it is about."))
+            valid = False
+        photos_ok = _photos_valid(form)
+        if valid and photos_ok and not form.seen_duplicates.data:
+            duplicates = services.nearby_open(category, form.latitude.data, form.longitude.data)
+            form.seen_duplicates.data = "1"
+        if valid and photos_ok and not duplicates:
+            author = current_user._get_current_object() if current_user.is_authenticated and current_user.role is Role.CITIZEN else None
+            accuracy = None
+            try:
+                accuracy = float(form.accuracy.data) if form.accuracy.data else None
+            except ValueError:
+                accuracy = None
+            complaint = services.file_complaint(
+                commune, category, Kind(form.kind.data), form.description.data,
+                latitude=form.latitude.data, longitude=form.longitude.data, accuracy_m=accuracy,
+                location_text=form.location_text.data, author=author,
+                contact_name=(form.contact_name.data or "").strip() or None,
+                contact_phone=form.phone_e164, contact_email=form.email_normalized,
+                photos=request.files.getlist(form.photos.name), idempotency_key=form.idempotency_key.data[:64],
+            )
+            return _filed_redirect(complaint)
+    photos_lost = request.method == "POST" and bool([f for f in request.files.getlist("photos") if f and f.filename])
+    return render("complaints/new.html", form=form, commune=commune, duplicates=duplicates, photos_lost=photos_lost,
+                  support_form=SupportForm(formdata=None))
+
+
+@bp.get("/filed/<id:complaint_id>")
+def filed(complaint_id: int):
+    """The confirmation: the reference and tracking code, for the browser that filed it only."""
+    if complaint_id not in session.get(FILED_KEY, []):
+        abort(404)
+    set_commune_scope(None)
+    complaint = db.session.scalar(sa.select(Complaint).where(Complaint.id == complaint_id))
+    if complaint is None:
+        abort(404)
+    response = render("complaints/filed.html", complaint=complaint, clock=services.clock(complaint))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/<reference>/support")
+@limiter.limit(FOLLOW_RATE_LIMIT)
+def support(reference: str):
+    """"Already reported: follow it instead" — no second complaint, one more supporter."""
+    set_commune_scope(None)
+    complaint = services.by_reference(reference[:20])
+    form = SupportForm()
+    if complaint is None or complaint.status not in services.OPEN or not form.validate_on_submit():
+        abort(404)
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    services.support(complaint, user, (form.contact.data or "")[:254])
+    flash(_("Thank you: you now support this complaint instead of filing the same one again."), "success")
+    return redirect(url_for("complaints.public", reference=complaint.reference), code=303)
+
+
+# --- the author's page (signed in) and a guest's actions (reference + tracking code) ---------
+
+def own_complaint(complaint_id: int) -> Complaint:
+    if not current_user.is_authenticated:
+        abort(404)
+    complaint = db.session.scalar(sa.select(Complaint).where(Complaint.id == complaint_id, Complaint.author_id == current_user.id))
+    if complaint is None:
+        abort(404)
+    return complaint
+
+
+def follow_context(complaint: Complaint, rate_form=None, reopen_form=None, guest: bool = True) -> dict:
+    """What the follow-up part shows (on /track and the author's page), forms filled for a guest."""
+    rate_form = rate_form or RateForm(formdata=None)
+    reopen_form = reopen_form or ReopenForm(formdata=None)
+    if guest:
+        for form in (rate_form, reopen_form):
+            form.reference.data, form.code.data = complaint.reference, complaint.tracking_code
+    if request.method == "GET" and complaint.rating and not rate_form.rating.data:
+        rate_form.rating.data = str(complaint.rating)
+    return {
+        "complaint": complaint, "clock": services.clock(complaint), "rate_form": rate_form, "reopen_form": reopen_form,
+        "can_rate": services.can_rate(complaint), "can_reopen": services.can_reopen(complaint), "guest": guest,
+        "reopen_days": services.reopen_days(),
+    }
+
+
+@bp.get("/<id:complaint_id>")
+def show(complaint_id: int):
+    complaint = own_complaint(complaint_id)
+    return render("complaints/show.html", **follow_context(complaint, guest=False))
+
+
+def _rate(complaint: Complaint, form: RateForm) -> bool:
+    if form.validate_on_submit():
+        try:
+            services.rate(complaint, int(form.rating.data), form.comment.data)
+        except services.ComplaintError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+            return False
+        flash(_("Thank you for your rating."), "success")
+        return True
+    return False
+
+
+def _reopen(complaint: Complaint, form: ReopenForm, actor) -> bool:
+    if form.validate_on_submit():
+        try:
+            services.reopen(complaint, actor, form.reason.data)
+        except (services.ComplaintError, IllegalTransition) as error:
+            db.session.rollback()
+            form.form_errors.append(str(getattr(error, "message", None) or _("This complaint cannot be reopened now.")))
+            return False
+        flash(_("The complaint is reopened. The commune will look at it again."), "success")
+        return True
+    return False
+
+
+@bp.post("/<id:complaint_id>/rate")
+def rate(complaint_id: int):
+    complaint = own_complaint(complaint_id)
+    form = RateForm()
+    form.reference.data, form.code.data = complaint.reference, complaint.tracking_code
+    if _rate(complaint, form):
+        return redirect(url_for("complaints.show", complaint_id=complaint.id), code=303)
+    return render("complaints/show.html", **follow_context(complaint, rate_form=form, guest=False))
+
+
+@bp.post("/<id:complaint_id>/reopen")
+def reopen(complaint_id: int):
+    complaint = own_complaint(complaint_id)
+    form = ReopenForm()
+    form.reference.data, form.code.data = complaint.reference, complaint.tracking_code
+    if _reopen(complaint, form, current_user._get_current_object()):
+        return redirect(url_for("complaints.show", complaint_id=complaint.id), code=303)
+    return render("complaints/show.html", **follow_context(complaint, reopen_form=form, guest=False))
+
+
+def _tracked(form) -> Complaint:
+    set_commune_scope(None)
+    complaint = services.by_tracking(form.reference.data or "", form.code.data or "")
+    if complaint is None:
+        abort(404)
+    return complaint
+
+
+def _track_page(complaint: Complaint, **forms):
+    from app.tracking.forms import TrackForm
+
+    response = render("tracking/track.html", form=TrackForm(formdata=None), case=None, **follow_context(complaint, **forms))
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Cache-Control"] = "no-store"
+    if request.htmx:
+        # A boosted form would otherwise leave the action's URL (POST only) in the address bar.
+        response.headers["HX-Push-Url"] = url_for("tracking.track")
+    return response
+
+
+@bp.post("/follow/rate")
+@limiter.limit(FOLLOW_RATE_LIMIT)
+def guest_rate():
+    form = RateForm()
+    complaint = _tracked(form)
+    if _rate(complaint, form):
+        return _track_page(complaint)
+    return _track_page(complaint, rate_form=form)
+
+
+@bp.post("/follow/reopen")
+@limiter.limit(FOLLOW_RATE_LIMIT)
+def guest_reopen():
+    form = ReopenForm()
+    complaint = _tracked(form)
+    if _reopen(complaint, form, None):
+        return _track_page(complaint)
+    return _track_page(complaint, reopen_form=form)
+
+
+# --- the public page --------------------------------------------------------------------------
+
+@bp.get("/<reference>/public")
+def public(reference: str):
+    """Kind, category, status, place in words, public timeline, approved photos: nobody's name,
+    contact or exact position."""
+    set_commune_scope(None)
+    complaint = services.by_reference(reference[:20])
+    if complaint is None:
+        abort(404)
+    merged_into = db.session.scalar(sa.select(Complaint).where(Complaint.id == complaint.merged_into_id)) if complaint.merged_into_id else None
+    return render("complaints/public.html", complaint=complaint, clock=services.clock(complaint),
+                  photos=[p for p in complaint.photos if p.public], merged_into=merged_into,
+                  supporters=len(complaint.supporters))
+
+
+@bp.get("/<reference>/photos/<id:photo_id>")
+def public_photo(reference: str, photo_id: int):
+    set_commune_scope(None)
+    complaint = services.by_reference(reference[:20])
+    photo = next((p for p in complaint.photos if p.id == photo_id and p.public), None) if complaint else None
+    if photo is None:
+        abort(404)
+    response = send_file(stored_path(photo.storage_name), mimetype="image/jpeg", max_age=3600)
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+from app.complaints import desk  # noqa: E402,F401

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from app.complaints.catalog import CATEGORIES
-from app.complaints.models import Complaint, ComplaintCategory, ComplaintEvent, ComplaintPhoto
-from app.complaints.workflow import Kind
+from app.complaints import workflow
+from app.complaints.models import Complaint, ComplaintCategory, ComplaintEvent, ComplaintPhoto, ComplaintSupporter
+from app.complaints.workflow import ACKNOWLEDGE_DAYS, ANSWER_DAYS, OPEN, Kind, Outcome, Status
 from app.extensions import db
-from app.models import Commune, User
-from app.permits.services import TRACKING_ALPHABET, today
+from app.models import Commune, Role, User
+from app.permits.services import MOROCCO, TRACKING_ALPHABET, today
+from app.timeutil import aware, utcnow
 from app.uploads import store_upload, stored_path
 
 MAX_PHOTOS = 3
@@ -103,3 +109,268 @@ def by_tracking(reference: str, code: str) -> Complaint | None:
     if complaint is None or not secrets.compare_digest(complaint.tracking_code, code.strip().upper()):
         return None
     return complaint
+
+
+# --- where: Morocco, distances, duplicates ------------------------------------------------
+
+MOROCCO_BOUNDS = ((20.5, 36.0), (-17.5, -0.9))  # (latitude range, longitude range), roughly
+EARTH_RADIUS_M = 6_371_000
+
+
+class ComplaintError(Exception):
+    """A rule of complaints was broken; ``field`` names the form field it belongs to, if any."""
+
+    def __init__(self, message, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def in_morocco(latitude: float, longitude: float) -> bool:
+    (south, north), (west, east) = MOROCCO_BOUNDS
+    return south <= latitude <= north and west <= longitude <= east
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), in metres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def active_categories(commune: Commune) -> list[ComplaintCategory]:
+    statement = (
+        sa.select(ComplaintCategory)
+        .where(ComplaintCategory.commune_id == commune.id, ComplaintCategory.active.is_(True))
+        .order_by(ComplaintCategory.position, ComplaintCategory.id)
+        .execution_options(skip_commune_scope=True)
+    )
+    return list(db.session.scalars(statement))
+
+
+def nearby_open(category: ComplaintCategory, latitude: float | None, longitude: float | None) -> list[Complaint]:
+    """Open complaints of the same category within the category's radius, nearest first."""
+    if latitude is None or longitude is None:
+        return []
+    statement = sa.select(Complaint).where(
+        Complaint.category_id == category.id,
+        Complaint.status.in_(OPEN),
+        Complaint.latitude.is_not(None),
+        Complaint.longitude.is_not(None),
+    ).execution_options(skip_commune_scope=True)
+    found = [
+        (distance_m(latitude, longitude, c.latitude, c.longitude), c) for c in db.session.scalars(statement)
+    ]
+    return [c for d, c in sorted(found, key=lambda pair: pair[0]) if d <= category.duplicate_radius_m]
+
+
+def support(complaint: Complaint, user: User | None = None, contact: str | None = None) -> ComplaintSupporter:
+    """Follow a complaint already reported instead of filing the same one again (once per account)."""
+    if user is not None:
+        existing = db.session.scalar(sa.select(ComplaintSupporter).where(
+            ComplaintSupporter.complaint_id == complaint.id, ComplaintSupporter.user_id == user.id,
+        ))
+        if existing is not None:
+            return existing
+    supporter = ComplaintSupporter(complaint=complaint, user_id=user.id if user else None, contact=(contact or "").strip() or None)
+    db.session.add(supporter)
+    db.session.commit()
+    return supporter
+
+
+def by_reference(reference: str) -> Complaint | None:
+    statement = sa.select(Complaint).where(Complaint.reference == reference.strip().upper()).execution_options(skip_commune_scope=True)
+    return db.session.scalar(statement)
+
+
+# --- the clock ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Clock:
+    """The 60-day answer clock and the 15-day acknowledgment clock, from the day of receipt."""
+
+    received_on: date
+    deadline: date
+    acknowledge_by: date
+    days_left: int | None  # None once answered or closed
+    acknowledge_days_left: int | None  # None once acknowledged
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+    @property
+    def acknowledgment_overdue(self) -> bool:
+        return self.acknowledge_days_left is not None and self.acknowledge_days_left < 0
+
+
+def received_on(complaint: Complaint) -> date:
+    return aware(complaint.received_at).astimezone(MOROCCO).date()
+
+
+def clock(complaint: Complaint, on: date | None = None) -> Clock:
+    on = on or today()
+    start = received_on(complaint)
+    deadline = start + timedelta(days=ANSWER_DAYS)
+    acknowledge_by = start + timedelta(days=ACKNOWLEDGE_DAYS)
+    running = complaint.status in OPEN
+    return Clock(
+        start, deadline, acknowledge_by,
+        (deadline - on).days if running else None,
+        (acknowledge_by - on).days if complaint.status is Status.RECEIVED else None,
+    )
+
+
+# --- handling -------------------------------------------------------------------------------
+
+def _move(complaint: Complaint, name: str, actor: User | None, role: Role, *, message: str | None = None, **params) -> None:
+    step = workflow.check(name, complaint.status, role)
+    complaint.status = step.target
+    log(complaint, name, actor, message=message, **params)
+
+
+def acknowledge(complaint: Complaint, actor: User, department: str) -> None:
+    department = (department or "").strip() or complaint.category.department
+    _move(complaint, "acknowledge", actor, actor.role, department=department)
+    complaint.department = department
+    complaint.acknowledged_at = utcnow()
+    db.session.commit()
+
+
+def start(complaint: Complaint, actor: User) -> None:
+    _move(complaint, "start", actor, actor.role)
+    db.session.commit()
+
+
+def answer(complaint: Complaint, actor: User, outcome: Outcome, text: str) -> None:
+    text = (text or "").strip()
+    if not text:
+        raise ComplaintError(_l("Write the answer the citizen will read."), "answer")
+    _move(complaint, "answer", actor, actor.role, message=text, outcome=outcome.value)
+    complaint.outcome = outcome
+    complaint.answer = text
+    complaint.answered_at = utcnow()
+    db.session.commit()
+
+
+def close(complaint: Complaint, actor: User) -> None:
+    _move(complaint, "close", actor, actor.role)
+    complaint.closed_at = utcnow()
+    db.session.commit()
+
+
+def close_out_of_scope(complaint: Complaint, actor: User, message: str) -> None:
+    message = (message or "").strip()
+    if not message:
+        raise ComplaintError(_l("Tell the citizen where to go instead."), "message")
+    _move(complaint, "close_out_of_scope", actor, actor.role, message=message)
+    complaint.answer = message
+    complaint.closed_at = utcnow()
+    db.session.commit()
+
+
+def reopen_days() -> int:
+    return int(current_app.config.get("COMPLAINT_REOPEN_DAYS", 30))
+
+
+def can_reopen(complaint: Complaint, on: datetime | None = None) -> bool:
+    """Once, within the configured days of the answer, if answered or closed after an answer."""
+    if complaint.reopen_count >= 1 or complaint.answered_at is None or complaint.status not in (Status.ANSWERED, Status.CLOSED):
+        return False
+    return (on or utcnow()) <= aware(complaint.answered_at) + timedelta(days=reopen_days())
+
+
+def can_rate(complaint: Complaint) -> bool:
+    return complaint.status in (Status.ANSWERED, Status.CLOSED) and complaint.answered_at is not None
+
+
+def reopen(complaint: Complaint, actor: User | None, reason: str | None = None) -> None:
+    if complaint.reopen_count >= 1:
+        raise ComplaintError(_l("This complaint was already reopened once."))
+    if not can_reopen(complaint):
+        raise ComplaintError(_l("A complaint can be reopened only within %(days)d days of its answer.", days=reopen_days()))
+    _move(complaint, "reopen", actor, Role.CITIZEN, message=(reason or "").strip() or None)
+    complaint.reopen_count += 1
+    db.session.commit()
+
+
+def rate(complaint: Complaint, rating: int, comment: str | None) -> None:
+    if not can_rate(complaint):
+        raise ComplaintError(_l("A complaint can be rated once it is answered."))
+    if rating not in range(1, 6):
+        raise ComplaintError(_l("Choose a rating from 1 to 5."), "rating")
+    complaint.rating = rating
+    complaint.rating_comment = (comment or "").strip() or None
+    log(complaint, "rated", None, public=False, rating=rating)
+    db.session.commit()
+
+
+def assign(complaint: Complaint, actor: User, agent: User | None) -> None:
+    complaint.assigned_to = agent
+    log(complaint, "assigned", actor, public=False, agent=agent.full_name if agent else None)
+    db.session.commit()
+
+
+def add_note(complaint: Complaint, actor: User, text: str) -> None:
+    log(complaint, "note", actor, public=False, message=text.strip())
+    db.session.commit()
+
+
+def set_photo_public(complaint: Complaint, photo_id: int, public: bool) -> None:
+    photo = next((p for p in complaint.photos if p.id == photo_id), None)
+    if photo is None:
+        raise ComplaintError(_l("This photo is not part of the complaint."))
+    photo.public = public
+    db.session.commit()
+
+
+def merge(complaint: Complaint, actor: User, target: Complaint | None) -> None:
+    """A duplicate closed with a public pointer to the other complaint; its author (or contact)
+    becomes a supporter of the other one."""
+    if target is None or target.id == complaint.id or target.commune_id != complaint.commune_id:
+        raise ComplaintError(_l("No other complaint of this commune has this reference."), "target")
+    if target.status not in OPEN:
+        raise ComplaintError(_l("Merge into a complaint that is still open."), "target")
+    _move(complaint, "close_out_of_scope", actor, actor.role, merged_into=target.reference)
+    complaint.merged_into_id = target.id
+    complaint.closed_at = utcnow()
+    contact = complaint.contact_phone or complaint.contact_email
+    if complaint.author_id or contact:
+        already = complaint.author_id and any(s.user_id == complaint.author_id for s in target.supporters)
+        if not already and not (complaint.author_id and complaint.author_id == target.author_id):
+            db.session.add(ComplaintSupporter(complaint=target, user_id=complaint.author_id, contact=contact))
+    log(target, "merged", actor, reference=complaint.reference)
+    db.session.commit()
+
+
+# --- what staff see -------------------------------------------------------------------------
+
+QUEUE_PER_PAGE = 25
+
+
+def staff_complaints():
+    """The commune wall filters this for staff (app/scoping.py)."""
+    return sa.select(Complaint)
+
+
+def queue(status: str = "", category_id: int | None = None, department: str = "", page: int = 1):
+    statement = staff_complaints()
+    if status:
+        statement = statement.where(Complaint.status == Status(status))
+    if category_id:
+        statement = statement.where(Complaint.category_id == category_id)
+    if department:
+        statement = statement.where(Complaint.department == department)
+    open_first = sa.case((Complaint.status.in_(OPEN), 0), else_=1)
+    # Open complaints: the oldest received has the fewest days left on the 60-day clock.
+    order = [open_first, sa.case((Complaint.status.in_(OPEN), Complaint.received_at), else_=None).asc(),
+             Complaint.updated_at.desc(), Complaint.id.desc()]
+    return db.paginate(statement.order_by(*order), page=min(max(page, 1), 10_000), per_page=QUEUE_PER_PAGE, error_out=False)
+
+
+def agents_of(commune_id: int) -> list[User]:
+    statement = sa.select(User).where(
+        User.commune_id == commune_id, User.role.in_([Role.AGENT, Role.CLERK, Role.ADMIN]),
+    ).order_by(User.full_name)
+    return list(db.session.scalars(statement))

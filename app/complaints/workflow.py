@@ -51,6 +51,10 @@ OUTCOME_LABELS = {
     Outcome.NOT_COMPETENT: _l("Not the commune's competence"),
 }
 
+# Decree 2-17-265: acknowledged and forwarded within 15 days, answered within 60, from receipt.
+ACKNOWLEDGE_DAYS = 15
+ANSWER_DAYS = 60
+
 HANDLERS = frozenset({Role.CLERK, Role.ADMIN})
 CITIZEN = frozenset({Role.CITIZEN})  # or a guest holding the reference and tracking code
 OPEN = {Status.RECEIVED, Status.ACKNOWLEDGED, Status.IN_PROGRESS}

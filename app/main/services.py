@@ -35,10 +35,12 @@ def citizen_actions() -> list[Action]:
 def staff_links(user: User) -> list[Action]:
     links = [
         Action(_l("Permit files"), _l("The commune's permit applications, the most urgent first."), "desk.queue"),
+        Action(_l("Complaints"), _l("Complaints, observations and suggestions, the 60-day clock first."), "complaints.queue"),
         Action(_l("Team"), _l("The staff of your commune."), "staff.index"),
     ]
     if user.role in (Role.ADMIN, Role.NATIONAL_ADMIN):
         links.append(Action(_l("Add a staff member"), _l("Create an account for a colleague."), "staff.new"))
+        links.append(Action(_l("Complaint categories"), _l("Names, departments, duplicate radius and answer templates."), "complaints.categories"))
         links.append(Action(_l("Agencies"), _l("The bodies on the instruction commission."), "admin.agencies"))
     if user.role is Role.NATIONAL_ADMIN:
         links.append(Action(_l("Public holidays"), _l("Days that do not count towards legal deadlines."), "admin.holidays"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, request
 from flask_babel import gettext as _
 
+from app.complaints import services as complaint_services
 from app.extensions import limiter
 from app.permits import services
 from app.permits.workflow import Status
@@ -36,7 +37,14 @@ def track():
     if request.method == "GET":
         form.reference.data = request.args.get("reference", "")[:20]
     case = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.reference.data.strip().upper().startswith("C-"):
+        from app.complaints import routes as complaints
+
+        complaint = complaint_services.by_tracking(form.reference.data, form.code.data)
+        if complaint is not None:
+            return complaints._track_page(complaint)
+        form.form_errors.append(_("No file matches this reference and tracking code. Check both on the receipt and try again."))
+    elif form.validate_on_submit():
         case = services.by_tracking(form.reference.data, form.code.data)
         if case is None or case.status is Status.DRAFT:
             case = None

@@ -13,6 +13,8 @@
       navigator.geolocation.getCurrentPosition(function (position) {
         box.querySelector("[data-geolocate-latitude]").value = position.coords.latitude.toFixed(6);
         box.querySelector("[data-geolocate-longitude]").value = position.coords.longitude.toFixed(6);
+        var accuracy = box.querySelector("[data-geolocate-accuracy]");
+        if (accuracy) accuracy.value = Math.round(position.coords.accuracy);
         status.textContent = status.dataset.accuracy.replace("%(metres)s", Math.round(position.coords.accuracy));
       }, function () {
         status.textContent = status.dataset.failed;

@@ -1,0 +1,173 @@
+"""The forms of complaints: filing (works with no JavaScript), following, and the clerks' actions."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import BooleanField, FloatField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.auth.identity import InvalidIdentifier, normalize_email, normalize_phone
+from app.complaints.services import in_morocco
+from app.complaints.workflow import KIND_LABELS, OUTCOME_LABELS, Kind, Outcome
+
+DESCRIPTION_MAX = 2000
+MESSAGE_MAX = 4000
+
+
+class FileForm(FlaskForm):
+    kind = RadioField(
+        _l("What do you want to send?"),
+        choices=[SelectChoice(k.value, KIND_LABELS[k]) for k in Kind],
+        default=Kind.COMPLAINT.value,
+        validators=[DataRequired(_l("Choose complaint, observation or suggestion."))],
+    )
+    category = SelectField(_l("What is it about?"), coerce=int, validate_choice=False,
+                           validators=[DataRequired(_l("Choose what it is about."))])
+    description = TextAreaField(
+        _l("Describe the problem"),
+        validators=[
+            DataRequired(_l("Describe the problem.")),
+            Length(max=DESCRIPTION_MAX, message=_l("Describe the problem in 2,000 characters or fewer.")),
+        ],
+        description=_l("What, since when, and anything that helps to find it. At most 2,000 characters."),
+    )
+    latitude = FloatField(_l("Latitude (optional)"), validators=[Optional()])
+    longitude = FloatField(_l("Longitude (optional)"), validators=[Optional()])
+    accuracy = HiddenField()
+    location_text = StringField(
+        _l("Address or neighbourhood"), validators=[Optional(), Length(max=240)],
+        description=_l("A street, a neighbourhood, a landmark. Needed if you do not give your position."),
+    )
+    photos = MultipleFileField(_l("Photos (optional)"), description=_l("Up to three photos."))
+    contact_name = StringField(_l("Your name (optional)"), validators=[Optional(), Length(max=120)])
+    contact_phone = StringField(_l("Mobile number (optional)"), validators=[Optional(), Length(max=30)])
+    contact_email = StringField(_l("E-mail address (optional)"), validators=[Optional(), Length(max=254)])
+    idempotency_key = HiddenField()
+    seen_duplicates = HiddenField()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        lat, lon = self.latitude.data, self.longitude.data
+        if (lat is None) != (lon is None) and not self.latitude.errors and not self.longitude.errors:
+            (self.longitude if lon is None else self.latitude).errors.append(_("Give both the latitude and the longitude, or neither."))
+            valid = False
+        elif lat is not None and lon is not None and not in_morocco(lat, lon):
+            self.latitude.errors.append(_("This position is outside Morocco. Use your location again on the spot, or write the address instead."))
+            valid = False
+        if lat is None and lon is None and not (self.location_text.data or "").strip() and not self.latitude.errors and not self.longitude.errors:
+            self.location_text.errors.append(_("Say where it is: use your location, or write an address or a neighbourhood."))
+            valid = False
+        phone = (self.contact_phone.data or "").strip()
+        if phone:
+            try:
+                self.phone_e164 = normalize_phone(phone)
+            except InvalidIdentifier:
+                self.contact_phone.errors.append(_("Enter a Moroccan mobile number, like 06 12 34 56 78."))
+                valid = False
+        else:
+            self.phone_e164 = None
+        email = (self.contact_email.data or "").strip()
+        if email:
+            try:
+                self.email_normalized = normalize_email(email)
+            except InvalidIdentifier:
+                self.contact_email.errors.append(_("Enter an e-mail address like name@example.ma."))
+                valid = False
+        else:
+            self.email_normalized = None
+        return valid
+
+
+class SupportForm(FlaskForm):
+    """"Already reported: follow it instead." A guest may leave a phone or e-mail."""
+
+    contact = HiddenField()
+
+
+class FollowForm(FlaskForm):
+    """A guest acts on a complaint with its reference and tracking code (both kept hidden)."""
+
+    reference = HiddenField(validators=[DataRequired(), Length(max=20)])
+    code = HiddenField(validators=[DataRequired(), Length(max=12)])
+
+
+class RateForm(FollowForm):
+    rating = RadioField(
+        _l("How satisfied are you with the answer?"),
+        choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
+        validators=[DataRequired(_l("Choose a rating from 1 to 5."))],
+        description=_l("1: not at all, 5: fully."),
+    )
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=DESCRIPTION_MAX)])
+
+
+class ReopenForm(FollowForm):
+    reason = TextAreaField(_l("Why are you not satisfied? (optional)"), validators=[Optional(), Length(max=DESCRIPTION_MAX)])
+
+
+# --- the clerks' side -------------------------------------------------------------------------
+
+class QueueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), validate_choice=False)
+    category = SelectField(_l("Category"), validate_choice=False)
+    department = SelectField(_l("Department"), validate_choice=False)
+
+
+class ActionForm(FlaskForm):
+    """A step with nothing to type."""
+
+
+class AcknowledgeForm(FlaskForm):
+    department = StringField(_l("Forward to the department"), validators=[DataRequired(_l("Name the department.")), Length(max=120)])
+
+
+class AssignForm(FlaskForm):
+    agent = SelectField(_l("Assign to"), coerce=int, validate_choice=False)
+
+
+class AnswerForm(FlaskForm):
+    outcome = RadioField(
+        _l("Outcome"), choices=[SelectChoice(o.value, OUTCOME_LABELS[o]) for o in Outcome],
+        validators=[DataRequired(_l("Choose the outcome."))],
+    )
+    answer = TextAreaField(
+        _l("Public answer"), validators=[DataRequired(_l("Write the answer the citizen will read.")), Length(max=MESSAGE_MAX)],
+        description=_l("If not resolved, say why; if not the commune's competence, say where to go."),
+    )
+
+
+class OutOfScopeForm(FlaskForm):
+    message = TextAreaField(
+        _l("Where should the citizen go instead?"),
+        validators=[DataRequired(_l("Tell the citizen where to go instead.")), Length(max=MESSAGE_MAX)],
+    )
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(_l("Internal note"), validators=[DataRequired(_l("Write the note first.")), Length(max=MESSAGE_MAX)])
+
+
+class MergeForm(FlaskForm):
+    target = StringField(_l("Reference of the complaint it duplicates"), validators=[DataRequired(_l("Enter a reference.")), Length(max=20)])
+
+
+class CategoryForm(FlaskForm):
+    name_ar = StringField(_l("Name in Arabic"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
+    name_fr = StringField(_l("Name in French"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
+    department = StringField(_l("Department"), validators=[DataRequired(_l("Name the department.")), Length(max=120)])
+    duplicate_radius_m = IntegerField(
+        _l("Duplicate radius in metres"),
+        validators=[DataRequired(_l("Enter a radius in metres.")), NumberRange(10, 5000, _l("Enter a radius between 10 and 5,000 metres."))],
+    )
+    answer_templates = TextAreaField(
+        _l("Answer templates (optional)"), validators=[Optional(), Length(max=20000)],
+        description=_l("One per paragraph: a title on the first line, the text below. Separate them with an empty line."),
+    )
+    active = BooleanField(_l("Citizens can choose this category"))
