@@ -95,3 +95,12 @@ def test_fingerprinted_static_files_are_cached_for_a_year_and_compressed(client)
 def test_pages_are_compressed(client):
     response = client.get("/signup", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
+
+
+def test_static_files_carry_only_the_headers_that_matter_for_them(client):
+    css = client.get("/static/css/app.css")
+    css.close()
+    assert css.headers["X-Content-Type-Options"] == "nosniff" and "Content-Security-Policy" not in css.headers
+    svg = client.get("/static/icons/icon.svg")
+    svg.close()
+    assert svg.headers["Content-Security-Policy"].startswith("default-src 'none'")
