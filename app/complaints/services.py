@@ -103,6 +103,11 @@ def file_complaint(
     return complaint
 
 
+def author_complaints(user: User) -> list[Complaint]:
+    statement = sa.select(Complaint).where(Complaint.author_id == user.id).order_by(Complaint.received_at.desc())
+    return list(db.session.scalars(statement))
+
+
 def by_tracking(reference: str, code: str) -> Complaint | None:
     statement = sa.select(Complaint).where(Complaint.reference == reference.strip().upper()).execution_options(skip_commune_scope=True)
     complaint = db.session.scalar(statement)

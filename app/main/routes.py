@@ -9,6 +9,7 @@ from app.extensions import db
 from app.i18n import LANGUAGE_COOKIE
 from app.main import bp
 from app.main.services import citizen_actions, staff_links
+from app.complaints.services import author_complaints
 from app.permits.services import applicant_cases
 from app.web import redirect_back, render
 
@@ -19,8 +20,10 @@ YEAR = 365 * 24 * 3600
 def home():
     if current_user.is_authenticated and current_user.is_staff:
         return render("main/staff_home.html", links=staff_links(current_user))
-    cases = applicant_cases(current_user) if current_user.is_authenticated else []
-    return render("main/home.html", commune=chosen_commune(), actions=citizen_actions(), cases=cases)
+    signed_in = current_user.is_authenticated
+    cases = applicant_cases(current_user) if signed_in else []
+    complaints = author_complaints(current_user) if signed_in else []
+    return render("main/home.html", commune=chosen_commune(), actions=citizen_actions(), cases=cases, complaints=complaints)
 
 
 @bp.get("/account")

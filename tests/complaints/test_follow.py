@@ -146,3 +146,21 @@ def test_the_signed_in_author_follows_from_his_own_page(app, client, demo, make_
     other = make_client()
     other.signin("clerk2@demo.ma")
     assert other.get(url).status_code == 404
+
+
+def test_a_signed_in_citizen_finds_their_complaints_on_the_home_page(app, demo, client):
+    import sqlalchemy as _sa
+
+    from app.complaints import services as complaint_services
+    from app.complaints.models import ComplaintCategory
+    from app.complaints.workflow import Kind
+    from app.extensions import db as _db
+    from app.models import User as _User
+
+    with app.app_context():
+        citizen = _db.session.scalar(_sa.select(_User).where(_User.email == "citizen@demo.ma"))
+        category = _db.session.scalar(_sa.select(ComplaintCategory).where(ComplaintCategory.commune_id == citizen.commune_id, ComplaintCategory.code == "lighting"))
+        reference = complaint_services.file_complaint(citizen.commune, category, Kind.OBSERVATION, "Lampe éteinte", author=citizen).reference
+    client.signin("citizen@demo.ma")
+    home = client.get("/").get_data(as_text=True)
+    assert reference in home and "Street lighting" in home and "Received" in home
