@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Flask, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -54,6 +54,30 @@ def render(template: str, fragment: str | None = None, status: int = 200, **cont
     """
     name = fragment if fragment and is_fragment_request() and not request.htmx.boosted else template
     return Response(render_template(name, **context), status=status)
+
+
+def attach_error(form, field: str | None, message) -> None:
+    """Show a refusal at its field, or at the top of the form when it belongs to no field."""
+    if field and field in form:
+        form[field].errors = [*form[field].errors, str(message)]
+    else:
+        form.form_errors.append(str(message))
+
+
+def form_step(form, do, *, refusals: tuple, explain, success, redirect_to: str, show_again) -> Response:
+    """One step taken from a form on a desk: validate, call the service, 303 back to the page;
+    or, when the form or a rule refuses it, show the page again with the reason where it belongs
+    and everything typed kept. ``explain(error)`` gives (field or None, message)."""
+    if form.validate_on_submit():
+        try:
+            do()
+        except refusals as error:
+            db.session.rollback()  # a service may have changed the record before refusing
+            attach_error(form, *explain(error))
+        else:
+            flash(success() if callable(success) else success, "success")
+            return redirect(redirect_to, code=303)
+    return show_again()
 
 
 def is_local_url(target: str | None) -> bool:

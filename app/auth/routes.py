@@ -10,15 +10,11 @@ from app.auth.services import AccountError, SignInResult, authenticate, change_p
 from app.communes.services import chosen_commune, open_communes
 from app.extensions import db, limiter
 from app.i18n import current_language
-from app.web import full_redirect, local_target, redirect_back, render
+from app.web import attach_error, full_redirect, local_target, redirect_back, render
 
 
 def _auth_rate_limit() -> str:
     return current_app.config["AUTH_RATE_LIMIT"]
-
-
-def _attach(form, error: AccountError) -> None:
-    getattr(form, error.field).errors.append(error.message)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -43,7 +39,7 @@ def signup():
                 locale=current_language(),
             )
         except AccountError as error:
-            _attach(form, error)
+            attach_error(form, error.field, error.message)
         else:
             session.clear()
             login_user(user, remember=True)
@@ -93,7 +89,7 @@ def password():
         try:
             change_password(current_user, form.current_password.data, form.new_password.data)
         except AccountError as error:
-            _attach(form, error)
+            attach_error(form, error.field, error.message)
         else:
             # This device stays signed in, and remembered only if it was before.
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies

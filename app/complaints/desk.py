@@ -24,7 +24,7 @@ from app.complaints.workflow import STATUS_LABELS, IllegalTransition, Outcome, S
 from app.extensions import db
 from app.models import Role
 from app.uploads import stored_path
-from app.web import page_number, render
+from app.web import form_step, page_number, render
 
 handlers_required = roles_required(Role.CLERK, Role.ADMIN, Role.NATIONAL_ADMIN)
 
@@ -108,25 +108,20 @@ def desk_back(complaint_id: int, action: str):
 
 
 def _act(complaint: Complaint, key: str, form: FlaskForm, do, success: str):
-    if form.validate_on_submit():
-        try:
-            do()
-        except services.ComplaintError as error:
-            db.session.rollback()
-            if error.field and error.field in form:
-                form[error.field].errors = [*form[error.field].errors, str(error.message)]
-            else:
-                form.form_errors.append(str(error.message))
-        except IllegalTransition as error:
-            db.session.rollback()
-            message = _("Your role does not allow this step.") if error.reason == "not for this role" else _(
-                "This step is not possible while the complaint is “%(status)s”. It may have changed since you opened it.",
-                status=STATUS_LABELS[complaint.status])
-            form.form_errors.append(message)
-        else:
-            flash(success, "success")
-            return redirect(url_for("complaints.desk_show", complaint_id=complaint.id), code=303)
-    return _page(complaint, failed={key: form})
+    """Take one step on the complaint (see web.form_step)."""
+
+    def explain(error):
+        if isinstance(error, IllegalTransition):
+            if error.reason == "not for this role":
+                return None, _("Your role does not allow this step.")
+            return None, _("This step is not possible while the complaint is “%(status)s”. It may have changed since you opened it.",
+                           status=STATUS_LABELS[complaint.status])
+        return error.field, error.message
+
+    return form_step(
+        form, do, refusals=(services.ComplaintError, IllegalTransition), explain=explain, success=success,
+        redirect_to=url_for("complaints.desk_show", complaint_id=complaint.id), show_again=lambda: _page(complaint, failed={key: form}),
+    )
 
 
 @bp.post("/desk/<id:complaint_id>/acknowledge")

@@ -9,7 +9,7 @@ agency, is a 404 — for the page and for every action.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -22,12 +22,11 @@ from app.desk.forms import (
     ActionForm, ApproveForm, NoteForm, OpinionForm, QueueFilterForm, RecordSiteVisitForm, RefuseForm,
     RequestSiteVisitForm, RevokeForm, request_documents_form,
 )
-from app.extensions import db
 from app.permits import services, workflow
 from app.permits.models import PermitCase
 from app.permits.workflow import STATUS_LABELS, IllegalTransition
 from app.uploads import UploadError
-from app.web import page_number, render
+from app.web import form_step, page_number, render
 
 # Action name → the form offered for it on the file page (fresh, not bound to any POST).
 ACTION_FORMS = {
@@ -126,33 +125,21 @@ def _illegal(case: PermitCase, error: IllegalTransition) -> str:
     return _("This step is not possible while the file is “%(status)s”. It may have changed since you opened it.", status=STATUS_LABELS[case.status])
 
 
-def _attach(form: FlaskForm, field: str | None, message) -> None:
-    if field and field in form:
-        form[field].errors = [*form[field].errors, str(message)]
-    else:
-        form.form_errors.append(str(message))
-
-
 def _act(case: PermitCase, key: str, form: FlaskForm, do, success, fields: dict[str, str] | None = None):
-    """Validate, call the service, then 303 to the file; or show the file again with the error.
+    """Take one step on the file (see web.form_step). ``fields`` maps a service's field names
+    (CaseError.field) to this form's field names."""
 
-    ``fields`` maps a service's field names (CaseError.field) to this form's field names."""
-    if form.validate_on_submit():
-        try:
-            do()
-        except services.CaseError as error:
-            db.session.rollback()
-            _attach(form, (fields or {}).get(error.field, error.field), error.message)
-        except IllegalTransition as error:
-            db.session.rollback()
-            _attach(form, None, _illegal(case, error))
-        except UploadError as error:
-            db.session.rollback()
-            _attach(form, "photos", error.message)
-        else:
-            flash(success() if callable(success) else success, "success")
-            return redirect(url_for("desk.show", case_id=case.id), code=303)
-    return _file_page(case, failed={key: form})
+    def explain(error):
+        if isinstance(error, IllegalTransition):
+            return None, _illegal(case, error)
+        if isinstance(error, UploadError):
+            return "photos", error.message
+        return (fields or {}).get(error.field, error.field), error.message
+
+    return form_step(
+        form, do, refusals=(services.CaseError, IllegalTransition, UploadError), explain=explain, success=success,
+        redirect_to=url_for("desk.show", case_id=case.id), show_again=lambda: _file_page(case, failed={key: form}),
+    )
 
 
 @bp.post("/permits/<id:case_id>/complete")

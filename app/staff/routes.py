@@ -12,7 +12,7 @@ from app.models import COMMUNE_STAFF_ROLES, Agency, Role, User
 from app.staff import bp
 from app.staff.forms import ROLE_LABELS, StaffEditForm, StaffForm
 from app.staff.services import create_staff_member, update_staff_member
-from app.web import render
+from app.web import attach_error, render
 
 
 def _assignable_roles() -> list[Role]:
@@ -52,7 +52,7 @@ def new():
         try:
             member = create_staff_member(form, communes, agencies)
         except AccountError as error:
-            getattr(form, error.field).errors.append(error.message)
+            attach_error(form, error.field, error.message)
         else:
             flash(_("The account of %(name)s is ready.", name=member.full_name), "success")
             return redirect(url_for("staff.show", user_id=member.id), code=303)
@@ -72,7 +72,7 @@ def show(user_id: int):
                 try:
                     update_staff_member(member, Role(form.role.data), form.active.data, form.may_decide.data)
                 except AccountError as error:
-                    form.role.errors.append(error.message)
+                    attach_error(form, "role", error.message)
                 else:
                     flash(_("Saved."), "success")
                     return redirect(url_for("staff.show", user_id=member.id), code=303)
