@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,20 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def wait_until(page, expression: str, timeout: float = 15) -> None:
+    """Poll a JavaScript condition until it holds.
+
+    Playwright's wait_for_function re-evaluates its predicate with eval() inside the page,
+    which our CSP (rightly) refuses; page.evaluate goes through the DevTools protocol,
+    which the CSP does not govern.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(100)
 
 
 class Phone:

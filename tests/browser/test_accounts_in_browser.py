@@ -3,6 +3,7 @@
 import re
 
 from playwright.sync_api import expect
+from tests.browser.conftest import wait_until
 
 
 def test_a_citizen_signs_up_then_signs_in_on_a_phone_in_arabic(phone, demo):
@@ -81,7 +82,7 @@ def test_htmx_boosts_navigation_without_breaking_the_csp(phone, demo):
     tab = phone("ar-MA")
     tab.goto("/")
     page = tab.page
-    page.wait_for_function("window.htmx !== undefined")
+    wait_until(page, "window.htmx !== undefined")
     with page.expect_request(lambda r: r.headers.get("hx-boosted") == "true"):
         page.locator("header a[href='/signin']").click()
     expect(page.locator("h1")).to_have_text("تسجيل الدخول")

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.permits import services
+from tests.browser.conftest import wait_until
 
 def _sign_in(tab, email: str) -> None:
     tab.sign_in(email)
@@ -48,7 +49,7 @@ def test_the_queue_and_a_file_on_a_phone_in_arabic(phone, desk_files):
     assert tab.fits_the_screen()
     tab.screenshot("desk-queue-ar-360")
 
-    page.wait_for_function("window.htmx !== undefined")
+    wait_until(page, "window.htmx !== undefined")
     with page.expect_request(lambda r: "q=" in r.url and r.headers.get("hx-request") == "true"):
         page.fill("#q", "سعاد")
     expect(rows).to_have_count(1)

@@ -3,10 +3,11 @@
 import json
 
 from playwright.sync_api import expect
+from tests.browser.conftest import wait_until
 
 
 def _controlled(tab) -> None:
-    tab.page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
+    wait_until(tab.page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
 
 
 def test_chromium_finds_the_app_installable(browser, live_server, tmp_path):
@@ -19,7 +20,7 @@ def test_chromium_finds_the_app_installable(browser, live_server, tmp_path):
     try:
         page = context.new_page()
         page.goto(live_server + "/")
-        page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+        wait_until(page, "navigator.serviceWorker.ready.then(() => true)")
         cdp = context.new_cdp_session(page)
         assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
         manifest = cdp.send("Page.getAppManifest")
@@ -54,7 +55,7 @@ def test_signing_out_removes_the_saved_pages(phone, demo):
     assert tab.page.evaluate("caches.open('pages').then(c => c.keys()).then(k => k.some(r => r.url.endsWith('/account')))")
     tab.page.locator("form[action='/signout'] button").click()
     tab.page.wait_for_url(lambda url: url.endswith("/"))
-    tab.page.wait_for_function("caches.open('pages').then(c => c.keys()).then(k => !k.some(r => r.url.endsWith('/account')))")
+    wait_until(tab.page, "caches.open('pages').then(c => c.keys()).then(k => !k.some(r => r.url.endsWith('/account')))")
     tab.context.set_offline(True)
     tab.goto("/account")
     expect(tab.page.locator("section[lang=fr] h1")).to_be_visible()  # the offline page, not the account
