@@ -27,7 +27,7 @@ translations: $(VENV)/.installed
 	JAMAATI_DEMO=1 $(FLASK) translate compile
 
 migrate: install
-	JAMAATI_DEMO=1 $(FLASK) db upgrade
+	JAMAATI_DEMO=1 $(FLASK) db upgrade heads
 
 demo: migrate
 	JAMAATI_DEMO=1 $(FLASK) communes import

@@ -47,7 +47,7 @@ def free_port() -> int:
 
 def prepare_instance(env: dict) -> None:
     """Migrate, import communes and seed demo data into the temp instance."""
-    for args in (["db", "upgrade"], ["communes", "import"], ["demo", "seed"]):
+    for args in (["db", "upgrade", "heads"], ["communes", "import"], ["demo", "seed"]):
         subprocess.run([BIN / "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
                        check=True, stdout=subprocess.DEVNULL)
 

@@ -46,7 +46,7 @@ def database_url(request, tmp_path_factory) -> str:
 def app(database_url):
     app = create_app(TestConfig(database_url))
     with app.app_context():
-        upgrade()  # the real migrations, on the real database engine
+        upgrade(revision="heads")  # the real migrations, on the real database engine
         from app.communes.services import import_communes
         from app.permits.services import seed_types
 
