@@ -73,6 +73,7 @@ def staff_create(login, full_name, role, commune_code, agency_id, password) -> N
 
 DEMO_PASSWORD = "jamaati-demo"
 DEMO_COMMUNES = ("01.151.01.01", "09.581.01.07")  # Chefchaouen, Tiznit
+DEMO_AREAS = ((35.1714, -5.2697, 6.0), (29.6974, -9.7316, 8.0))  # centre and radius (km) of each
 
 
 @demo_cli.command("seed")
@@ -89,8 +90,9 @@ def seed_demo() -> None:
     if db.session.scalar(sa.select(sa.func.count()).select_from(db.Model.metadata.tables["communes"])) == 0:
         import_communes()
     first, second = (get_by_code(code) for code in DEMO_COMMUNES)
-    for commune in (first, second):
+    for commune, (latitude, longitude, radius_km) in zip((first, second), DEMO_AREAS):
         open_commune(commune)
+        commune.centre_latitude, commune.centre_longitude, commune.area_radius_km = latitude, longitude, radius_km
     agencies = {}
     for kind, name in (
         (AgencyKind.URBAN_AGENCY, "Agence urbaine de Tétouan"),

@@ -69,7 +69,7 @@ def clean_database(app):
             "login_throttles", "users", "agencies",
         ):
             db.session.execute(sa.text(f"DELETE FROM {table}"))
-        db.session.execute(sa.text("UPDATE communes SET opened_at = NULL"))
+        db.session.execute(sa.text("UPDATE communes SET opened_at = NULL, centre_latitude = NULL, centre_longitude = NULL, area_radius_km = NULL"))
         db.session.commit()
         db.session.remove()
     limiter.reset()

@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, DateField, FloatField, IntegerField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from app.geo import in_morocco
 
 AGENCY_LABELS = {
     "commune_technical": _l("Commune technical service"),
@@ -50,3 +52,24 @@ class PermitTypeForm(FlaskForm):
 class HolidayForm(FlaskForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date of the holiday."))], description=_l("For example 2026-03-20."))
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the holiday's name.")), Length(max=120)])
+
+
+class CommuneAreaForm(FlaskForm):
+    """Where the commune is: complaints positioned beyond the radius are flagged for the clerk."""
+
+    latitude = FloatField(_l("Latitude of the centre"), validators=[InputRequired(_l("Enter the latitude, for example 35.1714."))],
+                          description=_l("In decimal degrees, for example 35.1714."))
+    longitude = FloatField(_l("Longitude of the centre"), validators=[InputRequired(_l("Enter the longitude, for example -5.2697."))],
+                           description=_l("In decimal degrees, for example -5.2697 (west of Greenwich is negative)."))
+    radius_km = FloatField(
+        _l("Radius, in kilometres"),
+        validators=[InputRequired(_l("Enter the radius in kilometres.")), NumberRange(0.5, 200, _l("Enter a radius between 0.5 and 200 km."))],
+        description=_l("Wide enough to hold the whole commune: a complaint farther away is flagged, never refused."),
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and not in_morocco(self.latitude.data, self.longitude.data):
+            self.latitude.errors.append(_l("This position is outside Morocco. Check the latitude and the longitude."))
+            valid = False
+        return valid

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.forms import AGENCY_LABELS, AgencyForm, HolidayForm, PermitTypeForm
+from app.admin.forms import AGENCY_LABELS, AgencyForm, CommuneAreaForm, HolidayForm, PermitTypeForm
 from app.auth.access import admin_required, national_admin_required
 from app.communes.services import get_by_code, open_commune, search
 from app.extensions import db
@@ -48,6 +48,24 @@ def agencies():
         return redirect(url_for("admin.agencies"), code=303)
     rows = db.session.scalars(sa.select(Agency).order_by(Agency.name)).all()
     return render("admin/agencies.html", form=form, agencies=rows, labels=AGENCY_LABELS)
+
+
+@bp.route("/area", methods=["GET", "POST"])
+@admin_required
+def area():
+    """The commune's centre and radius: what "outside the commune" means for complaints."""
+    commune = current_user.commune
+    if commune is None:
+        abort(404)  # a national admin sets it from a commune admin's account, like agencies
+    form = CommuneAreaForm(latitude=commune.centre_latitude, longitude=commune.centre_longitude, radius_km=commune.area_radius_km)
+    if form.validate_on_submit():
+        commune.centre_latitude, commune.centre_longitude = form.latitude.data, form.longitude.data
+        commune.area_radius_km = form.radius_km.data
+        db.session.commit()
+        current_app.logger.info("commune area changed commune=%s by=%s", commune.code, current_user.id)
+        flash(_("The commune's area is saved."), "success")
+        return redirect(url_for("admin.area"), code=303)
+    return render("admin/area.html", form=form, commune=commune)
 
 
 @bp.get("/permit-types")

@@ -19,6 +19,7 @@ from app.complaints import services as complaint_services
 from app.complaints.models import ApiClient, Complaint, ComplaintCategory
 from app.complaints.workflow import OPEN, Kind, Status
 from app.extensions import db
+from app.geo import in_morocco, public_coordinate
 from app.models import Commune
 from app.timeutil import aware
 
@@ -29,7 +30,6 @@ MAX_ADDRESS = 240  # Complaint.location_text
 MAX_NAME = 120  # Complaint.contact_name
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000  # the spec's suggested ceiling for one answer
-COORDINATE_DECIMALS = 4  # about 11 m: enough to find a pothole, not a front door
 SERVICE_NOTICE = "The commune acknowledges a report within 15 days and answers it within 60 days."
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,40}$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]{6,20}$")
@@ -153,10 +153,6 @@ def iso(moment: datetime | None) -> str | None:
     return aware(moment).astimezone(UTC).isoformat(timespec="seconds") if moment else None
 
 
-def _coordinate(value: float | None) -> float | None:
-    return round(value, COORDINATE_DECIMALS) if value is not None else None
-
-
 def open311_status(complaint: Complaint) -> str:
     return "open" if complaint.status in OPEN else "closed"
 
@@ -183,8 +179,8 @@ def request_dict(complaint: Complaint) -> dict:
         "address": complaint.location_text,
         "address_id": None,
         "zipcode": None,
-        "lat": _coordinate(complaint.latitude),
-        "long": _coordinate(complaint.longitude),
+        "lat": public_coordinate(complaint.latitude),
+        "long": public_coordinate(complaint.longitude),
         "media_url": None,
     }
 
@@ -313,6 +309,8 @@ def post_request(commune: Commune, form, client: ApiClient, idempotency_key: str
         raise ApiError(400, "lat and long go together")
     latitude = _float("lat", lat, -90, 90) if lat else None
     longitude = _float("long", lon, -180, 180) if lon else None
+    if latitude is not None and not in_morocco(latitude, longitude):
+        raise ApiError(400, "lat and long are outside Morocco")
     address = _optional(form, "address_string", MAX_ADDRESS)
     if latitude is None and address is None:
         if (form.get("address_id") or "").strip():

@@ -10,7 +10,7 @@ from wtforms import BooleanField, FloatField, HiddenField, IntegerField, RadioFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.auth.identity import InvalidIdentifier, normalize_email, normalize_phone
-from app.complaints.services import in_morocco
+from app.geo import in_morocco
 from app.complaints.workflow import KIND_LABELS, OUTCOME_LABELS, Kind, Outcome
 
 DESCRIPTION_MAX = 2000

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,6 +15,7 @@ from app.complaints import workflow
 from app.complaints.models import Complaint, ComplaintCategory, ComplaintEvent, ComplaintPhoto, ComplaintSupporter
 from app.complaints.workflow import ACKNOWLEDGE_DAYS, ANSWER_DAYS, OPEN, Kind, Outcome, Status
 from app.extensions import db
+from app.geo import distance_m, outside_commune
 from app.models import Commune, Role, User
 from app.permits.services import MOROCCO, TRACKING_ALPHABET, today
 from app.timeutil import aware, utcnow
@@ -60,7 +60,6 @@ def file_complaint(
     longitude: float | None = None,
     accuracy_m: float | None = None,
     location_text: str | None = None,
-    outside_commune: bool = False,
     author: User | None = None,
     contact_name: str | None = None,
     contact_phone: str | None = None,
@@ -78,7 +77,7 @@ def file_complaint(
     complaint = Complaint(
         commune=commune, category=category, kind=kind, description=description.strip(),
         latitude=latitude, longitude=longitude, accuracy_m=accuracy_m, location_text=(location_text or "").strip() or None,
-        outside_commune=outside_commune, author=author, contact_name=contact_name, contact_phone=contact_phone,
+        outside_commune=outside_commune(commune, latitude, longitude), author=author, contact_name=contact_name, contact_phone=contact_phone,
         contact_email=contact_email, source=source, api_client_id=api_client.id if api_client else None,
         idempotency_key=idempotency_key, department=category.department,
         tracking_code="".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8)),
@@ -118,10 +117,6 @@ def by_tracking(reference: str, code: str) -> Complaint | None:
 
 # --- where: Morocco, distances, duplicates ------------------------------------------------
 
-MOROCCO_BOUNDS = ((20.5, 36.0), (-17.5, -0.9))  # (latitude range, longitude range), roughly
-EARTH_RADIUS_M = 6_371_000
-
-
 class ComplaintError(Exception):
     """A rule of complaints was broken; ``field`` names the form field it belongs to, if any."""
 
@@ -129,19 +124,6 @@ class ComplaintError(Exception):
         super().__init__(str(message))
         self.message = message
         self.field = field
-
-
-def in_morocco(latitude: float, longitude: float) -> bool:
-    (south, north), (west, east) = MOROCCO_BOUNDS
-    return south <= latitude <= north and west <= longitude <= east
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine), in metres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def active_categories(commune: Commune) -> list[ComplaintCategory]:

@@ -42,6 +42,7 @@ def staff_links(user: User) -> list[Action]:
         links.append(Action(_l("Add a staff member"), _l("Create an account for a colleague."), "staff.new"))
         links.append(Action(_l("Complaint categories"), _l("Names, departments, duplicate radius and answer templates."), "complaints.categories"))
         links.append(Action(_l("Agencies"), _l("The bodies on the instruction commission."), "admin.agencies"))
+        links.append(Action(_l("Where the commune is"), _l("A centre and a radius, to flag complaints positioned outside the commune."), "admin.area"))
     if user.role is Role.NATIONAL_ADMIN:
         links.append(Action(_l("Public holidays"), _l("Days that do not count towards legal deadlines."), "admin.holidays"))
         links.append(Action(_l("Communes"), _l("Open a commune on the platform."), "admin.communes"))

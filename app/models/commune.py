@@ -28,10 +28,19 @@ class Commune(db.Model):
     province_ar: Mapped[str] = mapped_column(sa.String(120))
     population: Mapped[int | None]
     opened_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+    # The HCP publishes no boundaries: the commune's admin gives a centre and a radius, enough
+    # to flag a complaint positioned far away (flagged for the clerk, never refused).
+    centre_latitude: Mapped[float | None]
+    centre_longitude: Mapped[float | None]
+    area_radius_km: Mapped[float | None]
 
     @property
     def is_open(self) -> bool:
         return self.opened_at is not None
+
+    @property
+    def has_area(self) -> bool:
+        return None not in (self.centre_latitude, self.centre_longitude, self.area_radius_km)
 
     @property
     def name(self) -> str:

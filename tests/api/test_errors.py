@@ -93,6 +93,7 @@ def test_jurisdiction_required_when_several_communes_are_open(api, demo, fmt):
         ({"lat": "95", "long": "-5.2"}, "lat"),
         ({"lat": "nan", "long": "-5.2"}, "lat"),
         ({"lat": "35.1", "long": "inf"}, "long"),
+        ({"lat": "48.8566", "long": "2.3522"}, "outside Morocco"),
         ({"address_string": "x" * 241}, "address_string"),
         ({"email": "not-an-address"}, "email"),
         ({"phone": "call me"}, "phone"),
