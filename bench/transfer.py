@@ -9,7 +9,11 @@ for every request of each scenario:
 
 * cold first visit to ``/`` and to ``/signin`` (new context, empty cache);
 * boosted navigation ``/`` -> ``/signin`` and back: htmx fetches the page with
-  HX-Request/HX-Boosted headers, and only what follows the click is counted.
+  HX-Request/HX-Boosted headers, and only what follows the click is counted;
+* the app's own JavaScript (``/sw.js`` and ``static/js``, not htmx), gzip-compressed;
+* a repeat visit of ``/`` with a warm service worker: counted by a small proxy in front
+  of the server (the service worker's own requests escape the page's CDP session), it
+  should be the HTML of the page and nothing else.
 
 Chromium sends its own Accept-Encoding, so the numbers include compression.
 It is a report: the exit code is 0 even when a scenario is over its target.
@@ -18,7 +22,9 @@ Run with ``make bench`` or ``.venv/bin/python -m bench.transfer``.
 """
 
 import os
+import re
 import socket
+import threading
 import subprocess
 import sys
 import tempfile
@@ -33,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 COLD_TARGET = 30_000
 BOOST_TARGET = 4_000
+SCRIPTS_TARGET = 8_000
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
@@ -47,7 +54,7 @@ def free_port() -> int:
 
 def prepare_instance(env: dict) -> None:
     """Migrate, import communes and seed demo data into the temp instance."""
-    for args in (["db", "upgrade", "heads"], ["communes", "import"], ["demo", "seed"]):
+    for args in (["db", "upgrade"], ["communes", "import"], ["demo", "seed"]):
         subprocess.run([BIN / "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
                        check=True, stdout=subprocess.DEVNULL)
 
@@ -167,9 +174,91 @@ def boosted(browser, base: str, start: str, link: str, dest: str):
         context.close()
 
 
+def own_scripts(base: str):
+    """/sw.js and the app's scripts named by the home page, as sent with gzip."""
+    with urllib.request.urlopen(base + "/") as response:
+        page = response.read().decode()
+    paths = ["/sw.js", *(p for p in re.findall(r'<script src="([^"]+)"', page) if "/vendor/" not in p)]
+    sizes = []
+    for path in paths:
+        request = urllib.request.Request(base + path, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            sizes.append((path.split("?")[0], response.headers.get("Content-Encoding", "-"), len(response.read())))
+    return sizes
+
+
+class CountingProxy:
+    """Forwards 127.0.0.1:port to the server and counts what the server sends back, and which
+    paths were asked for: the bytes a phone would pay for, whoever asked (page or worker)."""
+
+    def __init__(self, upstream_port: int):
+        self.upstream_port = upstream_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.received, self.requested = 0, []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def reset(self):
+        with self.lock:
+            self.received, self.requested = 0, []
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            threading.Thread(target=self._pipe, args=(client, upstream, False), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, True), daemon=True).start()
+
+    def _pipe(self, source, destination, counted: bool):
+        seen = b""
+        try:
+            while data := source.recv(65536):
+                destination.sendall(data)
+                with self.lock:
+                    if counted:
+                        self.received += len(data)
+                    else:  # requests are small GETs: read their first lines
+                        seen += data
+                        self.requested += [p.decode() for p in re.findall(rb"(?:^|\r\n)(?:GET|POST|HEAD) (\S+) HTTP/1", seen)]
+                        seen = seen[seen.rfind(b"\r\n\r\n") + 4:] if b"\r\n\r\n" in seen else seen
+        except OSError:
+            pass
+        finally:
+            for end in (source, destination):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self):
+        self.listener.close()
+
+
+def repeat_visit(browser, base: str, proxy: CountingProxy):
+    """Second visit of / with the service worker installed: what crosses the network."""
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="ar")
+    try:
+        page = context.new_page()
+        page.goto(base + "/", wait_until="networkidle")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.goto(base + "/", wait_until="networkidle")  # controlled from here on
+        page.wait_for_timeout(500)
+        proxy.reset()
+        page.goto(base + "/", wait_until="networkidle")
+        page.wait_for_timeout(500)
+        with proxy.lock:
+            return proxy.received, list(proxy.requested)
+    finally:
+        context.close()
+
+
 # --- report -----------------------------------------------------------------
 
-def print_report(results, breakdown) -> None:
+def print_report(results, breakdown, scripts, repeat) -> None:
     rows = [("scenario", "requests", "bytes (compressed)", "target", "verdict")]
     over = []
     for name, requests, target in results:
@@ -190,6 +279,19 @@ def print_report(results, breakdown) -> None:
     for path, encoding, size in breakdown:
         print(f"  {path.ljust(width)}  {encoding:>4}  {size:>8,}")
     print()
+    total = sum(n for _, _, n in scripts)
+    verdict = "ok" if total <= SCRIPTS_TARGET else "OVER"
+    print(f"service worker + app JavaScript (gzip): {total:,} bytes, target {SCRIPTS_TARGET:,}  {verdict}")
+    for path, encoding, size in scripts:
+        print(f"  {path.ljust(width)}  {encoding:>4}  {size:>8,}")
+    if verdict == "OVER":
+        over.append(f"OVER: the app's JavaScript is {total:,} bytes, target {SCRIPTS_TARGET:,}")
+    received, requested = repeat
+    verdict = "ok" if requested == ["/"] else "OVER"
+    print(f"repeat visit of / with a warm service worker: {received:,} bytes, requests {requested}, target: only the HTML  {verdict}")
+    if verdict == "OVER":
+        over.append(f"OVER: the repeat visit also fetched {[p for p in requested if p != '/']}")
+    print()
     print("\n".join(over) if over else "all scenarios within target")
 
 
@@ -202,8 +304,9 @@ def run_fresh(p, scenario, *args):
         browser.close()
 
 
-def measure(base: str):
+def measure(base: str, proxy: CountingProxy):
     with sync_playwright() as p:
+        repeat = run_fresh(p, repeat_visit, f"http://127.0.0.1:{proxy.port}", proxy)
         home = run_fresh(p, cold_visit, base, "/")
         results = [
             ("cold /", home, COLD_TARGET),
@@ -213,7 +316,7 @@ def measure(base: str):
             ("boosted /signin -> /",
              run_fresh(p, boosted, base, "/signin", "a.brand", "/"), BOOST_TARGET),
         ]
-    return results, home
+    return results, home, repeat
 
 
 def main() -> int:
@@ -223,12 +326,15 @@ def main() -> int:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = start_server(env, port)
+        proxy = CountingProxy(port)
         try:
             wait_healthy(server, base)
-            results, home = measure(base)
+            scripts = own_scripts(base)
+            results, home, repeat = measure(base, proxy)
         finally:
+            proxy.close()
             stop_server(server)
-    print_report(results, home)
+    print_report(results, home, scripts, repeat)
     return 0
 
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.communes.services import chosen_commune
+from app.communes.services import chosen_commune, get_by_code
 from app.complaints import bp, services
 from app.complaints.forms import FileForm, RateForm, ReopenForm, SupportForm
 from app.complaints.models import Complaint
@@ -47,10 +47,18 @@ def _filed_redirect(complaint: Complaint):
     return redirect(url_for("complaints.filed", complaint_id=complaint.id), code=303)
 
 
+def _named_commune():
+    code = request.args.get("commune", "")[:16]
+    commune = get_by_code(code) if code else None
+    return commune if commune is not None and commune.is_open else None
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @limiter.limit(FILE_RATE_LIMIT, methods=["POST"])
 def new():
-    commune = chosen_commune()
+    # The form names its commune in its address, so a phone replaying it days later, from a
+    # browser that forgot the chosen commune, still files it where it was written.
+    commune = _named_commune() or chosen_commune()
     if commune is None:
         return render("complaints/choose_commune.html")
     categories = services.active_categories(commune)
@@ -89,8 +97,9 @@ def new():
             )
             return _filed_redirect(complaint)
     photos_lost = request.method == "POST" and bool([f for f in request.files.getlist("photos") if f and f.filename])
+    refused = request.method == "POST" and not duplicates  # 422: the phone keeps its draft
     return render("complaints/new.html", form=form, commune=commune, duplicates=duplicates, photos_lost=photos_lost,
-                  support_form=SupportForm(formdata=None))
+                  support_form=SupportForm(formdata=None), status=422 if refused else 200)
 
 
 @bp.get("/filed/<id:complaint_id>")

@@ -24,6 +24,7 @@ def valid_mobile(form, field) -> None:
 class NewApplicationForm(FlaskForm):
     permit_type = RadioField(_l("Which permit do you need?"), coerce=int, validators=[DataRequired(_l("Choose the permit you need."))])
     commune = SelectField(_l("Commune where the land is"), coerce=int, validate_choice=True)
+    idempotency_key = HiddenField()  # one per application started: a replayed POST is the same case
 
 
 class ApplicantForm(FlaskForm):

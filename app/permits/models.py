@@ -80,6 +80,8 @@ class PermitCase(CommuneScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The key the phone sent with the application that created it: a replay is the same case.
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     # The applicant, as on the signed request (may differ from the account holder's name).
     applicant_name: Mapped[str | None] = mapped_column(sa.String(120))

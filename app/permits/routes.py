@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
@@ -53,12 +55,21 @@ def new():
     form.commune.choices = [SelectChoice(c.id, c.name) for c in communes]
     if request.method == "GET" and current_user.commune_id:
         form.commune.data = current_user.commune_id
+    if not form.idempotency_key.data:
+        form.idempotency_key.data = secrets.token_urlsafe(24)
+    key = form.idempotency_key.data[:64]
+    if request.method == "POST" and (already := services.by_idempotency_key(current_user, key)) is not None:
+        # Sent twice (a double tap, a phone replaying its outbox): the application already started.
+        return redirect(url_for("permits.show", case_id=already.id), code=303)
+    if request.method == "POST" and services.key_taken(key):
+        key = secrets.token_urlsafe(24)  # another person's key: never their application
     if form.validate_on_submit():
         permit_type = next(t for t in types if t.id == form.permit_type.data)
         commune = next(c for c in communes if c.id == form.commune.data)
-        case = services.start(current_user, permit_type, commune)
+        case = services.start(current_user, permit_type, commune, idempotency_key=key)
         return redirect(url_for("permits.show", case_id=case.id), code=303)
-    return render("permits/new.html", form=form, types=types)
+    status = 422 if request.method == "POST" else 200  # refused: the phone keeps its draft
+    return render("permits/new.html", form=form, types=types, status=status)
 
 
 @bp.get("/<id:case_id>")

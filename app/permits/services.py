@@ -52,13 +52,31 @@ def active_types() -> list[PermitType]:
 def log(case: PermitCase, event: str, actor: User | None, *, public: bool = True, message: str | None = None, **params) -> CaseEvent:
     entry = CaseEvent(case=case, actor=actor, event=event, status=case.status, params=params, message=message, public=public)
     db.session.add(entry)
+    from app.notifications import on_permit_event  # imported here: notifications builds on permits
+
+    on_permit_event(entry)  # in this transaction: the event and who is told of it land together
     return entry
 
 
 # --- the applicant's journey ---------------------------------------------------------------
 
-def start(applicant: User, permit_type: PermitType, commune: Commune) -> PermitCase:
+def by_idempotency_key(applicant: User, key: str | None) -> PermitCase | None:
+    """The application this applicant already started with this key (a phone replaying its outbox)."""
+    if not key:
+        return None
+    return db.session.scalar(sa.select(PermitCase).where(PermitCase.idempotency_key == key, PermitCase.applicant_id == applicant.id))
+
+
+def key_taken(key: str | None) -> bool:
+    return bool(key) and db.session.scalar(sa.select(PermitCase.id).where(PermitCase.idempotency_key == key)) is not None
+
+
+def start(applicant: User, permit_type: PermitType, commune: Commune, idempotency_key: str | None = None) -> PermitCase:
+    """Start a draft application; the same key gives back the one already started."""
+    if (existing := by_idempotency_key(applicant, idempotency_key)) is not None:
+        return existing
     case = PermitCase(
+        idempotency_key=idempotency_key,
         applicant=applicant,
         type=permit_type,
         commune=commune,
@@ -70,7 +88,14 @@ def start(applicant: User, permit_type: PermitType, commune: Commune) -> PermitC
     )
     db.session.add(case)
     log(case, "created", applicant, public=False)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        # The same key, committed a moment earlier by a parallel replay: that one is the case.
+        db.session.rollback()
+        if (existing := by_idempotency_key(applicant, idempotency_key)) is not None:
+            return existing
+        raise
     return case
 
 

@@ -8,13 +8,15 @@ import hashlib
 from flask import Response, jsonify, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 
 from app.pwa import bp
 from app.config import BABEL_LOCALES, LANGUAGES
 from app.i18n import RTL_LANGUAGES
+from app.web import render
 
 # What the service worker keeps for offline use: the shell, fingerprinted (see web.py).
-SHELL = ("css/app.css", "vendor/htmx.min.js", "js/app.js", "icons/icon.svg", "icons/icon-192.png")
+SHELL = ("css/app.css", "vendor/htmx.min.js", "js/outbox.js", "js/app.js", "icons/icon.svg", "icons/icon-192.png")
 
 
 def shell_urls() -> list[str]:
@@ -71,4 +73,21 @@ def offline():
             )
     response = Response(render_template("pwa/offline.html", messages=messages, rtl=RTL_LANGUAGES))
     response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/drafts")
+def drafts():
+    """"My drafts": the same shell for everyone; the list lives on the phone (IndexedDB) and
+    outbox.js fills it in."""
+    return render("pwa/drafts.html")
+
+
+@bp.get("/csrf-token")
+def csrf_token():
+    """A fresh CSRF token for the phone's outbox, fetched just before it replays a form written
+    offline, maybe days ago, when its session (and so the token in the form) may be gone.
+    Same-origin only: another site can make the request but cannot read the answer."""
+    response = Response(generate_csrf(), mimetype="text/plain")
+    response.headers["Cache-Control"] = "no-store"
     return response

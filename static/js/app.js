@@ -36,7 +36,7 @@
     button.addEventListener("click", function () { window.print(); });
   }
 
-  // --- offline: the service worker, a banner, and private copies cleared at sign-out ---------
+  // --- offline: service worker, banner, private copies cleared at sign-out
 
   var PAGES = "pages";  // the service worker's copies of pages seen (see /sw.js)
 
@@ -70,6 +70,16 @@
     notice.hidden = false;
   }
 
+  // Offline, a boosted link fails: a full navigation gets the service worker's copy.
+  function navigateInFull(event) {
+    var detail = event.detail;
+    if (!detail.boosted || detail.requestConfig.verb !== "get" || (event.type === "htmx:beforeRequest" && navigator.onLine)) return;
+    event.preventDefault();
+    location.assign(detail.pathInfo.finalRequestPath);
+  }
+  document.addEventListener("htmx:beforeRequest", navigateInFull);
+  document.addEventListener("htmx:sendError", navigateInFull);
+
   var behaviours = {
     "[data-account]": guardAccount,
     "form[action='/signout']": signOut,
@@ -79,20 +89,79 @@
     "[data-upload]": uploadProgress,
     "[data-print]": printButton
   };
+  Object.assign(behaviours, window.jamaatiOffline);  // outbox.js
+
+  var attached = new WeakMap();
 
   function setUp(root) {
     Object.keys(behaviours).forEach(function (selector) {
       var found = Array.prototype.slice.call(root.querySelectorAll(selector));
       if (root.matches && root.matches(selector)) found.push(root);
       found.forEach(function (element) {
-        if (element.dataset.ready) return;
-        element.dataset.ready = "1";
+        // Once per element and behaviour (a form may have several).
+        var done = attached.get(element) || [];
+        if (done.indexOf(selector) >= 0) return;
+        attached.set(element, done.concat(selector));
         behaviours[selector](element);
       });
     });
   }
 
+  // First: a failing behaviour must not stop the app working offline.
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js");
   document.addEventListener("htmx:load", function (event) { setUp(event.detail.elt); });
   setUp(document);
-  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js");
+})();
+// --- push (notifications) ---
+// Turned on from a tap on the account page; sign-out unsubscribes the phone first. Texts: data-*.
+(function () {
+  if (!("serviceWorker" in navigator && "PushManager" in window)) return;
+  var sw = navigator.serviceWorker;
+  function current() {
+    return sw.getRegistration().then(function (r) { return r && r.pushManager.getSubscription(); });
+  }
+  function post(url, csrf, body) {
+    return fetch(url, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf }, body: JSON.stringify(body || {}) })
+      .then(function (r) { if (!r.ok) throw r; });
+  }
+  function settings(box) {
+    var d = box.dataset, on = box.querySelector("[data-push-on]"), off = box.querySelector("[data-push-off]");
+    function show(subscribed, text) {
+      on.hidden = subscribed; off.hidden = !subscribed;
+      box.querySelector("[data-push-status]").textContent = text || "";
+    }
+    box.querySelector("[data-push-nojs]").hidden = true;
+    current().then(function (s) { show(!!s, s && d.textOn); });
+    on.addEventListener("click", function () {
+      Notification.requestPermission().then(function (permission) {
+        if (permission !== "granted") throw permission;
+        return sw.ready;
+      }).then(function (r) {
+        var key = atob(d.key.replace(/-/g, "+").replace(/_/g, "/"));
+        return r.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: Uint8Array.from(key, function (c) { return c.charCodeAt(0); }) });
+      }).then(function (s) {
+        return post(d.subscribe, d.csrf, { subscription: s.toJSON(), language: document.documentElement.lang });
+      }).then(function () { show(true, d.textOn); }, function () {
+        show(false, Notification.permission === "denied" ? d.textDenied : d.textFailed);
+      });
+    });
+    off.addEventListener("click", function () {
+      current().then(function (s) { return s && s.unsubscribe(); })
+        .then(function () { return post(d.unsubscribe, d.csrf); })
+        .then(function () { show(false, d.textOff); });
+    });
+  }
+  function setUp(root) {
+    var box = root.matches("[data-push]") ? root : root.querySelector("[data-push]");
+    if (box && !box.dataset.pushReady) { box.dataset.pushReady = "1"; settings(box); }
+  }
+  document.addEventListener("htmx:load", function (event) { setUp(event.detail.elt); });
+  setUp(document.documentElement);
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.getAttribute("action") !== "/signout" || form.dataset.pushDone) return;
+    event.preventDefault();
+    form.dataset.pushDone = "1";
+    current().then(function (s) { return s && s.unsubscribe(); }).catch(function () {}).then(function () { form.submit(); });
+  });
 })();

@@ -1,7 +1,9 @@
-// Jamaati's service worker, version {{ version }}. Served from /sw.js so it controls every page.
-// The shell (CSS, JS, icons, the offline page) is precached; pages are fetched from the network
-// first and a copy is kept, so a page already seen stays readable offline. That copy is one
-// person's: the page script deletes it at sign-out or when another account signs in.
+// Jamaati's service worker, version {{ version }}.
+{#- Jinja comments like this one are for the source only: they cost the phone no bytes.
+    Served from /sw.js so it controls every page. The shell (CSS, JS, icons, the offline page)
+    is precached; pages are fetched from the network first and a copy is kept, so a page already
+    seen stays readable offline. That copy is one person's: the page script deletes it at
+    sign-out or when another account signs in. #}
 "use strict";
 
 const SHELL = "shell-{{ version }}";
@@ -14,8 +16,8 @@ self.addEventListener("install", (event) => {
 });
 
 self.addEventListener("activate", (event) => {
-  // A new version takes over at once; open pages keep working (nothing is reloaded) and old
-  // shells are dropped.
+  {#- A new version takes over at once; open pages keep working (nothing is reloaded, a form
+      being filled keeps its answers and its draft) and old shells are dropped. #}
   event.waitUntil(
     caches.keys()
       .then((keys) => Promise.all(keys.filter((key) => key.startsWith("shell-") && key !== SHELL).map((key) => caches.delete(key))))
@@ -50,7 +52,7 @@ async function networkFirst(request) {
     const response = await fetch(request);
     const html = (response.headers.get("Content-Type") || "").startsWith("text/html");
     if (response.ok && html && !response.redirected) {
-      // Navigations are full pages, never htmx fragments, so the key is the page's own URL.
+      {#- Navigations are full pages, never htmx fragments, so the key is the page's own URL. #}
       const copy = new Response(await response.clone().blob(), {
         status: response.status,
         headers: { "Content-Type": response.headers.get("Content-Type"), "X-Fetched-At": new Date().toISOString() },
@@ -66,9 +68,41 @@ async function networkFirst(request) {
   }
 }
 
+{#- Background Sync (Chromium only): the connection is back, so the open pages send their
+    outbox. The pages do the sending (outbox.js), also on load and when online: one way to replay. #}
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "outbox") return;
+  event.waitUntil(self.clients.matchAll({ type: "window" }).then((pages) => pages.forEach((page) => page.postMessage("outbox"))));
+});
+
 async function markedAsCopy(cached) {
-  // The page says when it was fetched (app.js shows it in the reader's language).
+  {#- The page says when it was fetched (app.js shows it in the reader's language). #}
   const fetchedAt = cached.headers.get("X-Fetched-At") || "";
   const body = (await cached.text()).replace("<html ", `<html data-offline-copy="${fetchedAt}" `);
   return new Response(body, { headers: { "Content-Type": cached.headers.get("Content-Type") } });
 }
+
+// --- push (notifications) ---
+// The server renders each push in the device's language: {title, body, dir, lang, url, tag}.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    return; // not one of ours
+  }
+  event.waitUntil(self.registration.showNotification(data.title || "", {
+    body: data.body || "", dir: data.dir || "auto", lang: data.lang || "", tag: data.tag,
+    icon: "/static/icons/icon-192.png", data: { url: data.url || "/" },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  const url = target.origin === self.location.origin ? target.href : "/"; // never another site
+  event.waitUntil(self.clients.matchAll({ type: "window" }).then((windows) => {
+    const open = windows.find((client) => "navigate" in client);
+    return open ? open.navigate(url).then((client) => client && client.focus()) : self.clients.openWindow(url);
+  }));
+});
