@@ -27,7 +27,7 @@ translations: $(VENV)/.installed
 	JAMAATI_DEMO=1 $(FLASK) translate compile
 
 migrate: install
-	JAMAATI_DEMO=1 $(FLASK) db upgrade heads
+	JAMAATI_DEMO=1 $(FLASK) db upgrade
 
 demo: migrate
 	JAMAATI_DEMO=1 $(FLASK) communes import
@@ -36,6 +36,8 @@ demo: migrate
 
 run: demo
 	@echo "Jamaati on http://127.0.0.1:$(PORT) (demo mode; accounts in README.md)"
+	@# The notification worker runs beside the server and stops with it (Ctrl-C included).
+	JAMAATI_DEMO=1 $(FLASK) notifications work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	JAMAATI_DEMO=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 --access-logfile - wsgi:app
 
 test: install test-sqlite test-postgres

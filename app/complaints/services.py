@@ -40,6 +40,9 @@ def seed_categories(commune: Commune) -> None:
 def log(complaint: Complaint, event: str, actor: User | None, *, public: bool = True, message: str | None = None, **params) -> ComplaintEvent:
     entry = ComplaintEvent(complaint=complaint, actor=actor, event=event, status=complaint.status, params=params, message=message, public=public)
     db.session.add(entry)
+    from app.notifications import on_complaint_event  # imported here: notifications builds on complaints
+
+    on_complaint_event(entry)  # in this transaction: the event and who is told of it land together
     return entry
 
 

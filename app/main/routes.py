@@ -9,6 +9,7 @@ from app.extensions import db
 from app.i18n import LANGUAGE_COOKIE
 from app.main import bp
 from app.main.services import citizen_actions, staff_links
+from app.notifications import push
 from app.complaints.services import author_complaints
 from app.permits.services import applicant_cases
 from app.web import redirect_back, render
@@ -29,7 +30,7 @@ def home():
 @bp.get("/account")
 @login_required
 def account():
-    return render("main/account.html")
+    return render("main/account.html", push_public_key=push.public_key())
 
 
 @bp.post("/language")

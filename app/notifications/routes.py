@@ -1,0 +1,88 @@
+import secrets
+
+from flask import abort, after_this_request, current_app, redirect, request, url_for
+from flask_login import current_user, login_required, user_logged_out
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.notifications import bp, services
+from app.web import is_local_url, render
+
+DEVICE_COOKIE = "push_device"
+YEAR = 365 * 24 * 3600
+
+
+@bp.app_context_processor
+def _header_count() -> dict:
+    # Called by the header only, so one COUNT per page, for signed-in people only.
+    def unread_notifications() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        try:
+            return services.unread_count(current_user)
+        except SQLAlchemyError:  # an error page while the database is down still renders
+            return 0
+
+    return {"unread_notifications": unread_notifications}
+
+
+@bp.get("/")
+@login_required
+def inbox():
+    return render("notifications/inbox.html", notifications=services.inbox(current_user), describe=services.describe)
+
+
+@bp.get("/<id:notification_id>", endpoint="open")
+@login_required
+def open_notification(notification_id: int):
+    """An inbox item's link, and the URL a tapped push opens: read, then the case."""
+    notification = services.own_notification(current_user, notification_id)
+    if notification is None:
+        abort(404)
+    services.mark_read([notification])
+    return redirect(notification.url if is_local_url(notification.url) else url_for("notifications.inbox"), code=303)
+
+
+@bp.post("/read")
+@login_required
+def read_all():
+    services.mark_all_read(current_user)
+    return redirect(url_for("notifications.inbox"), code=303)
+
+
+@bp.post("/push/subscribe")
+@login_required
+def subscribe():
+    body = request.get_json(silent=True) or {}
+    subscription = body.get("subscription") if isinstance(body.get("subscription"), dict) else {}
+    keys = subscription.get("keys") if isinstance(subscription.get("keys"), dict) else {}
+    device = request.cookies.get(DEVICE_COOKIE) or secrets.token_urlsafe(24)
+    try:
+        services.subscribe(
+            current_user, device[:64], str(subscription.get("endpoint") or ""), str(keys.get("p256dh") or ""),
+            str(keys.get("auth") or ""), str(body.get("language") or ""),
+        )
+    except services.SubscriptionError:
+        abort(400)
+    response = current_app.response_class(status=204)
+    response.set_cookie(DEVICE_COOKIE, device, max_age=YEAR, httponly=True, samesite="Lax", secure=request.is_secure)
+    return response
+
+
+@bp.post("/push/unsubscribe")
+@login_required
+def unsubscribe():
+    services.forget_device(request.cookies.get(DEVICE_COOKIE))
+    return current_app.response_class(status=204)
+
+
+@user_logged_out.connect
+def _forget_this_device(sender, user=None, **extra) -> None:
+    """Sign-out: this phone no longer receives the account's notifications."""
+    device = request.cookies.get(DEVICE_COOKIE)
+    if device:
+        services.forget_device(device)
+
+        @after_this_request
+        def _drop_cookie(response):
+            response.delete_cookie(DEVICE_COOKIE)
+            return response
