@@ -14,6 +14,7 @@ from app.auth.services import AccountError, create_staff
 from app.communes.services import get_by_code, import_communes, open_commune
 from app.config import LANGUAGES, ROOT
 from app.extensions import db
+from app.inspections.demo import seed_demo_inspections
 from app.permits.services import seed_types
 from app.models import Agency, AgencyKind, Role, User
 
@@ -82,6 +83,7 @@ def demo_seed() -> None:
     if not current_app.config["DEMO_MODE"]:
         raise click.ClickException("demo accounts exist only in demo mode (JAMAATI_DEMO=1)")
     seed_demo()
+    seed_demo_inspections()  # not in seed_demo(): the tests' demo accounts start with no case
     click.echo(f"demo data ready; every demo account's password is {DEMO_PASSWORD}")
 
 

@@ -46,7 +46,7 @@ def database_url(request, tmp_path_factory) -> str:
 def app(database_url):
     app = create_app(TestConfig(database_url))
     with app.app_context():
-        upgrade(revision="heads")  # the real migrations, on the real database engine
+        upgrade()  # the real migrations, on the real database engine
         from app.communes.services import import_communes
         from app.permits.services import seed_types
 
@@ -64,7 +64,7 @@ def clean_database(app):
     with app.app_context():
         db.session.rollback()
         for table in (
-            "complaint_events", "complaint_photos", "complaint_supporters", "complaints", "complaint_categories", "api_clients",
+            "push_deliveries", "push_subscriptions", "notifications", "inspection_photos", "inspection_reports", "inspections", "inspection_checklists", "complaint_events", "complaint_photos", "complaint_supporters", "complaints", "complaint_categories", "api_clients",
             "case_events", "opinions", "document_requests", "case_documents", "permit_cases",
             "login_throttles", "users", "agencies",
         ):

@@ -52,14 +52,16 @@ def import_communes() -> tuple[int, int]:
 
 
 def open_commune(commune: Commune) -> None:
-    """Open a commune on the platform, with the standard complaint categories."""
+    """Open a commune on the platform, with the standard complaint categories and inspection checklists."""
     from app.complaints.services import seed_categories
+    from app.inspections.services import seed_checklists
 
     if commune.opened_at is None:
         commune.opened_at = utcnow()
         db.session.commit()
         current_app.logger.info("commune opened code=%s", commune.code)
     seed_categories(commune)
+    seed_checklists(commune)
 
 
 def get_by_code(code: str) -> Commune | None:

@@ -22,6 +22,8 @@ from app.complaints.forms import (
 from app.complaints.models import Complaint, ComplaintCategory
 from app.complaints.workflow import STATUS_LABELS, IllegalTransition, Outcome, Status
 from app.extensions import db
+from app.inspections import services as inspections
+from app.inspections.forms import SiteCheckForm, agent_choices
 from app.models import Role
 from app.uploads import stored_path
 from app.web import form_step, page_number, render
@@ -88,7 +90,8 @@ def _page(complaint: Complaint, failed: dict[str, FlaskForm] | None = None):
         assign_form=assign_form, note_form=failed.get("note") or NoteForm(formdata=None),
         merge_form=failed.get("merge") or MergeForm(formdata=None), photo_form=ActionForm(formdata=None),
         error_form=next(iter(failed.values()), None), can_handle=user.role in workflow.HANDLERS,
-        templates=templates,
+        templates=templates, inspections=inspections.of_complaint(complaint),
+        site_check_form=_site_check_form(complaint, failed.get("site_check")),
     )
     if failed and request.htmx:
         response.headers["HX-Push-Url"] = url_for("complaints.desk_show", complaint_id=complaint.id)
@@ -119,9 +122,32 @@ def _act(complaint: Complaint, key: str, form: FlaskForm, do, success: str):
         return error.field, error.message
 
     return form_step(
-        form, do, refusals=(services.ComplaintError, IllegalTransition), explain=explain, success=success,
+        form, do, refusals=(services.ComplaintError, IllegalTransition, inspections.InspectionError), explain=explain, success=success,
         redirect_to=url_for("complaints.desk_show", complaint_id=complaint.id), show_again=lambda: _page(complaint, failed={key: form}),
     )
+
+
+def _site_check_form(complaint: Complaint, failed: SiteCheckForm | None = None) -> SiteCheckForm | None:
+    """"Request a site check": a field agent goes and looks (an inspection from the complaint)."""
+    if _user().role not in workflow.HANDLERS or complaint.status not in workflow.OPEN:
+        return None
+    form = failed or SiteCheckForm(formdata=None)
+    form.agent.choices = agent_choices(inspections.field_agents(complaint.commune_id), _("Assign later"))
+    return form
+
+
+@bp.post("/desk/<id:complaint_id>/site-check")
+@handlers_required
+def desk_site_check(complaint_id: int):
+    complaint = complaint_or_404(complaint_id)
+    form = SiteCheckForm()
+    form.agent.choices = agent_choices(inspections.field_agents(complaint.commune_id), "")
+
+    def do():
+        agent = inspections.pick_agent(complaint.commune_id, form.agent.data)
+        inspections.request_site_check(complaint, _user(), agent, form.due_on.data, (form.instructions.data or "").strip() or None)
+
+    return _act(complaint, "site_check", form, do, _("A site check is requested."))
 
 
 @bp.post("/desk/<id:complaint_id>/acknowledge")

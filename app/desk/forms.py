@@ -81,13 +81,6 @@ def request_documents_form(permit_type: PermitType, formdata=None):
     return RequestDocumentsForm(formdata=formdata)
 
 
-class RequestSiteVisitForm(FlaskForm):
-    visit_message = TextAreaField(
-        _l("Message to the applicant (optional)"), validators=[Optional(), Length(max=MESSAGE_MAX)],
-        description=_l("For example, who should be there to open the gate. The applicant sees it."),
-    )
-
-
 class RecordSiteVisitForm(FlaskForm):
     visit_note = TextAreaField(
         _l("What was seen on site"), validators=[DataRequired(_l("Write what was seen on site.")), Length(max=MESSAGE_MAX)],

@@ -20,8 +20,11 @@ from app.desk import bp
 from app.desk import services as desk
 from app.desk.forms import (
     ActionForm, ApproveForm, NoteForm, OpinionForm, QueueFilterForm, RecordSiteVisitForm, RefuseForm,
-    RequestSiteVisitForm, RevokeForm, request_documents_form,
+    RevokeForm, request_documents_form,
 )
+from app.inspections import services as inspections
+from app.inspections.forms import SiteVisitForm, agent_choices
+from app.inspections.workflow import Type as InspectionType
 from app.permits import services, workflow
 from app.permits.models import PermitCase
 from app.permits.workflow import STATUS_LABELS, IllegalTransition
@@ -32,7 +35,7 @@ from app.web import form_step, page_number, render
 ACTION_FORMS = {
     "mark_complete": lambda case: ActionForm(formdata=None),
     "request_documents": lambda case: request_documents_form(case.type),
-    "request_site_visit": lambda case: RequestSiteVisitForm(formdata=None),
+    "request_site_visit": lambda case: site_visit_form(case, formdata=None),
     "record_site_visit": lambda case: RecordSiteVisitForm(formdata=None),
     "send_for_decision": lambda case: ActionForm(formdata=None),
     "approve": lambda case: ApproveForm(formdata=None),
@@ -44,6 +47,13 @@ ACTION_FORMS = {
 
 def _user():
     return current_user._get_current_object()
+
+
+def site_visit_form(case: PermitCase, **options) -> SiteVisitForm:
+    """Requesting a site visit creates the inspection: its kind, and an agent now or later."""
+    form = SiteVisitForm(**options)
+    form.agent.choices = agent_choices(inspections.field_agents(case.commune_id), _("Assign later"))
+    return form
 
 
 # --- the queue -----------------------------------------------------------------------------
@@ -97,6 +107,7 @@ def _file_page(case: PermitCase, failed: dict[str, FlaskForm] | None = None):
         silence_approval=services.silence_means_approval(case),
         agencies=services.required_agencies(case),
         status_label=STATUS_LABELS[case.status],
+        inspections=inspections.of_permit(case),
     )
     if failed and request.htmx:
         # A boosted form would otherwise leave the action's URL in the address bar.
@@ -137,7 +148,8 @@ def _act(case: PermitCase, key: str, form: FlaskForm, do, success, fields: dict[
         return (fields or {}).get(error.field, error.field), error.message
 
     return form_step(
-        form, do, refusals=(services.CaseError, IllegalTransition, UploadError), explain=explain, success=success,
+        form, do, refusals=(services.CaseError, IllegalTransition, UploadError, inspections.InspectionError),
+        explain=explain, success=success,
         redirect_to=url_for("desk.show", case_id=case.id), show_again=lambda: _file_page(case, failed={key: form}),
     )
 
@@ -167,10 +179,13 @@ def request_documents(case_id: int):
 @staff_required
 def request_site_visit(case_id: int):
     case = desk.case_or_404(case_id)
-    form = RequestSiteVisitForm()
+    form = site_visit_form(case)
     return _act(case, "request_site_visit", form,
-                lambda: services.request_site_visit(case, _user(), (form.visit_message.data or "").strip() or None),
-                _("A site visit is requested."))
+                lambda: inspections.request_site_visit(
+                    case, _user(), InspectionType(form.visit_type.data), inspections.pick_agent(case.commune_id, form.agent.data),
+                    form.due_on.data, (form.visit_message.data or "").strip() or None,
+                ),
+                _("A site visit is requested."), fields={"agent": "agent", "visit_type": "visit_type"})
 
 
 @bp.post("/permits/<id:case_id>/site-visit/record")

@@ -38,6 +38,15 @@ def staff_links(user: User) -> list[Action]:
         Action(_l("Complaints"), _l("Complaints, observations and suggestions, the 60-day clock first."), "complaints.queue"),
         Action(_l("Team"), _l("The staff of your commune."), "staff.index"),
     ]
+    if user.role is Role.AGENT:
+        links[:0] = [
+            Action(_l("My day"), _l("The inspections assigned to you, with where to go and what to bring."), "inspections.my_day"),
+            Action(_l("An infraction on the spot"), _l("Record an unauthorised construction or occupation, even offline."), "inspections.on_the_spot"),
+        ]
+    if user.role in (Role.CLERK, Role.ADMIN):
+        links.insert(2, Action(_l("Inspections"), _l("Site visits and checks: assign them to agents, read their reports."), "inspections.queue"))
+    if user.role is Role.ADMIN:
+        links.append(Action(_l("Inspection checklists"), _l("The questions agents answer on site, per kind of inspection."), "inspections.checklists"))
     if user.role in (Role.ADMIN, Role.NATIONAL_ADMIN):
         links.append(Action(_l("Add a staff member"), _l("Create an account for a colleague."), "staff.new"))
         links.append(Action(_l("Complaint categories"), _l("Names, departments, duplicate radius and answer templates."), "complaints.categories"))

@@ -1,13 +1,13 @@
 """a commune's centre and radius, to flag complaints positioned outside it
 
 Revision ID: 0007_commune_area
-Revises: 0003_complaints
+Revises: 0006_inspections
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_commune_area"
-down_revision = "0003_complaints"
+down_revision = "0006_inspections"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,246 @@
+"""Field agents' pages (my day, the inspection with its report form, an infraction on the spot)
+and the clerks' (the commune's inspections, assigning them, reading reports, checklists).
+
+Inspections and reports are CommuneScoped: another commune's is a 404, for the page and for
+every action. The report forms follow the offline contract (see README)."""
+
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.access import roles_required
+from app.extensions import db
+from app.inspections import bp, services, workflow
+from app.inspections.forms import ActionForm, AssignForm, ChecklistForm, OnTheSpotForm, ReportForm, agent_choices, checklist_fields
+from app.inspections.models import Inspection, InspectionReport
+from app.inspections.workflow import STATUS_LABELS, IllegalTransition, Outcome, Status, Type
+from app.models import Role
+from app.uploads import UploadError, kind_of, stored_path
+from app.web import form_step, render
+
+field_required = roles_required(Role.AGENT, Role.CLERK, Role.ADMIN)
+handlers_required = roles_required(Role.CLERK, Role.ADMIN)
+commune_admin_required = roles_required(Role.ADMIN)  # checklists are one commune's
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def inspection_or_404(inspection_id: int) -> Inspection:
+    return services.inspection_by_id(inspection_id) or abort(404)
+
+
+def _with_key(form: ReportForm) -> ReportForm:
+    if not form.idempotency_key.data:
+        form.idempotency_key.data = secrets.token_urlsafe(24)
+    return form
+
+
+def _photos_valid(form: ReportForm) -> bool:
+    photos = [f for f in request.files.getlist(form.photos.name) if f and f.filename]
+    if len(photos) > services.MAX_PHOTOS:
+        form.photos.errors = [_("Send at most ten photos.")]
+        return False
+    for photo in photos:
+        head = photo.stream.read()
+        photo.stream.seek(0)
+        if kind_of(head) != "image":
+            form.photos.errors = [_("%(name)s is not a photo. Send JPEG or PNG photos.", name=photo.filename[:80])]
+            return False
+    return True
+
+
+def _report_input(form: ReportForm, checks: list) -> services.ReportInput:
+    return services.ReportInput(
+        findings=form.findings.data, outcome=Outcome(form.outcome.data), idempotency_key=form.idempotency_key.data[:64],
+        latitude=form.latitude.data, longitude=form.longitude.data, accuracy_m=form.accuracy_m,
+        checklist=[{"question": str(f.label.text), "answer": f.data} for f in checks if f.data in ("yes", "no", "na")],
+        public_summary=form.public_summary.data, photos=request.files.getlist(form.photos.name), filed_at=form.filed_at_time,
+    )
+
+
+def _filed(report: InspectionReport):
+    return redirect(url_for("inspections.report", report_id=report.id), code=303)
+
+
+def _photos_lost(form: ReportForm) -> bool:
+    return request.method == "POST" and any(f and f.filename for f in request.files.getlist(form.photos.name))
+
+
+# --- the agent's day -------------------------------------------------------------------------
+
+@bp.get("/")
+@field_required
+def my_day():
+    user = _user()
+    return render("inspections/my_day.html", inspections=services.my_day(user), reported=services.reported_today(user),
+                  today=services.today())
+
+
+@bp.route("/<id:inspection_id>", methods=["GET", "POST"])
+@field_required
+def show(inspection_id: int):
+    """The inspection: where, what about, what to bring; the report form while it is open."""
+    inspection = inspection_or_404(inspection_id)
+    user = _user()
+    form = _with_key(ReportForm())
+    if request.method == "POST" and (already := services.by_idempotency_key(form.idempotency_key.data)) is not None:
+        if already.commune_id != inspection.commune_id:
+            abort(404)
+        return _filed(already)  # a replay: what the first attempt answered, nothing new
+    checklist = services.checklist_for(inspection.commune_id, inspection.type)
+    checks = checklist_fields(form, checklist.questions() if checklist else [], request.form if request.method == "POST" else None)
+    can_report = any(t.name == "report" for t in workflow.available(inspection.status, user.role))
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        if _photos_valid(form) and valid:
+            try:
+                return _filed(services.file_report(inspection, user, _report_input(form, checks)))
+            except IllegalTransition:
+                form.form_errors.append(_("This inspection is “%(status)s”: it takes no report now.", status=STATUS_LABELS[inspection.status]))
+            except (services.InspectionError, UploadError) as error:
+                form.form_errors.append(str(error.message))
+        status = 422
+    else:
+        status = 200
+    return render("inspections/show.html", status=status, inspection=inspection, form=form, checks=checks,
+                  can_report=can_report, photos_lost=_photos_lost(form), today=services.today(), **_clerk_forms(inspection))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@field_required
+def on_the_spot():
+    """An infraction found on the spot: the inspection and its report in one form, offline too."""
+    user = _user()
+    form = _with_key(OnTheSpotForm())
+    if request.method == "POST" and (already := services.by_idempotency_key(form.idempotency_key.data)) is not None:
+        if already.commune_id != user.commune_id:
+            abort(404)
+        return _filed(already)
+    # Both kinds' checklists are on the page (one page to keep offline); the kind chosen says which counts.
+    formdata = request.form if request.method == "POST" else None
+    checks_by_kind = {}
+    for kind in workflow.INFRACTION_TYPES:
+        checklist = services.checklist_for(user.commune_id, kind)
+        checks_by_kind[kind] = checklist_fields(form, checklist.questions() if checklist else [], formdata, prefix=kind.value)
+    kind = Type(form.infraction.data) if form.infraction.data in {t.value for t in workflow.INFRACTION_TYPES} else None
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        if _photos_valid(form) and valid:
+            try:
+                inspection = services.open_on_the_spot(user, kind, form.address.data, form.latitude.data, form.longitude.data)
+                return _filed(services.file_report(inspection, user, _report_input(form, checks_by_kind[kind])))
+            except (services.InspectionError, IllegalTransition, UploadError) as error:
+                db.session.rollback()
+                form.form_errors.append(str(error.message) if hasattr(error, "message") else _("This report cannot be filed."))
+        return render("inspections/on_the_spot.html", status=422, form=form, checks_by_kind=checks_by_kind, photos_lost=_photos_lost(form))
+    return render("inspections/on_the_spot.html", form=form, checks_by_kind=checks_by_kind, photos_lost=False)
+
+
+@bp.get("/reports/<id:report_id>")
+@field_required
+def report(report_id: int):
+    """The confirmation a report leads to (also after a replay), and the report as clerks read it."""
+    found = db.session.scalar(sa.select(InspectionReport).where(InspectionReport.id == report_id)) or abort(404)
+    return render("inspections/report.html", report=found, inspection=found.inspection)
+
+
+@bp.get("/reports/<id:report_id>/photos/<id:photo_id>")
+@field_required
+def photo(report_id: int, photo_id: int):
+    found = db.session.scalar(sa.select(InspectionReport).where(InspectionReport.id == report_id)) or abort(404)
+    item = next((p for p in found.photos if p.id == photo_id), None) or abort(404)
+    response = send_file(stored_path(item.storage_name), mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- the clerks' side ------------------------------------------------------------------------
+
+@bp.get("/queue")
+@field_required
+def queue():
+    chosen = request.args.get("status", "")
+    chosen = chosen if chosen in {s.value for s in Status} else ""
+    return render("inspections/queue.html", inspections=services.queue(chosen), chosen=chosen, today=services.today(),
+                  statuses=[(s.value, STATUS_LABELS[s]) for s in Status])
+
+
+def _clerk_forms(inspection: Inspection, failed: AssignForm | None = None) -> dict:
+    if _user().role not in workflow.CLERKS or inspection.status not in workflow.OPEN:
+        return {"assign_form": None}
+    form = failed or AssignForm(formdata=None, agent=inspection.assigned_to_id or 0, due_on=inspection.due_on)
+    form.agent.choices = agent_choices(services.field_agents(inspection.commune_id), _("Choose an agent"))
+    return {"assign_form": form}
+
+
+def _act(inspection: Inspection, form, do, success: str):
+    def show_again():
+        report_form = _with_key(ReportForm(formdata=None))
+        checklist = services.checklist_for(inspection.commune_id, inspection.type)
+        checks = checklist_fields(report_form, checklist.questions() if checklist else [], None)
+        return render("inspections/show.html", status=422, inspection=inspection, form=report_form, checks=checks,
+                      can_report=False, photos_lost=False, today=services.today(), **_clerk_forms(inspection, form if isinstance(form, AssignForm) else None))
+
+    def explain(error):
+        if isinstance(error, IllegalTransition):
+            return None, _("This inspection is “%(status)s”: this step is not possible now.", status=STATUS_LABELS[inspection.status])
+        return error.field, error.message
+
+    return form_step(form, do, refusals=(services.InspectionError, IllegalTransition), explain=explain, success=success,
+                     redirect_to=url_for("inspections.show", inspection_id=inspection.id), show_again=show_again)
+
+
+@bp.post("/<id:inspection_id>/assign")
+@handlers_required
+def assign(inspection_id: int):
+    inspection = inspection_or_404(inspection_id)
+    form = AssignForm()
+    form.agent.choices = agent_choices(services.field_agents(inspection.commune_id), "")
+    return _act(inspection, form, lambda: services.assign(inspection, _user(), services.pick_agent(inspection.commune_id, form.agent.data), form.due_on.data),
+                _("The inspection is assigned."))
+
+
+@bp.post("/<id:inspection_id>/cancel")
+@handlers_required
+def cancel(inspection_id: int):
+    inspection = inspection_or_404(inspection_id)
+    return _act(inspection, ActionForm(),
+                lambda: services.cancel(inspection, _user()), _("The inspection is cancelled."))
+
+
+# --- checklists (commune admins) ---------------------------------------------------------------
+
+@bp.get("/checklists")
+@commune_admin_required
+def checklists():
+    return render("inspections/checklists.html", checklists=services.checklists())
+
+
+@bp.route("/checklists/<kind>", methods=["GET", "POST"])
+@commune_admin_required
+def checklist(kind: str):
+    if kind not in {t.value for t in Type}:
+        abort(404)
+    item = next((c for c in services.checklists() if c.type.value == kind), None) or abort(404)
+    form = ChecklistForm()
+    if request.method == "GET":
+        for language in ("ar", "fr", "en"):
+            form[language].data = "\n".join(entry.get(language, "") for entry in item.items)
+    if form.validate_on_submit():
+        try:
+            services.save_checklist(item, *(form.lines(form[language].data) for language in ("ar", "fr", "en")))
+        except services.InspectionError as error:
+            db.session.rollback()
+            form[error.field].errors = [*form[error.field].errors, str(error.message)]
+        else:
+            flash(_("The checklist is saved."), "success")
+            return redirect(url_for("inspections.checklists"), code=303)
+        return render("inspections/checklist.html", status=422, form=form, checklist=item)
+    return render("inspections/checklist.html", status=422 if form.errors else 200, form=form, checklist=item)

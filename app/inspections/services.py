@@ -1,0 +1,297 @@
+"""The rules of inspections: requesting and assigning them, filing a report once (even when a
+phone replays it), and landing it on its case's timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from app.complaints import services as complaints
+from app.complaints.models import Complaint
+from app.extensions import db
+from app.geo import distance_m
+from app.inspections import workflow
+from app.inspections.catalog import CHECKLISTS
+from app.inspections.models import Checklist, Inspection, InspectionReport, ReportPhoto
+from app.inspections.workflow import FAR_FROM_CASE_M, INFRACTION_TYPES, OPEN, PERMIT_TYPES, Outcome, Source, Status, Type
+from app.models import Commune, Role, User
+
+from app.notifications import services as notifications  # a module, not names: the two areas import each other
+from app.permits import services as permits
+from app.permits.models import PermitCase
+from app.permits.services import MOROCCO, today
+from app.permits.workflow import Status as PermitStatus
+from app.timeutil import aware, utcnow
+from app.uploads import store_upload, stored_path
+
+MAX_PHOTOS = 10
+FILED_AT_TOLERANCE = timedelta(days=30)  # an on-site time older than this is not believed
+
+
+class InspectionError(Exception):
+    """A rule of inspections was broken; ``field`` names the form field it belongs to, if any."""
+
+    def __init__(self, message, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+# --- checklists ---------------------------------------------------------------------------
+
+def seed_checklists(commune: Commune) -> None:
+    """Give a commune the default checklist of every inspection type it does not have yet."""
+    existing = set(db.session.scalars(
+        sa.select(Checklist.type).where(Checklist.commune_id == commune.id).execution_options(skip_commune_scope=True)
+    ))
+    for kind, items in CHECKLISTS.items():
+        if kind not in existing:
+            db.session.add(Checklist(commune_id=commune.id, type=kind, items=[dict(item) for item in items]))
+    db.session.commit()
+
+
+def checklists() -> list[Checklist]:
+    """The checklists of the staff member's commune (the commune wall filters them)."""
+    found = {c.type: c for c in db.session.scalars(sa.select(Checklist))}
+    return [found[t] for t in Type if t in found]
+
+
+def checklist_for(commune_id: int, kind: Type) -> Checklist | None:
+    return db.session.scalar(sa.select(Checklist).where(Checklist.commune_id == commune_id, Checklist.type == kind))
+
+
+def save_checklist(checklist: Checklist, ar: list[str], fr: list[str], en: list[str]) -> None:
+    if not (len(ar) == len(fr) == len(en)):
+        raise InspectionError(_l("Write each question in the three languages: the lists must have the same number of lines."), "fr")
+    checklist.items = [{"ar": a, "fr": f, "en": e} for a, f, e in zip(ar, fr, en)]
+    db.session.commit()
+
+
+# --- requesting and assigning ---------------------------------------------------------------
+
+def field_agents(commune_id: int) -> list[User]:
+    statement = sa.select(User).where(User.commune_id == commune_id, User.role == Role.AGENT, User.active.is_(True))
+    return list(db.session.scalars(statement.order_by(User.full_name)))
+
+
+def pick_agent(commune_id: int, agent_id: int | None) -> User | None:
+    """The agent chosen in a form: nobody (0 or empty), or a field agent of the commune."""
+    if not agent_id:
+        return None
+    agent = next((u for u in field_agents(commune_id) if u.id == agent_id), None)
+    if agent is None:
+        raise InspectionError(_l("Choose a field agent of the commune."), "agent")
+    return agent
+
+
+def _agent_of(commune_id: int, agent: User | None) -> User | None:
+    if agent is not None and (agent.role is not Role.AGENT or agent.commune_id != commune_id):
+        raise InspectionError(_l("Choose a field agent of the commune."), "agent")
+    return agent
+
+
+def _new(commune_id: int, source: Source, kind: Type, actor: User, agent: User | None, due_on: date | None, **where) -> Inspection:
+    inspection = Inspection(
+        commune_id=commune_id, source=source, type=kind, requested_by=actor, assigned_to=_agent_of(commune_id, agent),
+        status=Status.ASSIGNED if agent else Status.REQUESTED, due_on=due_on, **where,
+    )
+    db.session.add(inspection)
+    if agent is not None:
+        _tell_agent(inspection)
+    return inspection
+
+
+def _tell_agent(inspection: Inspection) -> None:
+    """The agent hears of the inspection in their inbox and on their phone, in the same commit."""
+    db.session.flush()  # the reference is made of the id
+    notifications.notify(inspection.assigned_to, "inspection.assigned", notifications.path_for("inspections.show", inspection_id=inspection.id),
+           reference=inspection.reference)
+
+
+def request_site_visit(case: PermitCase, clerk: User, kind: Type, agent: User | None, due_on: date | None,
+                       message: str | None = None) -> Inspection:
+    """The permit goes to "site visit" and an inspection waits for (or goes to) an agent."""
+    if kind not in PERMIT_TYPES:
+        raise InspectionError(_l("Choose a site visit or an end-of-works check."), "visit_type")
+    permits.take(case, "request_site_visit", clerk, message=message)
+    inspection = _new(case.commune_id, Source.PERMIT, kind, clerk, agent, due_on, permit_case=case,
+                      latitude=case.latitude, longitude=case.longitude, address=case.address, instructions=message)
+    db.session.commit()
+    return inspection
+
+
+def request_site_check(complaint: Complaint, clerk: User, agent: User | None, due_on: date | None,
+                       instructions: str | None = None) -> Inspection:
+    if complaint.status not in complaints.OPEN:
+        raise InspectionError(_l("A site check can be requested while the complaint is open."))
+    inspection = _new(complaint.commune_id, Source.COMPLAINT, Type.COMPLAINT_CHECK, clerk, agent, due_on, complaint=complaint,
+                      latitude=complaint.latitude, longitude=complaint.longitude, address=complaint.location_text,
+                      instructions=instructions)
+    complaints.log(complaint, "site_check_requested", clerk, public=False, message=instructions,
+                   agent=agent.full_name if agent else None)
+    db.session.commit()
+    return inspection
+
+
+def assign(inspection: Inspection, clerk: User, agent: User | None, due_on: date | None) -> None:
+    if agent is None:
+        raise InspectionError(_l("Choose a field agent of the commune."), "agent")
+    workflow.check("assign", inspection.status, clerk.role)
+    inspection.assigned_to = _agent_of(inspection.commune_id, agent)
+    inspection.due_on = due_on or inspection.due_on
+    inspection.status = Status.ASSIGNED
+    _tell_agent(inspection)
+    db.session.commit()
+
+
+def cancel(inspection: Inspection, clerk: User) -> None:
+    inspection.status = workflow.check("cancel", inspection.status, clerk.role).target
+    db.session.commit()
+
+
+# --- reports --------------------------------------------------------------------------------
+
+@dataclass
+class ReportInput:
+    """A report as the form gives it (already validated)."""
+
+    findings: str
+    outcome: Outcome
+    idempotency_key: str
+    latitude: float | None = None
+    longitude: float | None = None
+    accuracy_m: float | None = None
+    checklist: list[dict] = field(default_factory=list)
+    public_summary: str | None = None
+    photos: list = field(default_factory=list)
+    filed_at: datetime | None = None
+
+
+def by_idempotency_key(key: str | None) -> InspectionReport | None:
+    if not key:
+        return None
+    statement = sa.select(InspectionReport).where(InspectionReport.idempotency_key == key).execution_options(skip_commune_scope=True)
+    return db.session.scalar(statement)
+
+
+def on_site_time(filed_at: datetime | None, received_at: datetime) -> datetime:
+    """The phone's time of the report, when believable; else the time it reached us."""
+    if filed_at is None:
+        return received_at
+    filed_at = aware(filed_at)
+    if filed_at > received_at + timedelta(minutes=5) or filed_at < received_at - FILED_AT_TOLERANCE:
+        return received_at
+    return filed_at
+
+
+def distance_from_case(inspection: Inspection, latitude: float | None, longitude: float | None) -> float | None:
+    if None in (latitude, longitude, inspection.latitude, inspection.longitude):
+        return None
+    return distance_m(latitude, longitude, inspection.latitude, inspection.longitude)
+
+
+def file_report(inspection: Inspection, agent: User, data: ReportInput) -> InspectionReport:
+    """Store the report and move the case on, in one transaction. The same idempotency key gives
+    back the report already stored: a phone replaying its outbox never files twice."""
+    if (existing := by_idempotency_key(data.idempotency_key)) is not None:
+        return existing
+    workflow.check("report", inspection.status, agent.role)
+    received_at = utcnow()
+    stored = []
+    try:
+        for photo in [p for p in data.photos if p and p.filename][:MAX_PHOTOS]:
+            stored.append(store_upload(photo, ["image"]))
+        report = InspectionReport(
+            commune_id=inspection.commune_id, inspection=inspection, agent=agent, latitude=data.latitude,
+            longitude=data.longitude, accuracy_m=data.accuracy_m, checklist=data.checklist,
+            distance_m=distance_from_case(inspection, data.latitude, data.longitude),
+            findings=data.findings.strip(), outcome=data.outcome, public_summary=(data.public_summary or "").strip() or None,
+            idempotency_key=data.idempotency_key, filed_at=on_site_time(data.filed_at, received_at), received_at=received_at,
+        )
+        db.session.add(report)
+        for file in stored:
+            db.session.add(ReportPhoto(report=report, storage_name=file.storage_name, size=file.size))
+        inspection.status = Status.REPORTED
+        _land_on_case(inspection, report, agent)
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        for file in stored:
+            stored_path(file.storage_name).unlink(missing_ok=True)
+        if isinstance(error, sa.exc.IntegrityError):
+            # A parallel replay of the same key won the race: that one is the report.
+            if (existing := by_idempotency_key(data.idempotency_key)) is not None:
+                return existing
+            raise InspectionError(_l("This inspection already has a report.")) from None
+        raise
+    current_app.logger.info("inspection report id=%s inspection=%s outcome=%s", report.id, inspection.id, report.outcome)
+    return report
+
+
+def _land_on_case(inspection: Inspection, report: InspectionReport, agent: User) -> None:
+    """An internal entry with the findings on the case's timeline, the public summary (if any)
+    for the applicant or citizen; a permit waiting for this visit goes back to review."""
+    params = {"inspection": inspection.reference, "outcome": report.outcome.value}
+    if (case := inspection.permit_case) is not None:
+        if case.status is PermitStatus.SITE_VISIT:
+            permits.take(case, "record_site_visit", agent, message=report.public_summary, **params)
+        elif report.public_summary:
+            permits.log(case, "message", agent, message=report.public_summary)
+        permits.log(case, "note", agent, public=False, message=report.findings, **params)
+    elif (complaint := inspection.complaint) is not None:
+        complaints.log(complaint, "site_check", agent, public=False, message=report.findings, **params)
+        if report.public_summary:
+            complaints.log(complaint, "site_check", agent, message=report.public_summary, inspection=inspection.reference)
+
+
+def open_on_the_spot(agent: User, kind: Type, address: str | None, latitude: float | None, longitude: float | None) -> Inspection:
+    """An infraction the agent found: its inspection, opened there and then (committed with its report)."""
+    if kind not in INFRACTION_TYPES:
+        raise InspectionError(_l("Choose the kind of infraction."), "infraction")
+    return _new(agent.commune_id, Source.ON_THE_SPOT, kind, agent, agent, today(),
+                latitude=latitude, longitude=longitude, address=(address or "").strip() or None)
+
+
+# --- finding inspections --------------------------------------------------------------------
+
+def _by_due_date(statement):
+    return statement.order_by(sa.case((Inspection.due_on.is_(None), 1), else_=0), Inspection.due_on, Inspection.id)
+
+
+def my_day(agent: User) -> list[Inspection]:
+    """The agent's open inspections: overdue and today's first, then by due date, undated last."""
+    statement = sa.select(Inspection).where(Inspection.assigned_to_id == agent.id, Inspection.status.in_(OPEN))
+    return list(db.session.scalars(_by_due_date(statement)))
+
+
+def reported_today(agent: User) -> list[InspectionReport]:
+    start = datetime.combine(today(), time.min, MOROCCO).astimezone(timezone.utc)  # stored in UTC
+    statement = sa.select(InspectionReport).where(InspectionReport.agent_id == agent.id, InspectionReport.received_at >= start)
+    return list(db.session.scalars(statement.order_by(InspectionReport.id.desc())))
+
+
+def queue(status: str = "") -> list[Inspection]:
+    """The commune's inspections (the wall filters them): open ones first, by due date."""
+    statement = sa.select(Inspection)
+    if status:
+        statement = statement.where(Inspection.status == Status(status))
+    open_first = sa.case((Inspection.status.in_(OPEN), 0), else_=1)
+    statement = statement.order_by(open_first, sa.case((Inspection.due_on.is_(None), 1), else_=0), Inspection.due_on,
+                                   Inspection.id.desc())
+    return list(db.session.scalars(statement.limit(200)))
+
+
+def of_permit(case: PermitCase) -> list[Inspection]:
+    return list(db.session.scalars(sa.select(Inspection).where(Inspection.permit_case_id == case.id).order_by(Inspection.id)))
+
+
+def of_complaint(complaint: Complaint) -> list[Inspection]:
+    return list(db.session.scalars(sa.select(Inspection).where(Inspection.complaint_id == complaint.id).order_by(Inspection.id)))
+
+
+def inspection_by_id(inspection_id: int) -> Inspection | None:
+    return db.session.scalar(sa.select(Inspection).where(Inspection.id == inspection_id))
