@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -48,10 +49,20 @@ def wait_until(page, expression: str, timeout: float = 15) -> None:
     which the CSP does not govern.
     """
     deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
+    while not _evaluate_between_navigations(page, expression):
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout} s: {expression}")
         page.wait_for_timeout(100)
+
+
+def _evaluate_between_navigations(page, expression: str):
+    """A page that is navigating (a redirect after sign-in, say) has no context yet: ask again."""
+    try:
+        return page.evaluate(expression)
+    except PlaywrightError as error:
+        if "context was destroyed" in str(error) or "navigat" in str(error):
+            return False
+        raise
 
 
 class Phone:

@@ -60,7 +60,7 @@ def test_the_queue_and_a_file_on_a_phone_in_arabic(phone, desk_files):
     expect(page.locator("h1")).to_be_visible()
     expect(page.locator(".clock")).to_be_visible()
     expect(page.locator(".document img").first).to_be_visible()
-    assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    wait_until(page, "[...document.images].every(i => i.complete && i.naturalWidth > 0)")  # every thumbnail loads
     assert tab.fits_the_screen()
     tab.screenshot("desk-file-ar-360")
     tab.screenshot("desk-file-ar-360-full", full_page=True)

@@ -1,3 +1,5 @@
+import pathlib
+
 import pytest
 
 from app import create_app
@@ -90,6 +92,22 @@ def test_fingerprinted_static_files_are_cached_for_a_year_and_compressed(client)
     response.close()
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert response.headers["Content-Encoding"] == "br"
+
+
+def test_static_files_are_compressed_at_brotlis_best_and_revalidate(client):
+    import brotli
+
+    original = pathlib.Path("static/js/outbox.js").read_bytes()
+    response = client.get("/static/js/outbox.js", headers={"Accept-Encoding": "gzip, br"})
+    response.close()
+    assert brotli.decompress(response.data) == original
+    assert len(response.data) <= len(brotli.compress(original, quality=5))  # smaller than a quick per-request level
+    again = client.get("/static/js/outbox.js", headers={"Accept-Encoding": "br", "If-None-Match": response.headers["ETag"]})
+    again.close()
+    assert again.status_code == 304
+    old_phone = client.get("/static/js/outbox.js", headers={"Accept-Encoding": "gzip"})
+    old_phone.close()
+    assert old_phone.headers["Content-Encoding"] == "gzip"
 
 
 def test_pages_are_compressed(client):
