@@ -43,8 +43,9 @@ def database_url(request, tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     app = create_app(TestConfig(database_url))
+    app.instance_path = str(tmp_path_factory.mktemp("instance"))  # keys generated in demo mode land here
     with app.app_context():
         upgrade()  # the real migrations, on the real database engine
         from app.communes.services import import_communes

@@ -21,7 +21,7 @@ from app.inspections.models import Inspection, InspectionReport
 from app.inspections.workflow import STATUS_LABELS, IllegalTransition, Outcome, Status, Type
 from app.models import Role
 from app.uploads import UploadError, kind_of, stored_path
-from app.web import form_step, render
+from app.web import form_step, page_number, render
 
 field_required = roles_required(Role.AGENT, Role.CLERK, Role.ADMIN)
 handlers_required = roles_required(Role.CLERK, Role.ADMIN)
@@ -168,7 +168,9 @@ def photo(report_id: int, photo_id: int):
 def queue():
     chosen = request.args.get("status", "")
     chosen = chosen if chosen in {s.value for s in Status} else ""
-    return render("inspections/queue.html", inspections=services.queue(chosen), chosen=chosen, today=services.today(),
+    page = services.queue(chosen, page_number())
+    return render("inspections/queue.html", page=page, inspections=page.items, chosen=chosen, today=services.today(),
+                  filters={"status": chosen} if chosen else {},
                   statuses=[(s.value, STATUS_LABELS[s]) for s in Status])
 
 

@@ -274,15 +274,18 @@ def reported_today(agent: User) -> list[InspectionReport]:
     return list(db.session.scalars(statement.order_by(InspectionReport.id.desc())))
 
 
-def queue(status: str = "") -> list[Inspection]:
-    """The commune's inspections (the wall filters them): open ones first, by due date."""
+QUEUE_PER_PAGE = 50
+
+
+def queue(status: str = "", page: int = 1):
+    """The commune's inspections (the wall filters them): open ones first, by due date; a page of them."""
     statement = sa.select(Inspection)
     if status:
         statement = statement.where(Inspection.status == Status(status))
     open_first = sa.case((Inspection.status.in_(OPEN), 0), else_=1)
     statement = statement.order_by(open_first, sa.case((Inspection.due_on.is_(None), 1), else_=0), Inspection.due_on,
                                    Inspection.id.desc())
-    return list(db.session.scalars(statement.limit(200)))
+    return db.paginate(statement, page=min(max(page, 1), 10_000), per_page=QUEUE_PER_PAGE, error_out=False)
 
 
 def of_permit(case: PermitCase) -> list[Inspection]:

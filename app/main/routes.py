@@ -10,6 +10,8 @@ from app.i18n import LANGUAGE_COOKIE
 from app.main import bp
 from app.main.services import citizen_actions, staff_links
 from app.notifications import push
+from app.notifications import services as notifications
+from app.notifications.routes import DEVICE_COOKIE
 from app.complaints.services import author_complaints
 from app.permits.services import applicant_cases
 from app.web import redirect_back, render
@@ -41,6 +43,7 @@ def language():
         abort(400)
     if current_user.is_authenticated:
         set_language(current_user, chosen)
+        notifications.set_device_language(request.cookies.get(DEVICE_COOKIE), chosen)
     response = redirect_back()
     response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=YEAR, httponly=True, samesite="Lax", secure=request.is_secure)
     return response

@@ -292,6 +292,13 @@ def forget(criterion) -> None:
         db.session.execute(sa.delete(PushSubscription).where(PushSubscription.id.in_(ids)))
 
 
+def set_device_language(device: str | None, language: str) -> None:
+    """The language switch on a phone also changes the language its pushes are written in."""
+    if device and language in LANGUAGES:
+        db.session.execute(sa.update(PushSubscription).where(PushSubscription.device == device).values(language=language))
+        db.session.commit()
+
+
 def forget_device(device: str | None) -> None:
     if device:
         forget(PushSubscription.device == device)

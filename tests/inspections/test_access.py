@@ -101,3 +101,17 @@ def test_the_agent_finds_an_assigned_inspection_in_their_inbox(app, client, make
     assert clerk.post(f"/inspections/{inspection_id}/assign", {"agent": demo["agent@demo.ma"], "due_on": ""}).status_code == 303
     inbox = client.get("/notifications/").get_data(as_text=True)
     assert "An inspection was assigned to you" in inbox and f"I-{inspection_id:06d}" in inbox
+
+
+def test_the_inspections_queue_is_paged_and_keeps_its_filter(app, client, demo, monkeypatch):
+    from app.inspections import services
+
+    monkeypatch.setattr(services, "QUEUE_PER_PAGE", 1)
+    permit_in_site_visit(app)
+    permit_in_site_visit(app, agent=None)
+    client.signin("clerk@demo.ma")
+    first = client.get("/inspections/queue").get_data(as_text=True)
+    assert "Page 1 of 2" in first and 'href="/inspections/queue?page=2"' in first
+    second = client.get("/inspections/queue?page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second
+    assert "Page 1 of" not in client.get("/inspections/queue?status=requested").get_data(as_text=True)  # one requested: no pages

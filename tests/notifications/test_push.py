@@ -172,6 +172,9 @@ def test_a_phone_subscribes_from_the_account_page_and_sign_out_unsubscribes_it(a
     with app.app_context():
         [stored] = db.session.scalars(sa.select(PushSubscription)).all()
         assert (stored.endpoint, stored.language) == (browser.endpoint, "fr")
+    client.post("/language", {"lang": "ar"}, form_url="/account")  # the footer's switch, on this phone
+    with app.app_context():
+        assert db.session.scalar(sa.select(PushSubscription.language)) == "ar"
     client.signout()
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PushSubscription)) == 0
