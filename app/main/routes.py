@@ -8,7 +8,7 @@ from app.config import LANGUAGES
 from app.extensions import db
 from app.i18n import LANGUAGE_COOKIE
 from app.main import bp
-from app.main.services import citizen_actions, staff_links
+from app.main.services import citizen_actions, my_work, staff_links
 from app.notifications import push
 from app.notifications import services as notifications
 from app.notifications.routes import DEVICE_COOKIE
@@ -22,7 +22,7 @@ YEAR = 365 * 24 * 3600
 @bp.get("/")
 def home():
     if current_user.is_authenticated and current_user.is_staff:
-        return render("main/staff_home.html", links=staff_links(current_user))
+        return render("main/staff_home.html", links=staff_links(current_user), tasks=my_work(current_user))
     signed_in = current_user.is_authenticated
     cases = applicant_cases(current_user) if signed_in else []
     complaints = author_complaints(current_user) if signed_in else []

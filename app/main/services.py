@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
+from app.complaints.models import Complaint
+from app.complaints.workflow import Status as ComplaintStatus
+from app.extensions import db
+from app.inspections import services as inspections
+from app.inspections.models import Inspection
+from app.inspections.workflow import Status as InspectionStatus
 from app.models import Role, User
+from app.permits.models import Opinion, PermitCase
+from app.permits.services import staff_cases
+from app.permits.workflow import Status as PermitStatus
+
+CLERK_ROLES = (Role.CLERK, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -57,3 +69,36 @@ def staff_links(user: User) -> list[Action]:
         links.append(Action(_l("Communes"), _l("Open a commune on the platform."), "admin.communes"))
         links.append(Action(_l("Permit types"), _l("Names, legal deadlines and validity of each permit."), "admin.permit_types"))
     return links
+
+
+@dataclass(frozen=True)
+class Task:
+    """A kind of work waiting for this person, how much of it, and the filtered queue that holds it."""
+
+    kind: str
+    count: int
+    url: str
+
+
+def my_work(user: User) -> list[Task]:
+    """Counted with the commune wall in force, like every query of staff."""
+    def count(statement) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
+
+    tasks = []
+    if user.role is Role.AGENT:
+        tasks.append(Task("inspections", len(inspections.my_day(user)), url_for("inspections.my_day")))
+    if user.role in CLERK_ROLES:
+        tasks += [
+            Task("completeness", count(staff_cases().where(PermitCase.status == PermitStatus.SUBMITTED)),
+                 url_for("desk.queue", status=PermitStatus.SUBMITTED.value)),
+            Task("acknowledge", count(sa.select(Complaint.id).where(Complaint.status == ComplaintStatus.RECEIVED)),
+                 url_for("complaints.queue", status=ComplaintStatus.RECEIVED.value)),
+            Task("assign", count(sa.select(Inspection.id).where(Inspection.status == InspectionStatus.REQUESTED)),
+                 url_for("inspections.queue", status=InspectionStatus.REQUESTED.value)),
+        ]
+    if user.role is Role.REVIEWER and user.agency_id:
+        given = sa.select(Opinion.id).where(Opinion.case_id == PermitCase.id, Opinion.agency_id == user.agency_id)
+        waiting = staff_cases().where(PermitCase.status == PermitStatus.UNDER_REVIEW, ~sa.exists(given))
+        tasks.append(Task("opinions", count(waiting), url_for("desk.queue", status=PermitStatus.UNDER_REVIEW.value)))
+    return [task for task in tasks if task.count]
