@@ -82,6 +82,12 @@ def show(case_id: int):
     return render("permits/show.html", case=case, upload_form=UploadForm(), **services.clock_summary(case))
 
 
+def _step_page(case: PermitCase, form, step: str, title: str):
+    """The step's form; sent back with its errors it answers 422, so a phone's outbox keeps the draft."""
+    response = render("permits/step.html", case=case, form=form, step=step, title=title)
+    return (response, 422) if request.method == "POST" else response
+
+
 def _save_step(case: PermitCase, step: str, values: dict):
     services.save_step(case, step, values)
     flash(_("Saved. You can come back and change it until you send the application."), "success")
@@ -102,7 +108,7 @@ def applicant(case_id: int):
             "applicant_phone": normalize_phone(form.applicant_phone.data) if (form.applicant_phone.data or "").strip() else None,
             "applicant_address": form.applicant_address.data.strip(),
         })
-    return render("permits/step.html", case=case, form=form, step="applicant", title=_("Applicant"))
+    return _step_page(case, form, "applicant", _("Applicant"))
 
 
 @bp.route("/<id:case_id>/parcel", methods=["GET", "POST"])
@@ -118,7 +124,7 @@ def parcel(case_id: int):
             "latitude": form.latitude.data,
             "longitude": form.longitude.data,
         })
-    return render("permits/step.html", case=case, form=form, step="parcel", title=_("The land"))
+    return _step_page(case, form, "parcel", _("The land"))
 
 
 @bp.route("/<id:case_id>/details", methods=["GET", "POST"])
@@ -129,7 +135,7 @@ def details(case_id: int):
     if form.validate_on_submit():
         answers = {spec["name"]: plain(form[spec["name"]].data) for spec in case.type.fields}
         return _save_step(case, "details", answers)
-    return render("permits/step.html", case=case, form=form, step="details", title=_("The project"))
+    return _step_page(case, form, "details", _("The project"))
 
 
 @bp.route("/<id:case_id>/documents", methods=["GET", "POST"])

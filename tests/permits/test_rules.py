@@ -107,4 +107,4 @@ def test_odd_numbers_are_refused_with_a_message(app, demo, client, value):
     start = client.post("/permits/new", {"permit_type": type_id, "commune": commune_id})
     url = start.headers["Location"]
     response = client.post(f"{url}/details", {"use": "housing", "floor_area": value, "levels": "2"})
-    assert response.status_code == 200 and 'href="#floor_area"' in response.get_data(as_text=True)
+    assert response.status_code == 422 and 'href="#floor_area"' in response.get_data(as_text=True)
