@@ -65,9 +65,11 @@ def _reencode_image(data: bytes) -> bytes:
             out = io.BytesIO()
             image.save(out, "JPEG", quality=82, optimize=True)
             return out.getvalue()
+        except UploadError:
+            raise  # already in words (it is a ValueError too)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise UploadError(_l("This image is too large. Send a photo of at most 50 megapixels.")) from None
-        except (UnidentifiedImageError, OSError, SyntaxError):
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):  # Pillow's ways of saying "broken"
             raise UploadError(_l("This photo could not be read. Take it again or choose another file.")) from None
 
 
@@ -88,8 +90,23 @@ def kind_of(data: bytes) -> str | None:
             return "image" if probe.format in IMAGE_FORMATS else None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return "image"  # an image, too large to open safely: _reencode_image says so
-    except (UnidentifiedImageError, OSError):
+    except (UnidentifiedImageError, OSError, ValueError):  # a truncated header is a ValueError
         return None
+
+
+def photos_problem(files, limit: int, too_many: str) -> str | None:
+    """What is wrong with a form's photos, in words (too many, or one that is not a photo), else None.
+
+    Checked before anything is stored, so the form can be answered with its other answers kept."""
+    photos = [f for f in files if f and f.filename]
+    if len(photos) > limit:
+        return too_many
+    for photo in photos:
+        head = photo.stream.read()
+        photo.stream.seek(0)
+        if kind_of(head) != "image":
+            return _l("%(name)s is not a photo. Send JPEG or PNG photos.", name=photo.filename[:80])
+    return None
 
 
 def store_upload(file_storage, accepted_kinds: list[str]) -> StoredFile:

@@ -19,7 +19,7 @@ from app.complaints.workflow import IllegalTransition, Kind
 from app.extensions import db, limiter
 from app.models import Role
 from app.scoping import set_commune_scope
-from app.uploads import kind_of, stored_path
+from app.uploads import photos_problem, stored_path
 from app.web import render
 
 FILED_KEY = "filed_complaints"  # what this browser filed: its confirmation pages
@@ -28,17 +28,10 @@ FILE_RATE_LIMIT = "20 per minute;200 per hour"
 
 
 def _photos_valid(form: FileForm) -> bool:
-    photos = [f for f in request.files.getlist(form.photos.name) if f and f.filename]
-    if len(photos) > services.MAX_PHOTOS:
-        form.photos.errors = [_("Send at most three photos.")]
-        return False
-    for photo in photos:
-        head = photo.stream.read()
-        photo.stream.seek(0)
-        if kind_of(head) != "image":
-            form.photos.errors = [_("%(name)s is not a photo. Send JPEG or PNG photos.", name=photo.filename[:80])]
-            return False
-    return True
+    problem = photos_problem(request.files.getlist(form.photos.name), services.MAX_PHOTOS, _("Send at most three photos."))
+    if problem:
+        form.photos.errors = [problem]
+    return problem is None
 
 
 def _filed_redirect(complaint: Complaint):

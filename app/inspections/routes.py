@@ -20,7 +20,7 @@ from app.inspections.forms import ActionForm, AssignForm, ChecklistForm, OnTheSp
 from app.inspections.models import Inspection, InspectionReport
 from app.inspections.workflow import STATUS_LABELS, IllegalTransition, Outcome, Status, Type
 from app.models import Role
-from app.uploads import UploadError, kind_of, stored_path
+from app.uploads import UploadError, photos_problem, stored_path
 from app.web import form_step, page_number, render
 
 field_required = roles_required(Role.AGENT, Role.CLERK, Role.ADMIN)
@@ -42,18 +42,17 @@ def _with_key(form: ReportForm) -> ReportForm:
     return form
 
 
+def _new_key(form: ReportForm) -> None:
+    """A key already used for another report: a copy of the form kept on the phone (the offline
+    page) sends the key it was served with. This is a new report, not a replay of that one."""
+    form.idempotency_key.data = secrets.token_urlsafe(24)
+
+
 def _photos_valid(form: ReportForm) -> bool:
-    photos = [f for f in request.files.getlist(form.photos.name) if f and f.filename]
-    if len(photos) > services.MAX_PHOTOS:
-        form.photos.errors = [_("Send at most ten photos.")]
-        return False
-    for photo in photos:
-        head = photo.stream.read()
-        photo.stream.seek(0)
-        if kind_of(head) != "image":
-            form.photos.errors = [_("%(name)s is not a photo. Send JPEG or PNG photos.", name=photo.filename[:80])]
-            return False
-    return True
+    problem = photos_problem(request.files.getlist(form.photos.name), services.MAX_PHOTOS, _("Send at most ten photos."))
+    if problem:
+        form.photos.errors = [problem]
+    return problem is None
 
 
 def _report_input(form: ReportForm, checks: list) -> services.ReportInput:
@@ -93,7 +92,9 @@ def show(inspection_id: int):
     if request.method == "POST" and (already := services.by_idempotency_key(form.idempotency_key.data)) is not None:
         if already.commune_id != inspection.commune_id:
             abort(404)
-        return _filed(already)  # a replay: what the first attempt answered, nothing new
+        if services.is_replay(already, inspection, form.findings.data):
+            return _filed(already)  # a replay: what the first attempt answered, nothing new
+        _new_key(form)
     checklist = services.checklist_for(inspection.commune_id, inspection.type)
     checks = checklist_fields(form, checklist.questions() if checklist else [], request.form if request.method == "POST" else None)
     can_report = any(t.name == "report" for t in workflow.available(inspection.status, user.role))
@@ -122,7 +123,9 @@ def on_the_spot():
     if request.method == "POST" and (already := services.by_idempotency_key(form.idempotency_key.data)) is not None:
         if already.commune_id != user.commune_id:
             abort(404)
-        return _filed(already)
+        if services.is_replay(already, None, form.findings.data):
+            return _filed(already)
+        _new_key(form)
     # Both kinds' checklists are on the page (one page to keep offline); the kind chosen says which counts.
     formdata = request.form if request.method == "POST" else None
     checks_by_kind = {}

@@ -178,6 +178,15 @@ def by_idempotency_key(key: str | None) -> InspectionReport | None:
     return db.session.scalar(statement)
 
 
+def is_replay(report: InspectionReport, inspection: Inspection | None, findings: str | None) -> bool:
+    """Whether a report sent with ``report``'s key is that report sent again (the outbox replaying
+    it), not another one written in a copy of the form that kept an already used key. An on-the-spot
+    report (``inspection`` None) opened its own inspection."""
+    if inspection is not None and report.inspection_id != inspection.id:
+        return False
+    return report.findings == (findings or "").strip()
+
+
 def on_site_time(filed_at: datetime | None, received_at: datetime) -> datetime:
     """The phone's time of the report, when believable; else the time it reached us."""
     if filed_at is None:

@@ -1,7 +1,7 @@
 import secrets
 
 from flask import abort, after_this_request, current_app, redirect, request, url_for
-from flask_login import current_user, login_required, user_logged_out
+from flask_login import current_user, login_required, user_logged_in, user_logged_out
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.notifications import bp, services
@@ -52,13 +52,14 @@ def read_all():
 @bp.post("/push/subscribe")
 @login_required
 def subscribe():
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}  # a list, a string, a number: not a subscription
     subscription = body.get("subscription") if isinstance(body.get("subscription"), dict) else {}
     keys = subscription.get("keys") if isinstance(subscription.get("keys"), dict) else {}
-    device = request.cookies.get(DEVICE_COOKIE) or secrets.token_urlsafe(24)
+    device = (request.cookies.get(DEVICE_COOKIE) or secrets.token_urlsafe(24))[:64]
     try:
         services.subscribe(
-            current_user, device[:64], str(subscription.get("endpoint") or ""), str(keys.get("p256dh") or ""),
+            current_user, device, str(subscription.get("endpoint") or ""), str(keys.get("p256dh") or ""),
             str(keys.get("auth") or ""), str(body.get("language") or ""),
         )
     except services.SubscriptionError:
@@ -86,3 +87,10 @@ def _forget_this_device(sender, user=None, **extra) -> None:
         def _drop_cookie(response):
             response.delete_cookie(DEVICE_COOKIE)
             return response
+
+
+@user_logged_in.connect
+def _this_device_changes_hands(sender, user=None, **extra) -> None:
+    """Sign-in: this phone stops receiving the pushes of any other account that used it."""
+    if user is not None:
+        services.hand_over_device(request.cookies.get(DEVICE_COOKIE), user)

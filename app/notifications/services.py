@@ -4,12 +4,14 @@ when it is read or pushed, in the reader's language."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
+from urllib3.util import parse_url
 
 from app.complaints import services as complaint_services
 from app.complaints.models import Complaint, ComplaintEvent
@@ -257,18 +259,31 @@ class SubscriptionError(ValueError):
     pass
 
 
+HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+
+
 def allowed_endpoint(endpoint: str) -> bool:
-    """Only the browsers' push services: the worker must never be made to post elsewhere."""
+    """Only the browsers' push services: the worker must never be made to post elsewhere. The
+    host is checked as the sending library reads it too: ``https://10.0.0.1\\@fcm.googleapis.com/``
+    is fcm.googleapis.com to urlsplit but 10.0.0.1 to requests."""
+    if "\\" in endpoint or not endpoint.isprintable() or any(c.isspace() for c in endpoint):
+        return False
     parts = urlsplit(endpoint)
     host = (parts.hostname or "").lower()
+    try:
+        port, sent_to = parts.port, (parse_url(endpoint).host or "").lower()
+    except ValueError:  # urllib3's LocationParseError is one too
+        return False
+    if parts.username is not None or parts.password is not None or sent_to != host or not HOST_NAME.fullmatch(host):
+        return False
     allowed = current_app.config["PUSH_SERVICE_HOSTS"]
-    return (parts.scheme == "https" or current_app.testing) and any(host == h or host.endswith("." + h) for h in allowed)
+    return (parts.scheme == "https" and port in (None, 443) or current_app.testing) and any(host == h or host.endswith("." + h) for h in allowed)
 
 
 def subscribe(user: User, device: str, endpoint: str, p256dh: str, auth: str, language: str) -> PushSubscription:
     """One subscription per device: a new one replaces what this device or endpoint had; the same
     one again (tapped twice) is updated in place, keeping what it still has to receive."""
-    if not (endpoint and p256dh and auth) or len(endpoint) > 1000 or len(p256dh) > 200 or len(auth) > 100 or not allowed_endpoint(endpoint):
+    if not (endpoint and p256dh and auth) or "\x00" in endpoint + p256dh + auth or len(endpoint) > 1000 or len(p256dh) > 200 or len(auth) > 100 or not allowed_endpoint(endpoint):
         raise SubscriptionError("not a push subscription this server can use")
     same = sa.and_(PushSubscription.device == device, PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id)
     forget(sa.and_(sa.or_(PushSubscription.device == device, PushSubscription.endpoint == endpoint), sa.not_(same)))
@@ -299,7 +314,19 @@ def set_device_language(device: str | None, language: str) -> None:
         db.session.commit()
 
 
+def hand_over_device(device: str | None, user: User) -> None:
+    """Someone signs in on a phone that still receives another account's pushes (that person's
+    session ran out, or they never signed out): those pushes stop here."""
+    if device:
+        forget(sa.and_(PushSubscription.device == device[:64], PushSubscription.user_id != user.id))
+        # The same person, signed in here again (or just changed the password here): this phone
+        # is not one of the "other devices" a password change signs out.
+        db.session.execute(sa.update(PushSubscription).where(PushSubscription.device == device[:64])
+                           .values(session_version=user.session_version))
+        db.session.commit()
+
+
 def forget_device(device: str | None) -> None:
     if device:
-        forget(PushSubscription.device == device)
+        forget(PushSubscription.device == device[:64])
         db.session.commit()

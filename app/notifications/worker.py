@@ -52,6 +52,11 @@ def deliver(delivery: PushDelivery, now: datetime) -> push.Result | None:
         # Signed out everywhere by a password change, or the account closed: this phone stops here.
         services.forget(PushSubscription.id == subscription.id)
         return None
+    if not services.allowed_endpoint(subscription.endpoint):
+        # Stored before the endpoint check was as strict as the sender: never posted to.
+        log.warning("push subscription=%s has an endpoint that is not a push service: removed", subscription.id)
+        services.forget(PushSubscription.id == subscription.id)
+        return None
     delivery.attempts += 1
     outcome = push.send(subscription, services.push_payload(notification, subscription.language), now)
     if outcome.result is push.Result.SENT:

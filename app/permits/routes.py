@@ -59,9 +59,11 @@ def new():
         form.idempotency_key.data = secrets.token_urlsafe(24)
     key = form.idempotency_key.data[:64]
     if request.method == "POST" and (already := services.by_idempotency_key(current_user, key)) is not None:
-        # Sent twice (a double tap, a phone replaying its outbox): the application already started.
-        return redirect(url_for("permits.show", case_id=already.id), code=303)
-    if request.method == "POST" and services.key_taken(key):
+        if (already.type_id, already.commune_id) == (form.permit_type.data, form.commune.data):
+            # Sent twice (a double tap, a phone replaying its outbox): the application already started.
+            return redirect(url_for("permits.show", case_id=already.id), code=303)
+        key = secrets.token_urlsafe(24)  # another application in a kept copy of the form: a new one
+    elif request.method == "POST" and services.key_taken(key):
         key = secrets.token_urlsafe(24)  # another person's key: never their application
     if form.validate_on_submit():
         permit_type = next(t for t in types if t.id == form.permit_type.data)

@@ -180,3 +180,13 @@ def test_other_categories_and_closed_complaints_are_not_duplicates(guest, app):
     file(app, code="lighting")
     page = guest.post("/complaints/new", filing_form(app), form_url="/complaints/new")
     assert page.status_code == 303
+
+
+def test_a_photo_with_a_broken_header_is_refused_with_a_message(guest, app):
+    from tests.inspections.test_odd_input import truncated_png
+
+    form = filing_form(app, photos=[(io.BytesIO(truncated_png()), "broken.png")])
+    response = guest.post("/complaints/new", form, form_url="/complaints/new", content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "broken.png is not a photo" in response.get_data(as_text=True)
+    assert count(app) == 0

@@ -133,3 +133,15 @@ def test_every_offline_form_follows_the_contract():
             assert "data-offline-title=" in form, template
             assert "idempotency_key" in form, template
     assert len(forms) >= 2
+
+
+def test_another_application_in_a_kept_copy_of_the_form_is_not_taken_for_the_first(client, app, demo):
+    """The page opened offline from the phone's copy carries the key it was served with."""
+    client.signin("citizen@demo.ma")
+    first = client.post("/permits/new", _permit_form(app), form_url="/permits/new")
+    with app.app_context():
+        other_type = db.session.scalar(sa.select(PermitType.id).where(PermitType.code != "building_small", PermitType.active.is_(True)))
+    second = client.post("/permits/new", {**_permit_form(app), "permit_type": other_type}, form_url="/permits/new")
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] != second.headers["Location"]
+    assert count(app, PermitCase) == 2
