@@ -36,12 +36,11 @@
     button.addEventListener("click", function () { window.print(); });
   }
 
-  // --- offline: service worker, banner, private copies cleared at sign-out
-
-  var PAGES = "pages";  // the service worker's copies of pages seen (see /sw.js)
-
+  // --- offline: service worker, banner; at sign-out, one person's pages (sw.js, htmx) and pushes go
   function forgetPages() {
-    return window.caches ? caches.delete(PAGES) : Promise.resolve();
+    sessionStorage.removeItem("htmx-history-cache");
+    if (window.caches) caches.delete("pages");
+    if (window.PushManager) navigator.serviceWorker.ready.then(function (r) { return r.pushManager.getSubscription(); }).then(function (s) { return s && s.unsubscribe(); }).catch(Boolean);
   }
 
   function guardAccount(page) {
@@ -52,7 +51,7 @@
   }
 
   function signOut(form) {
-    form.addEventListener("submit", function () { forgetPages(); });
+    form.addEventListener("submit", forgetPages);
   }
 
   function offlineBanner(banner) {
@@ -113,7 +112,7 @@
   setUp(document);
 })();
 // --- push (notifications) ---
-// Turned on from a tap on the account page; sign-out unsubscribes the phone first. Texts: data-*.
+// Turned on from a tap on the account page; forgetPages ends it. Texts: data-*.
 (function () {
   if (!("serviceWorker" in navigator && "PushManager" in window)) return;
   var sw = navigator.serviceWorker;
@@ -148,7 +147,7 @@
     off.addEventListener("click", function () {
       current().then(function (s) { return s && s.unsubscribe(); })
         .then(function () { return post(d.unsubscribe, d.csrf); })
-        .then(function () { show(false, d.textOff); });
+        .catch(Boolean).then(function () { show(false, d.textOff); });
     });
   }
   function setUp(root) {
@@ -157,11 +156,4 @@
   }
   document.addEventListener("htmx:load", function (event) { setUp(event.detail.elt); });
   setUp(document.documentElement);
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (form.getAttribute("action") !== "/signout" || form.dataset.pushDone) return;
-    event.preventDefault();
-    form.dataset.pushDone = "1";
-    current().then(function (s) { return s && s.unsubscribe(); }).catch(function () {}).then(function () { form.submit(); });
-  });
 })();

@@ -52,7 +52,7 @@
       if (!element.name) continue;
       if (element.type === "checkbox" || element.type === "radio") element.checked = values.includes(element.value);
       else if (element.type === "file") element.files = listOf(values);
-      else if (values.length) element.value = values[0];
+      else if (values[0]) element.value = values[0];  // not over seen_duplicates
     }
   }
 
@@ -119,8 +119,7 @@
     say("queued", draft, null, ["/drafts", "myDrafts"]);
     form.reset();
     form.elements.idempotency_key.value = crypto.randomUUID();
-    const worker = navigator.serviceWorker && await navigator.serviceWorker.ready;
-    if (worker && worker.sync) worker.sync.register("outbox");
+    (await navigator.serviceWorker?.ready)?.sync?.register("outbox").catch(() => 0);
   }
 
   function offlineForm(form) {

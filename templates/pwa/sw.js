@@ -39,8 +39,9 @@ self.addEventListener("fetch", (event) => {
 async function cacheFirst(request) {
   const cached = await caches.match(request);
   if (cached) return cached;
-  const response = await fetch(request);
-  if (response.ok && new URL(request.url).searchParams.has("v")) {
+  {#- Offline, a page copied before an update names the old versions: the current ones serve it. #}
+  const response = await fetch(request).catch(() => caches.match(request, { ignoreSearch: true }));
+  if (response?.ok && new URL(request.url).searchParams.has("v")) {
     const cache = await caches.open(SHELL);
     cache.put(request, response.clone());
   }
@@ -55,7 +56,7 @@ async function networkFirst(request) {
       {#- Navigations are full pages, never htmx fragments, so the key is the page's own URL. #}
       const copy = new Response(await response.clone().blob(), {
         status: response.status,
-        headers: { "Content-Type": response.headers.get("Content-Type"), "X-Fetched-At": new Date().toISOString() },
+        headers: { "Content-Type": response.headers.get("Content-Type"), "Content-Security-Policy": response.headers.get("Content-Security-Policy"), "X-Fetched-At": new Date().toISOString() },
       });
       const cache = await caches.open(PAGES);
       await cache.put(request.url, copy);
@@ -79,7 +80,7 @@ async function markedAsCopy(cached) {
   {#- The page says when it was fetched (app.js shows it in the reader's language). #}
   const fetchedAt = cached.headers.get("X-Fetched-At") || "";
   const body = (await cached.text()).replace("<html ", `<html data-offline-copy="${fetchedAt}" `);
-  return new Response(body, { headers: { "Content-Type": cached.headers.get("Content-Type") } });
+  return new Response(body, { headers: cached.headers });  {#- ours (above): its type and its policy #}
 }
 
 // --- push (notifications) ---

@@ -333,3 +333,62 @@ def test_background_sync_sends_the_outbox(phone, app, demo, monkeypatch):
     cdp.send("ServiceWorker.dispatchSyncEvent", {"origin": tab.base_url, "registrationId": registration, "tag": "outbox", "lastChance": False})
     expect(page.locator("[data-outbox] a")).to_have_attribute("href", re.compile(r"/complaints/filed/\d+$"))
     assert len(complaints(app)) == 1 and stored_drafts(page) == []
+
+
+def test_a_guest_shown_the_complaints_nearby_can_still_send_theirs(phone, app, demo):
+    # The page that lists the complaints nearby marks the form "seen"; restoring the draft over it
+    # must not unmark it, or "Send mine anyway" shows the same list again, for ever.
+    from tests.complaints.helpers import file as file_complaint
+
+    file_complaint(app, position=(35.1690, -5.2638))
+    tab = guest_on_the_form(phone, locale="en-GB")
+    page = tab.page
+    fill(page, description="A hole in the road")
+    page.fill("#latitude", "35.1688")
+    page.fill("#longitude", "-5.2636")
+    send(page)
+    expect(page.locator("#duplicates-title")).to_be_visible()
+    send(page)
+    expect(page.locator(".receipt .reference")).to_be_visible()
+    assert len(complaints(app)) == 2
+    assert script_errors(tab) == []
+
+
+def test_a_phone_that_refuses_background_sync_still_queues_without_a_script_error(phone, app, demo):
+    tab = guest_on_the_form(phone, locale="en-GB")
+    page = tab.page
+    tab.context.add_init_script("SyncManager.prototype.register = () => Promise.reject(new DOMException('Background Sync is disabled', 'NotAllowedError'));")
+    page.reload()
+    tab.context.set_offline(True)
+    fill(page, description="A broken bench")
+    send(page)
+    expect(page.locator("[data-outbox] a[href='/drafts']")).to_be_visible()
+    page.wait_for_timeout(500)
+    assert script_errors(tab) == []
+    tab.context.set_offline(False)  # replayed on `online` all the same
+    expect(page.locator("[data-outbox] a")).to_have_attribute("href", re.compile(r"/complaints/filed/\d+$"))
+    assert len(complaints(app)) == 1
+
+
+def test_a_page_seen_before_an_update_still_works_offline_after_it(phone, app, demo, monkeypatch):
+    # The saved copy names the old script and style versions; the new worker dropped that shell.
+    from app import web
+
+    tab = guest_on_the_form(phone, locale="en-GB")
+    page = tab.page
+    old_shell = page.evaluate("caches.keys().then((keys) => keys.find((k) => k.startsWith('shell-')))")
+    fingerprint = web._static_fingerprint
+    monkeypatch.setattr(web, "_static_fingerprint", lambda path: "1" + fingerprint(path)[1:])  # every file changed
+    tab.goto("/")  # the update is found on a visit, as on a phone
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    wait_until(page, f"caches.keys().then((keys) => keys.some((k) => k.startsWith('shell-')) && !keys.includes('{old_shell}'))")
+    tab.context.new_cdp_session(page).send("Network.clearBrowserCache")  # the browser's own cache is not to be counted on
+    tab.context.set_offline(True)
+    tab.goto("/complaints/new")  # the copy saved before the update
+    wait_until(page, "!!window.jamaatiOffline && getComputedStyle(document.body).margin !== '8px'")
+    fill(page, description="Saved before the update")
+    send(page)
+    expect(page.locator("[data-outbox] a[href='/drafts']")).to_be_visible()
+    tab.context.set_offline(False)
+    expect(page.locator("[data-outbox] a")).to_have_attribute("href", re.compile(r"/complaints/filed/\d+$"))
+    assert len(complaints(app)) == 1

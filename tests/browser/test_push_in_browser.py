@@ -109,3 +109,53 @@ def test_without_javascript_the_page_says_so_and_the_inbox_still_works(phone, de
     tab.page.locator("main .card a").click()
     tab.page.wait_for_url(f"**/permits/{case_id}")
     expect(tab.page.locator("header .badge")).to_have_count(0)
+
+
+# The same stand-in, kept across page loads as the browser keeps a real subscription.
+LASTING_PUSH_SERVICE = FAKE_PUSH_SERVICE.replace("let current = null;", "let current = null; const kept = localStorage.getItem('fake-push');").replace(
+    "unsubscribe() { current = null;", "unsubscribe() { current = null; localStorage.removeItem('fake-push');").replace(
+    "current = make(); return", "current = make(); localStorage.setItem('fake-push', '1'); return").replace(
+    "PushManager.prototype.getSubscription", "if (kept) current = make();\n  PushManager.prototype.getSubscription")
+
+
+def test_the_next_person_on_the_phone_does_not_get_the_pushes_of_the_last_one(phone, demo, app, live_server):
+    # The first person's session ended without signing out (it expired): the phone's subscription
+    # is theirs, and would keep showing their notifications to whoever signs in next.
+    tab = phone("en-GB")
+    tab.context.grant_permissions(["notifications"], origin=live_server)
+    tab.context.add_init_script(LASTING_PUSH_SERVICE)
+    tab.sign_in("citizen@demo.ma")
+    tab.goto("/account")
+    wait_until(tab.page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    tab.page.locator("[data-push-on]").click()
+    expect(tab.page.locator("[data-push-off]")).to_be_visible()
+    assert len(subscriptions(app)) == 1
+    tab.context.clear_cookies()  # the session is over
+    tab.sign_in("clerk@demo.ma")
+    tab.goto("/account")
+    expect(tab.page.locator("[data-push-on]")).to_be_visible()  # not "on": that was someone else's
+    assert tab.page.evaluate("localStorage.getItem('fake-push')") is None
+    assert tab.errors == []
+
+
+def test_turning_off_without_a_connection_says_so_and_signing_out_ends_the_subscription(phone, demo, app, live_server):
+    tab = phone("en-GB")
+    tab.context.grant_permissions(["notifications"], origin=live_server)
+    tab.context.add_init_script(LASTING_PUSH_SERVICE)
+    tab.sign_in("citizen@demo.ma")
+    tab.goto("/account")
+    wait_until(tab.page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    section = tab.page.locator("[data-push]")
+    section.locator("[data-push-on]").click()
+    expect(section.locator("[data-push-off]")).to_be_visible()
+    tab.context.set_offline(True)
+    section.locator("[data-push-off]").click()  # the phone's subscription ends; the server hears of it later (410)
+    expect(section.locator("[data-push-status]")).to_have_text(section.get_attribute("data-text-off"))
+    assert [e for e in tab.errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
+    tab.context.set_offline(False)
+    section.locator("[data-push-on]").click()
+    expect(section.locator("[data-push-off]")).to_be_visible()
+    tab.page.locator("form[action='/signout'] button").click()
+    tab.page.wait_for_url(lambda url: url.rstrip("/") == live_server)
+    wait_until(tab.page, "localStorage.getItem('fake-push') === null")
+    assert subscriptions(app) == []

@@ -60,3 +60,31 @@ def test_signing_out_removes_the_saved_pages(phone, demo):
     tab.goto("/account")
     expect(tab.page.locator("section[lang=fr] h1")).to_be_visible()  # the offline page, not the account
     tab.context.set_offline(False)
+
+
+def test_signing_out_leaves_no_copy_of_the_pages_in_htmx_history(phone, demo):
+    # htmx keeps copies of the pages left by a boosted link in sessionStorage: one person's, which
+    # the next person on the phone, in the same window, could read.
+    tab = phone("en-GB")
+    tab.sign_in("citizen@demo.ma")
+    tab.goto("/account")
+    tab.page.locator("header a[href='/notifications/']").click()
+    tab.page.wait_for_url("**/notifications/")
+    copies = "(sessionStorage.getItem('htmx-history-cache') || '')"
+    wait_until(tab.page, f"{copies}.includes('citizen@demo.ma')")
+    tab.page.locator("form[action='/signout'] button").click()
+    tab.page.wait_for_url(lambda url: url.endswith("/"))
+    wait_until(tab.page, f"document.readyState === 'complete' && !{copies}.includes('citizen@demo.ma')")
+
+
+def test_a_saved_copy_keeps_the_content_security_policy(phone, demo):
+    # Offline, the copy is the page: it must not lose the policy that stops injected scripts.
+    tab = phone("en-GB")
+    tab.sign_in("citizen@demo.ma")
+    _controlled(tab)
+    tab.goto("/account")
+    tab.context.set_offline(True)
+    response = tab.goto("/account")
+    expect(tab.page.locator("[data-offline-copy-notice]")).to_be_visible()
+    assert "script-src 'self'" in (response.headers.get("content-security-policy") or "")
+    tab.context.set_offline(False)
