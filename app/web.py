@@ -275,7 +275,7 @@ def account_key() -> str:
     if not current_user.is_authenticated:
         return ""
     secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, current_user.get_id().encode(), hashlib.sha256).hexdigest()[:16]
+    return hmac.new(secret, str(current_user.id).encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def _template_context() -> dict:

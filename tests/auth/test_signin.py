@@ -1,3 +1,4 @@
+import re
 import pytest
 import sqlalchemy as sa
 
@@ -141,3 +142,17 @@ def test_changing_the_password_does_not_start_remembering_a_shared_computer(clie
     response = client.post("/account/password", {"current_password": "jamaati-demo", "new_password": "nouveau-mot-2026", "confirm": "nouveau-mot-2026"})
     assert response.status_code == 303
     assert not any(c.startswith("remember_token=") and "Expires" in c and "remember_token=;" not in c for c in response.headers.getlist("Set-Cookie"))
+
+
+def test_the_phone_keeps_its_drafts_through_a_password_change(make_client, demo):
+    """The page's account key (what drafts and saved pages on the phone belong to) is the person,
+    not the session: a new password must not hide what waits in the outbox."""
+    key = re.compile(r'data-account="(\w*)"')
+    phone = make_client()
+    phone.signin("citizen@demo.ma")
+    before = key.search(phone.get("/").get_data(as_text=True)).group(1)
+    phone.post("/account/password", {"current_password": "jamaati-demo", "new_password": "nouveau-mot-2026", "confirm": "nouveau-mot-2026"})
+    assert key.search(phone.get("/").get_data(as_text=True)).group(1) == before != ""
+    other = make_client()
+    other.signin("agent@demo.ma")
+    assert key.search(other.get("/").get_data(as_text=True)).group(1) not in (before, "")

@@ -13,7 +13,7 @@ from app.permits import services as permit_services
 from app.permits.models import PermitCase
 from app.permits.workflow import Status as PermitStatus
 from tests.complaints import helpers as complaints
-from tests.inspections.helpers import complaint_to_check, inspection, photo, report_form, reports, send
+from tests.inspections.helpers import complaint_to_check, inspection, permit_in_site_visit, photo, report_form, reports, send
 from tests.permits import files
 
 
@@ -173,3 +173,17 @@ def test_commune_admins_edit_the_checklists_agents_answer(app, client, make_clie
         other = db.session.scalar(sa.select(Checklist).where(Checklist.commune_id == tiznit, Checklist.type == Type.SITE_VISIT)
                                   .execution_options(skip_commune_scope=True))
         assert other.items[2]["en"] == "The site panel is displayed"  # another commune's checklist is its own
+
+
+def test_a_visit_recorded_at_the_desk_takes_the_inspection_off_the_agents_day(app, client, make_client, demo):
+    case_id, inspection_id = permit_in_site_visit(app)
+    agent = make_client()
+    agent.signin("agent@demo.ma")
+    assert f"/inspections/{inspection_id}" in agent.get("/inspections/").get_data(as_text=True)
+    client.signin("clerk@demo.ma")
+    recorded = client.post(f"/desk/permits/{case_id}/site-visit/record", {"visit_note": "Vu sur place, rapport papier."},
+                           form_url=f"/desk/permits/{case_id}")
+    assert recorded.status_code == 303
+    assert f"/inspections/{inspection_id}" not in agent.get("/inspections/").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Inspection, inspection_id).status.value == "cancelled"
