@@ -61,8 +61,11 @@ def new():
         form.idempotency_key.data = secrets.token_urlsafe(24)
     duplicates = []
     if request.method == "POST" and (already := services.by_idempotency_key(form.idempotency_key.data)) is not None:
-        # The same form sent twice (a double tap, a phone replaying its outbox): the same complaint.
-        return _filed_redirect(already)
+        if already.description == (form.description.data or "").strip():
+            # The same form sent twice (a double tap, a phone replaying its outbox): the same complaint.
+            return _filed_redirect(already)
+        # Another complaint written in a saved copy of the form that kept a used key: a new one.
+        form.idempotency_key.data = secrets.token_urlsafe(24)
     if request.method == "POST":
         valid = form.validate_on_submit()
         category = next((c for c in categories if c.id == form.category.data), None)

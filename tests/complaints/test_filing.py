@@ -127,6 +127,15 @@ def test_the_same_idempotency_key_twice_is_one_complaint(guest, app):
     assert count(app) == 1
 
 
+def test_a_used_key_with_another_complaint_is_a_new_complaint(guest, app):
+    """A page copy saved on the phone can carry a key already used: what was written is kept."""
+    first = guest.post("/complaints/new", filing_form(app, idempotency_key="kept-copy"), form_url="/complaints/new")
+    other = filing_form(app, idempotency_key="kept-copy", description="The street light is out.", seen_duplicates="1")
+    second = guest.post("/complaints/new", other, form_url="/complaints/new")
+    assert second.status_code == 303 and second.headers["Location"] != first.headers["Location"]
+    assert count(app) == 2
+
+
 def test_a_signed_in_citizen_is_the_author(client, app, demo):
     client.signin("citizen@demo.ma")
     response = client.post("/complaints/new", filing_form(app), form_url="/complaints/new")
