@@ -10,8 +10,8 @@ from wtforms import BooleanField, FloatField, HiddenField, IntegerField, RadioFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.auth.identity import InvalidIdentifier, normalize_email, normalize_phone
-from app.geo import in_morocco
 from app.complaints.workflow import KIND_LABELS, OUTCOME_LABELS, Kind, Outcome
+from app.positions import position_valid
 
 DESCRIPTION_MAX = 2000
 MESSAGE_MAX = 4000
@@ -50,13 +50,9 @@ class FileForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        outside = _("This position is outside Morocco. Use your location again on the spot, or write the address instead.")
+        valid = position_valid(self, outside) and valid
         lat, lon = self.latitude.data, self.longitude.data
-        if (lat is None) != (lon is None) and not self.latitude.errors and not self.longitude.errors:
-            (self.longitude if lon is None else self.latitude).errors.append(_("Give both the latitude and the longitude, or neither."))
-            valid = False
-        elif lat is not None and lon is not None and not in_morocco(lat, lon):
-            self.latitude.errors.append(_("This position is outside Morocco. Use your location again on the spot, or write the address instead."))
-            valid = False
         if lat is None and lon is None and not (self.location_text.data or "").strip() and not self.latitude.errors and not self.longitude.errors:
             self.location_text.errors.append(_("Say where it is: use your location, or write an address or a neighbourhood."))
             valid = False

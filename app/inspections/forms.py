@@ -12,9 +12,9 @@ from flask_wtf.file import MultipleFileField
 from wtforms import DateField, FloatField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.geo import in_morocco
 from app.inspections.workflow import INFRACTION_TYPES, OUTCOME_LABELS, PERMIT_TYPES, TYPE_LABELS, Outcome
 from app.permits.services import today
+from app.positions import position_valid
 
 FINDINGS_MAX = 4000
 SUMMARY_MAX = 1000
@@ -46,14 +46,8 @@ class ReportForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        lat, lon = self.latitude.data, self.longitude.data
-        if (lat is None) != (lon is None) and not self.latitude.errors and not self.longitude.errors:
-            (self.longitude if lon is None else self.latitude).errors.append(_("Give both the latitude and the longitude, or neither."))
-            valid = False
-        elif lat is not None and lon is not None and not in_morocco(lat, lon):
-            self.latitude.errors.append(_("This position is outside Morocco. Use your location again, or leave the position empty."))
-            valid = False
-        return valid
+        outside = _("This position is outside Morocco. Use your location again, or leave the position empty.")
+        return position_valid(self, outside) and valid
 
     @property
     def accuracy_m(self) -> float | None:
