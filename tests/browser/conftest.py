@@ -17,9 +17,27 @@ PHONE = {"width": 360, "height": 640}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 
+class ClosedBeforeSending:
+    """Werkzeug's development server skips closing a response when the browser drops the
+    connection (a page left while a photo loads), leaving the file open; gunicorn does close it.
+    The test server hands each body over whole, its file already closed, so the leak checks
+    (warnings are errors) keep measuring our code, not the test server."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        body = self.app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, ClosedBeforeSending(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -53,6 +71,12 @@ def wait_until(page, expression: str, timeout: float = 15) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout} s: {expression}")
         page.wait_for_timeout(100)
+
+
+def wait_for_service_worker(page) -> None:
+    """Until the service worker controls the page: it first precaches the shell, which on a busy
+    machine (two suites at once, CI) can take a while."""
+    wait_until(page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=45)
 
 
 def _evaluate_between_navigations(page, expression: str):

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.inspections.models import InspectionReport
-from tests.browser.conftest import wait_until
+from tests.browser.conftest import wait_for_service_worker, wait_until
 from tests.inspections.helpers import CASE_POSITION, complaint_to_check, permit_in_site_visit
 
 FORM = "form[data-offline]"
@@ -73,7 +73,7 @@ def test_an_agent_files_two_reports_offline_and_both_arrive_exactly_once(phone, 
     tab.context.set_geolocation({"latitude": CASE_POSITION[0], "longitude": CASE_POSITION[1], "accuracy": 12})
     tab.sign_in("agent@demo.ma")
     tab.goto("/inspections/")
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
     for inspection_id in (visit_id, check_id):
         tab.goto(f"/inspections/{inspection_id}")  # opened once: it stays available offline
     tab.goto("/inspections/")

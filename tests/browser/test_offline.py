@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from app.communes.services import COMMUNE_COOKIE
 from app.complaints.models import Complaint
 from app.extensions import db
-from tests.browser.conftest import wait_until
+from tests.browser.conftest import wait_for_service_worker, wait_until
 from tests.complaints.helpers import CHEFCHAOUEN_CODE, REFERENCE
 
 FORM = "form[data-offline]"
@@ -53,7 +53,7 @@ def guest_on_the_form(phone, locale="ar-MA"):
     tab = phone(locale)
     tab.context.add_cookies([{"name": COMMUNE_COOKIE, "value": CHEFCHAOUEN_CODE, "url": tab.base_url}])
     tab.goto("/complaints/new")
-    wait_until(tab.page, "navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(tab.page)
     tab.goto("/drafts")  # seen once, so both pages open offline
     tab.goto("/complaints/new")
     return tab

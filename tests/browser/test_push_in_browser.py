@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.notifications.models import Notification, PushSubscription
 from app.notifications.services import push_payload
-from tests.browser.conftest import wait_until
+from tests.browser.conftest import wait_for_service_worker, wait_until
 
 ENDPOINT = "https://fcm.googleapis.com/fcm/send/browser-test"
 
@@ -44,7 +44,7 @@ def test_a_push_reaches_the_service_worker_shows_in_arabic_and_opens_the_case(ph
     tab.context.add_init_script(FAKE_PUSH_SERVICE)
     tab.sign_in("citizen@demo.ma")
     tab.goto("/account")
-    wait_until(tab.page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(tab.page)
     section = tab.page.locator("[data-push]")
     expect(section.locator("[data-push-nojs]")).to_be_hidden()
     section.locator("[data-push-on]").click()  # permission is asked from this tap
@@ -126,7 +126,7 @@ def test_the_next_person_on_the_phone_does_not_get_the_pushes_of_the_last_one(ph
     tab.context.add_init_script(LASTING_PUSH_SERVICE)
     tab.sign_in("citizen@demo.ma")
     tab.goto("/account")
-    wait_until(tab.page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(tab.page)
     tab.page.locator("[data-push-on]").click()
     expect(tab.page.locator("[data-push-off]")).to_be_visible()
     assert len(subscriptions(app)) == 1
@@ -144,7 +144,7 @@ def test_turning_off_without_a_connection_says_so_and_signing_out_ends_the_subsc
     tab.context.add_init_script(LASTING_PUSH_SERVICE)
     tab.sign_in("citizen@demo.ma")
     tab.goto("/account")
-    wait_until(tab.page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(tab.page)
     section = tab.page.locator("[data-push]")
     section.locator("[data-push-on]").click()
     expect(section.locator("[data-push-off]")).to_be_visible()

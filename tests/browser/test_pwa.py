@@ -3,11 +3,11 @@
 import json
 
 from playwright.sync_api import expect
-from tests.browser.conftest import wait_until
+from tests.browser.conftest import wait_for_service_worker, wait_until
 
 
 def _controlled(tab) -> None:
-    wait_until(tab.page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(tab.page)
 
 
 def test_chromium_finds_the_app_installable(browser, live_server, tmp_path):
