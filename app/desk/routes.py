@@ -196,7 +196,7 @@ def record_site_visit(case_id: int):
 
     def record():
         services.record_site_visit(case, _user(), form.visit_note.data, request.files.getlist(form.photos.name))
-        inspections.settle_for_permit(case)  # the agent's inspection is no longer waited for
+        inspections.settle_for_permit(case, _user())  # the agent's inspection is no longer waited for
 
     return _act(case, "record_site_visit", form, record,
                 _("The site visit is recorded."), fields={"note": "visit_note"})

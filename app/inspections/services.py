@@ -153,13 +153,12 @@ def cancel(inspection: Inspection, clerk: User) -> None:
     db.session.commit()
 
 
-def settle_for_permit(case: PermitCase) -> None:
+def settle_for_permit(case: PermitCase, actor: User) -> None:
     """The visit was recorded at the desk (a paper report): the file's open inspections are done
     with, so they leave the agent's day instead of waiting there for a report nobody will send."""
     for inspection in of_permit(case):
         if inspection.status in OPEN:
-            # Whoever recorded it (an agent may, at the desk), the file's step closes it: the desk's rule.
-            inspection.status = workflow.check("cancel", inspection.status, Role.CLERK).target
+            inspection.status = workflow.check("settle", inspection.status, actor.role).target
     db.session.commit()
 
 

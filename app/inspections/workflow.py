@@ -72,6 +72,8 @@ MACHINE = StateMachine(
     transition("assign", OPEN, Status.ASSIGNED, CLERKS),
     transition("report", OPEN, Status.REPORTED, FIELD),
     transition("cancel", OPEN, Status.CANCELLED, CLERKS),
+    # The visit was recorded on the file itself (at the desk): whoever may record it closes it.
+    transition("settle", OPEN, Status.CANCELLED, FIELD),
 )
 check = MACHINE.check
 available = MACHINE.available
