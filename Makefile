@@ -5,7 +5,12 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: install run test test-sqlite test-postgres bench translations migrate demo clean
+.PHONY: install run check test test-fast test-sqlite test-postgres bench translations migrate demo clean
+
+# Where ruff looks (configured in pyproject.toml).
+LINTED := app tests migrations bench
+# The suite prints its slowest tests; PYTEST_ARGS narrows or widens a run (e.g. -m "not browser").
+PYTEST := $(BIN)/pytest --durations=15 $(PYTEST_ARGS)
 
 install: $(VENV)/.installed static/vendor/htmx.min.js translations
 
@@ -40,14 +45,22 @@ run: demo
 	JAMAATI_DEMO=1 $(FLASK) notifications work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	JAMAATI_DEMO=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 --access-logfile - wsgi:app
 
+check: $(VENV)/.installed
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
 test: install test-sqlite test-postgres
 
+# Everything but the browser tests (no Chromium needed), on SQLite.
+test-fast: install
+	$(PYTEST) -m "not browser"
+
 test-sqlite:
-	$(BIN)/pytest
+	$(PYTEST)
 
 test-postgres:
 ifdef TEST_DATABASE_URL
-	$(BIN)/pytest --database-url "$(TEST_DATABASE_URL)"
+	$(PYTEST) --database-url "$(TEST_DATABASE_URL)"
 else ifdef REQUIRE_POSTGRES
 	@echo "REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not" >&2; exit 1
 else

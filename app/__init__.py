@@ -39,9 +39,37 @@ def create_app(config: Config | None = None) -> Flask:
         # Behind a reverse proxy: the client's address (rate limits) and https come from it.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from app import admin, api, auth, communes, complaints, desk, inspections, main, notifications, permits, pwa, staff, tracking
+    from app import (
+        admin,
+        api,
+        auth,
+        communes,
+        complaints,
+        desk,
+        inspections,
+        main,
+        notifications,
+        permits,
+        pwa,
+        staff,
+        tracking,
+    )
 
-    for module in (main, auth, communes, staff, admin, permits, desk, tracking, pwa, complaints, inspections, notifications, api):
+    for module in (
+        main,
+        auth,
+        communes,
+        staff,
+        admin,
+        permits,
+        desk,
+        tracking,
+        pwa,
+        complaints,
+        inspections,
+        notifications,
+        api,
+    ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.admin_bp)  # /admin/api-keys: Open311 keys, kept with the API
 

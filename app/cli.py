@@ -7,16 +7,17 @@ import sys
 
 import click
 import sqlalchemy as sa
+from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.auth.services import AccountError, create_staff
 from app.communes.services import get_by_code, import_communes, open_commune
-from app.config import LANGUAGES, ROOT
+from app.config import ROOT
 from app.extensions import db
 from app.inspections.demo import seed_demo_inspections
-from app.permits.services import seed_types
 from app.models import Agency, AgencyKind, Role, User
+from app.permits.services import seed_types
 
 communes_cli = AppGroup("communes", help="Morocco's communes.")
 staff_cli = AppGroup("staff", help="Staff accounts.")
@@ -66,7 +67,9 @@ def staff_create(login, full_name, role, commune_code, agency_id, password) -> N
         raise click.ClickException(f"no commune with code {commune_code}")
     agency = db.session.get(Agency, agency_id) if agency_id else None
     try:
-        user = create_staff(login=login, password=password, full_name=full_name, role=Role(role), commune=commune, agency=agency)
+        user = create_staff(
+            login=login, password=password, full_name=full_name, role=Role(role), commune=commune, agency=agency
+        )
     except (AccountError, ValueError) as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"created: user {user.id} ({user.role.value}) {user.login}")
@@ -92,7 +95,7 @@ def seed_demo() -> None:
     if db.session.scalar(sa.select(sa.func.count()).select_from(db.Model.metadata.tables["communes"])) == 0:
         import_communes()
     first, second = (get_by_code(code) for code in DEMO_COMMUNES)
-    for commune, (latitude, longitude, radius_km) in zip((first, second), DEMO_AREAS):
+    for commune, (latitude, longitude, radius_km) in zip((first, second), DEMO_AREAS, strict=False):
         open_commune(commune)
         commune.centre_latitude, commune.centre_longitude, commune.area_radius_km = latitude, longitude, radius_km
     agencies = {}
@@ -118,14 +121,21 @@ def seed_demo() -> None:
     for email, name, role, commune, agency in accounts:
         if db.session.scalar(sa.select(User).where(User.email == email)) is None:
             create_staff(
-                login=email, password=DEMO_PASSWORD, full_name=name, role=role, commune=commune, agency=agency,
+                login=email,
+                password=DEMO_PASSWORD,
+                full_name=name,
+                role=role,
+                commune=commune,
+                agency=agency,
                 enforce_password_policy=False,
             )
     # The demo clerk of the first commune may decide; the one of the second may not.
     db.session.execute(sa.update(User).where(User.email == "clerk@demo.ma").values(may_decide=True))
     db.session.commit()
     if db.session.scalar(sa.select(User).where(User.email == "citizen@demo.ma")) is None:
-        citizen = User(email="citizen@demo.ma", full_name="محمد العلوي", role=Role.CITIZEN, commune=first, cin="AB123456")
+        citizen = User(
+            email="citizen@demo.ma", full_name="محمد العلوي", role=Role.CITIZEN, commune=first, cin="AB123456"
+        )
         citizen.set_password(DEMO_PASSWORD)
         db.session.add(citizen)
         db.session.commit()
@@ -136,7 +146,19 @@ def _pybabel(*args: str) -> None:
 
 
 def _extract() -> None:
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "-o", "translations/messages.pot", "app", "templates")
+    _pybabel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        "translations/messages.pot",
+        "app",
+        "templates",
+    )
 
 
 @translate_cli.command("extract")
@@ -149,7 +171,9 @@ def translate_extract() -> None:
 def translate_update() -> None:
     """Extract, then merge new strings into every language's catalogue."""
     _extract()
-    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching", "--ignore-obsolete")
+    _pybabel(
+        "update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching", "--ignore-obsolete"
+    )
 
 
 @translate_cli.command("compile")
@@ -159,9 +183,15 @@ def translate_compile() -> None:
 
 
 @translate_cli.command("init")
-@click.argument("language", type=click.Choice(LANGUAGES))
+@click.argument("language")
 def translate_init(language: str) -> None:
-    """Start a catalogue for a new language."""
+    """Start a catalogue for a new language (never over an existing one: it holds the translations)."""
+    try:
+        Locale.parse(language)
+    except (ValueError, UnknownLocaleError):
+        raise click.ClickException(f"{language!r} is not a language code such as 'es' or 'tzm'") from None
+    if (ROOT / "translations" / language).exists():
+        raise click.ClickException(f"translations/{language} exists already (translate update merges new strings)")
     _extract()
     _pybabel("init", "-i", "translations/messages.pot", "-d", "translations", "-l", language)
 

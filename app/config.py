@@ -86,9 +86,12 @@ class Config:
     VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY")
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@jamaati.invalid")
     # The worker posts only to these push services (and their subdomains).
-    PUSH_SERVICE_HOSTS = tuple(os.environ.get(
-        "JAMAATI_PUSH_SERVICES", "fcm.googleapis.com push.services.mozilla.com notify.windows.com push.apple.com",
-    ).split())
+    PUSH_SERVICE_HOSTS = tuple(
+        os.environ.get(
+            "JAMAATI_PUSH_SERVICES",
+            "fcm.googleapis.com push.services.mozilla.com notify.windows.com push.apple.com",
+        ).split()
+    )
     # Clerks are told when a permit's legal clock has this many days left, and when it has passed.
     DEADLINE_WARNING_DAYS = int(os.environ.get("JAMAATI_DEADLINE_WARNING_DAYS", "3"))
 

@@ -1,8 +1,8 @@
 """Jinja filters that format dates and numbers with Babel for the page's locale."""
 
 from flask import Flask
-from markupsafe import Markup
 from flask_babel import format_date, format_datetime, format_decimal, to_user_timezone
+from markupsafe import Markup
 
 from app.auth.identity import format_phone
 from app.geo import PUBLIC_DECIMALS, public_coordinate
@@ -16,5 +16,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else ""
     # Names typed in Arabic or Latin script keep their own direction inside any sentence.
     app.jinja_env.filters["bdi"] = lambda value: Markup("<bdi>{}</bdi>").format(value)
-    app.jinja_env.filters["public_coordinate"] = lambda value: "%.*f" % (PUBLIC_DECIMALS, public_coordinate(value))
+    app.jinja_env.filters["public_coordinate"] = lambda value: f"{public_coordinate(value):.{PUBLIC_DECIMALS}f}"
     app.jinja_env.filters["phone"] = lambda value: format_phone(value) if value else ""

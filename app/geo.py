@@ -32,7 +32,10 @@ def outside_commune(commune: Commune, latitude: float | None, longitude: float |
     """True only when the position is known to lie beyond the commune's area."""
     if latitude is None or longitude is None or not commune.has_area:
         return False
-    return distance_m(latitude, longitude, commune.centre_latitude, commune.centre_longitude) > commune.area_radius_km * 1000
+    return (
+        distance_m(latitude, longitude, commune.centre_latitude, commune.centre_longitude)
+        > commune.area_radius_km * 1000
+    )
 
 
 def public_coordinate(value: float | None) -> float | None:

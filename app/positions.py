@@ -14,7 +14,9 @@ def position_valid(form, outside_morocco: str) -> bool:
     if form.latitude.errors or form.longitude.errors:
         return False
     if (lat is None) != (lon is None):
-        (form.longitude if lon is None else form.latitude).errors.append(_("Give both the latitude and the longitude, or neither."))
+        (form.longitude if lon is None else form.latitude).errors.append(
+            _("Give both the latitude and the longitude, or neither.")
+        )
         return False
     if lat is not None and not in_morocco(lat, lon):
         form.latitude.errors.append(outside_morocco)

@@ -23,11 +23,7 @@ class CommuneScoped:
 
 
 def scoped_models() -> list[type]:
-    return [
-        mapper.class_
-        for mapper in db.Model.registry.mappers
-        if issubclass(mapper.class_, CommuneScoped)
-    ]
+    return [mapper.class_ for mapper in db.Model.registry.mappers if issubclass(mapper.class_, CommuneScoped)]
 
 
 def set_commune_scope(commune_id: int | None) -> None:

@@ -56,7 +56,14 @@ def _reencode_image(data: bytes) -> bytes:
             if image.format not in IMAGE_FORMATS:
                 raise UploadError(_l("This file is not a photo or a PDF document."))
             if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise UploadError(_l("This image is too large (%(width)d × %(height)d pixels). Send a photo of at most 50 megapixels.", width=image.width, height=image.height))
+                raise UploadError(
+                    _l(
+                        "This image is too large (%(width)d × %(height)d pixels). Send a "
+                        "photo of at most 50 megapixels.",
+                        width=image.width,
+                        height=image.height,
+                    )
+                )
             image = ImageOps.exif_transpose(image)  # keep it upright once EXIF is gone
             image.thumbnail((MAX_IMAGE_EDGE, MAX_IMAGE_EDGE))
             if image.mode not in ("RGB", "L"):
@@ -76,7 +83,9 @@ def _reencode_image(data: bytes) -> bytes:
 def _check_pdf(data: bytes) -> None:
     limit = current_app.config["MAX_PDF_BYTES"]
     if len(data) > limit:
-        raise UploadError(_l("This PDF is too large: the limit is %(mb)d MB. Scan it at a lower resolution.", mb=limit // 1_000_000))
+        raise UploadError(
+            _l("This PDF is too large: the limit is %(mb)d MB. Scan it at a lower resolution.", mb=limit // 1_000_000)
+        )
     if b"%%EOF" not in data[-2048:]:
         raise UploadError(_l("This PDF is damaged or incomplete. Save it again and send it once more."))
 

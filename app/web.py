@@ -13,10 +13,9 @@ from flask import Flask, Response, abort, current_app, flash, g, redirect, rende
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.routing import IntegerConverter
 from htmx_flask import make_response as htmx_response
-
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.routing import IntegerConverter
 
 from app.extensions import db, login_manager
 from app.i18n import LANGUAGE_NAMES, current_language, text_direction
@@ -85,7 +84,13 @@ def is_local_url(target: str | None) -> bool:
     if not target:
         return False
     parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return (
+        not parts.scheme
+        and not parts.netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+    )
 
 
 def full_redirect(url: str) -> Response:
@@ -236,7 +241,11 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(error):
-        return _error_page(400, _("This request cannot be understood"), _("Something in the address or the form is not right. Go back and try again."))
+        return _error_page(
+            400,
+            _("This request cannot be understood"),
+            _("Something in the address or the form is not right. Go back and try again."),
+        )
 
     @app.errorhandler(403)
     def forbidden(error):
@@ -244,7 +253,11 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(error):
-        return _error_page(404, _("Page not found"), _("There is nothing at this address. Check it, or start again from the home page."))
+        return _error_page(
+            404,
+            _("Page not found"),
+            _("There is nothing at this address. Check it, or start again from the home page."),
+        )
 
     @app.errorhandler(405)
     def method_not_allowed(error):
@@ -254,19 +267,36 @@ def _register_errors(app: Flask) -> None:
     def changed_meanwhile(error):
         # Two tabs or two clerks acted on the same file at once: the first one won.
         db.session.rollback()
-        return _error_page(409, _("This file has just changed"), _("Someone acted on this file at the same moment. Go back and reload the page to see where it stands now."))
+        return _error_page(
+            409,
+            _("This file has just changed"),
+            _("Someone acted on this file at the same moment. Go back and reload the page to see where it stands now."),
+        )
 
     @app.errorhandler(413)
     def too_large(error):
-        return _error_page(413, _("This file is too large"), _("The file you sent is far over the size limit. Go back and choose a smaller file: your other answers are saved."))
+        return _error_page(
+            413,
+            _("This file is too large"),
+            _(
+                "The file you sent is far over the size limit. Go back and choose a smaller "
+                "file: your other answers are saved."
+            ),
+        )
 
     @app.errorhandler(429)
     def too_many(error):
-        return _error_page(429, _("Too many attempts"), _("Too many attempts from this connection. Wait a minute and try again."))
+        return _error_page(
+            429, _("Too many attempts"), _("Too many attempts from this connection. Wait a minute and try again.")
+        )
 
     @app.errorhandler(500)
     def server_error(error):
-        return _error_page(500, _("Something went wrong"), _("Something went wrong on our side. Nothing you sent is lost: try again in a moment."))
+        return _error_page(
+            500,
+            _("Something went wrong"),
+            _("Something went wrong on our side. Nothing you sent is lost: try again in a moment."),
+        )
 
 
 def account_key() -> str:

@@ -21,13 +21,14 @@ It is a report: the exit code is 0 even when a scenario is over its target.
 Run with ``make bench`` or ``.venv/bin/python -m bench.transfer``.
 """
 
+import contextlib
 import os
 import re
 import socket
-import threading
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -40,11 +41,17 @@ BIN = ROOT / ".venv" / "bin"
 COLD_TARGET = 30_000
 BOOST_TARGET = 4_000
 SCRIPTS_TARGET = 8_000
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 # --- server -----------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -55,14 +62,19 @@ def free_port() -> int:
 def prepare_instance(env: dict) -> None:
     """Migrate, import communes and seed demo data into the temp instance."""
     for args in (["db", "upgrade"], ["communes", "import"], ["demo", "seed"]):
-        subprocess.run([BIN / "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [BIN / "flask", "--app", "wsgi", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+        )
 
 
 def start_server(env: dict, port: int) -> subprocess.Popen:
     return subprocess.Popen(
         [BIN / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def wait_healthy(server: subprocess.Popen, base: str, timeout: float = 30) -> None:
@@ -90,6 +102,7 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 # --- measurement ------------------------------------------------------------
+
 
 class Meter:
     """Per-page CDP listener: URL, encoding and encoded size of each request."""
@@ -140,8 +153,10 @@ class Meter:
 
     def requests(self):
         """[(path, encoding, bytes)] for finished requests, in order."""
-        return [(urlsplit(self.urls.get(r, "?")).path or "/", self.encodings.get(r, "-"), int(n))
-                for r, n in self.sizes.items()]
+        return [
+            (urlsplit(self.urls.get(r, "?")).path or "/", self.encodings.get(r, "-"), int(n))
+            for r, n in self.sizes.items()
+        ]
 
 
 def new_page(browser):
@@ -223,16 +238,16 @@ class CountingProxy:
                         self.received += len(data)
                     else:  # requests are small GETs: read their first lines
                         seen += data
-                        self.requested += [p.decode() for p in re.findall(rb"(?:^|\r\n)(?:GET|POST|HEAD) (\S+) HTTP/1", seen)]
-                        seen = seen[seen.rfind(b"\r\n\r\n") + 4:] if b"\r\n\r\n" in seen else seen
+                        self.requested += [
+                            p.decode() for p in re.findall(rb"(?:^|\r\n)(?:GET|POST|HEAD) (\S+) HTTP/1", seen)
+                        ]
+                        seen = seen[seen.rfind(b"\r\n\r\n") + 4 :] if b"\r\n\r\n" in seen else seen
         except OSError:
             pass
         finally:
             for end in (source, destination):
-                try:
+                with contextlib.suppress(OSError):
                     end.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def close(self):
         self.listener.close()
@@ -258,6 +273,7 @@ def repeat_visit(browser, base: str, proxy: CountingProxy):
 
 # --- report -----------------------------------------------------------------
 
+
 def print_report(results, breakdown, scripts, repeat) -> None:
     rows = [("scenario", "requests", "bytes (compressed)", "target", "verdict")]
     over = []
@@ -269,8 +285,11 @@ def print_report(results, breakdown, scripts, repeat) -> None:
         rows.append((name, str(len(requests)), f"{total:,}", f"{target:,}", verdict))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     for i, row in enumerate(rows):
-        print("  ".join(cell.ljust(w) if c == 0 else cell.rjust(w)
-                        for c, (cell, w) in enumerate(zip(row, widths))))
+        print(
+            "  ".join(
+                cell.ljust(w) if c == 0 else cell.rjust(w) for c, (cell, w) in enumerate(zip(row, widths, strict=False))
+            )
+        )
         if i == 0:
             print("  ".join("-" * w for w in widths))
     print()
@@ -288,7 +307,10 @@ def print_report(results, breakdown, scripts, repeat) -> None:
         over.append(f"OVER: the app's JavaScript is {total:,} bytes, target {SCRIPTS_TARGET:,}")
     received, requested = repeat
     verdict = "ok" if requested == ["/"] else "OVER"
-    print(f"repeat visit of / with a warm service worker: {received:,} bytes, requests {requested}, target: only the HTML  {verdict}")
+    print(
+        f"repeat visit of / with a warm service worker: {received:,} bytes, requests "
+        f"{requested}, target: only the HTML  {verdict}"
+    )
     if verdict == "OVER":
         over.append(f"OVER: the repeat visit also fetched {[p for p in requested if p != '/']}")
     print()
@@ -311,10 +333,12 @@ def measure(base: str, proxy: CountingProxy):
         results = [
             ("cold /", home, COLD_TARGET),
             ("cold /signin", run_fresh(p, cold_visit, base, "/signin"), COLD_TARGET),
-            ("boosted / -> /signin",
-             run_fresh(p, boosted, base, "/", 'header a[href="/signin"]', "/signin"), BOOST_TARGET),
-            ("boosted /signin -> /",
-             run_fresh(p, boosted, base, "/signin", "a.brand", "/"), BOOST_TARGET),
+            (
+                "boosted / -> /signin",
+                run_fresh(p, boosted, base, "/", 'header a[href="/signin"]', "/signin"),
+                BOOST_TARGET,
+            ),
+            ("boosted /signin -> /", run_fresh(p, boosted, base, "/signin", "a.brand", "/"), BOOST_TARGET),
         ]
     return results, home, repeat
 

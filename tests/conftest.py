@@ -65,12 +65,35 @@ def clean_database(app):
     with app.app_context():
         db.session.rollback()
         for table in (
-            "push_deliveries", "push_subscriptions", "notifications", "inspection_photos", "inspection_reports", "inspections", "inspection_checklists", "complaint_events", "complaint_photos", "complaint_supporters", "complaints", "complaint_categories", "api_clients",
-            "case_events", "opinions", "document_requests", "case_documents", "permit_cases",
-            "login_throttles", "users", "agencies",
+            "push_deliveries",
+            "push_subscriptions",
+            "notifications",
+            "inspection_photos",
+            "inspection_reports",
+            "inspections",
+            "inspection_checklists",
+            "complaint_events",
+            "complaint_photos",
+            "complaint_supporters",
+            "complaints",
+            "complaint_categories",
+            "api_clients",
+            "case_events",
+            "opinions",
+            "document_requests",
+            "case_documents",
+            "permit_cases",
+            "login_throttles",
+            "users",
+            "agencies",
         ):
             db.session.execute(sa.text(f"DELETE FROM {table}"))
-        db.session.execute(sa.text("UPDATE communes SET opened_at = NULL, centre_latitude = NULL, centre_longitude = NULL, area_radius_km = NULL"))
+        db.session.execute(
+            sa.text(
+                "UPDATE communes SET opened_at = NULL, centre_latitude = NULL, "
+                "centre_longitude = NULL, area_radius_km = NULL"
+            )
+        )
         db.session.commit()
         db.session.remove()
     limiter.reset()

@@ -1,6 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, FloatField, IntegerField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from app.geo import in_morocco
@@ -17,20 +26,36 @@ AGENCY_LABELS = {
 
 
 class AgencyForm(FlaskForm):
-    kind = SelectField(_l("Kind of body"), choices=[SelectChoice(kind, label) for kind, label in AGENCY_LABELS.items()], validate_choice=True)
+    kind = SelectField(
+        _l("Kind of body"),
+        choices=[SelectChoice(kind, label) for kind, label in AGENCY_LABELS.items()],
+        validate_choice=True,
+    )
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the agency's name.")), Length(max=160)])
 
 
 class PermitTypeForm(FlaskForm):
     """What a national admin may change on a permit type (its fields and checklist stay in code)."""
 
-    name_ar = StringField(_l("Name in Arabic"), validators=[DataRequired(_l("Enter the name in Arabic.")), Length(max=160)])
-    name_fr = StringField(_l("Name in French"), validators=[DataRequired(_l("Enter the name in French.")), Length(max=160)])
-    name_en = StringField(_l("Name in English"), validators=[DataRequired(_l("Enter the name in English.")), Length(max=160)])
+    name_ar = StringField(
+        _l("Name in Arabic"), validators=[DataRequired(_l("Enter the name in Arabic.")), Length(max=160)]
+    )
+    name_fr = StringField(
+        _l("Name in French"), validators=[DataRequired(_l("Enter the name in French.")), Length(max=160)]
+    )
+    name_en = StringField(
+        _l("Name in English"), validators=[DataRequired(_l("Enter the name in English.")), Length(max=160)]
+    )
     deadline_days = IntegerField(
         _l("Legal deadline, in days"),
-        validators=[InputRequired(_l("Enter the legal deadline in days.")), NumberRange(1, 365, _l("Enter a number of days between 1 and 365."))],
-        description=_l("Counted from the day the file is found complete. A change applies to files whose clock starts after it; files already under review keep their rule."),
+        validators=[
+            InputRequired(_l("Enter the legal deadline in days.")),
+            NumberRange(1, 365, _l("Enter a number of days between 1 and 365.")),
+        ],
+        description=_l(
+            "Counted from the day the file is found complete. A change applies to files whose clock "
+            "starts after it; files already under review keep their rule."
+        ),
     )
     working_days = RadioField(
         _l("How the days are counted"),
@@ -43,27 +68,43 @@ class PermitTypeForm(FlaskForm):
     silence_is_approval = BooleanField(_l("When the deadline passes without a decision, silence counts as approval"))
     validity_months = IntegerField(
         _l("Validity of the permit, in months"),
-        validators=[InputRequired(_l("Enter the validity in months.")), NumberRange(0, 120, _l("Enter a number of months between 0 and 120."))],
+        validators=[
+            InputRequired(_l("Enter the validity in months.")),
+            NumberRange(0, 120, _l("Enter a number of months between 0 and 120.")),
+        ],
         description=_l("0 means the permit has no end date."),
     )
     active = BooleanField(_l("Citizens can apply for it"))
 
 
 class HolidayForm(FlaskForm):
-    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date of the holiday."))], description=_l("For example 2026-03-20."))
+    day = DateField(
+        _l("Date"),
+        validators=[InputRequired(_l("Enter the date of the holiday."))],
+        description=_l("For example 2026-03-20."),
+    )
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the holiday's name.")), Length(max=120)])
 
 
 class CommuneAreaForm(FlaskForm):
     """Where the commune is: complaints positioned beyond the radius are flagged for the clerk."""
 
-    latitude = FloatField(_l("Latitude of the centre"), validators=[InputRequired(_l("Enter the latitude, for example 35.1714."))],
-                          description=_l("In decimal degrees, for example 35.1714."))
-    longitude = FloatField(_l("Longitude of the centre"), validators=[InputRequired(_l("Enter the longitude, for example -5.2697."))],
-                           description=_l("In decimal degrees, for example -5.2697 (west of Greenwich is negative)."))
+    latitude = FloatField(
+        _l("Latitude of the centre"),
+        validators=[InputRequired(_l("Enter the latitude, for example 35.1714."))],
+        description=_l("In decimal degrees, for example 35.1714."),
+    )
+    longitude = FloatField(
+        _l("Longitude of the centre"),
+        validators=[InputRequired(_l("Enter the longitude, for example -5.2697."))],
+        description=_l("In decimal degrees, for example -5.2697 (west of Greenwich is negative)."),
+    )
     radius_km = FloatField(
         _l("Radius, in kilometres"),
-        validators=[InputRequired(_l("Enter the radius in kilometres.")), NumberRange(0.5, 200, _l("Enter a radius between 0.5 and 200 km."))],
+        validators=[
+            InputRequired(_l("Enter the radius in kilometres.")),
+            NumberRange(0.5, 200, _l("Enter a radius between 0.5 and 200 km.")),
+        ],
         description=_l("Wide enough to hold the whole commune: a complaint farther away is flagged, never refused."),
     )
 

@@ -42,7 +42,9 @@ def agencies():
         abort(404)
     form = AgencyForm()
     if form.validate_on_submit():
-        db.session.add(Agency(commune=current_user.commune, kind=AgencyKind(form.kind.data), name=form.name.data.strip()))
+        db.session.add(
+            Agency(commune=current_user.commune, kind=AgencyKind(form.kind.data), name=form.name.data.strip())
+        )
         db.session.commit()
         flash(_("Agency added."), "success")
         return redirect(url_for("admin.agencies"), code=303)
@@ -57,7 +59,9 @@ def area():
     commune = current_user.commune
     if commune is None:
         abort(404)  # a national admin sets it from a commune admin's account, like agencies
-    form = CommuneAreaForm(latitude=commune.centre_latitude, longitude=commune.centre_longitude, radius_km=commune.area_radius_km)
+    form = CommuneAreaForm(
+        latitude=commune.centre_latitude, longitude=commune.centre_longitude, radius_km=commune.area_radius_km
+    )
     if form.validate_on_submit():
         commune.centre_latitude, commune.centre_longitude = form.latitude.data, form.longitude.data
         commune.area_radius_km = form.radius_km.data

@@ -110,8 +110,14 @@ SCHEMAS = {
         "type": "object",
         "required": ["api_key", "service_code"],
         "properties": {
-            "api_key": {"type": "string", "description": "The client application's key (403 when missing, unknown or revoked)."},
-            "jurisdiction_id": {"type": "string", "description": "The commune's HCP code; required when more than one commune is open."},
+            "api_key": {
+                "type": "string",
+                "description": "The client application's key (403 when missing, unknown or revoked).",
+            },
+            "jurisdiction_id": {
+                "type": "string",
+                "description": "The commune's HCP code; required when more than one commune is open.",
+            },
             "service_code": CODE,
             "lat": {"type": "number", "minimum": -90, "maximum": 90},
             "long": {"type": "number", "minimum": -180, "maximum": 180},
@@ -153,23 +159,36 @@ ERROR_RESPONSES = {
 }
 
 FORMAT = {
-    "name": "format", "in": "path", "required": True, "description": "json or xml",
+    "name": "format",
+    "in": "path",
+    "required": True,
+    "description": "json or xml",
     "schema": {"type": "string", "enum": ["json", "xml"]},
 }
 JURISDICTION = {
-    "name": "jurisdiction_id", "in": "query", "required": False,
+    "name": "jurisdiction_id",
+    "in": "query",
+    "required": False,
     "description": "The commune's HCP code (see discovery); required when more than one commune is open.",
     "schema": {"type": "string"},
 }
 LOCALE = {
-    "name": "locale", "in": "query", "required": False,
+    "name": "locale",
+    "in": "query",
+    "required": False,
     "description": "Language of service names: ar, fr or en (else Accept-Language, else ar).",
     "schema": {"type": "string"},
 }
 
 
 def _query(name: str, description: str, **schema) -> dict:
-    return {"name": name, "in": "query", "required": False, "description": description, "schema": {"type": "string", **schema}}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string", **schema},
+    }
 
 
 def document() -> dict:
@@ -199,7 +218,10 @@ def document() -> dict:
                     "operationId": "listServices",
                     "summary": "One service per active complaint category of the commune.",
                     "parameters": [FORMAT, JURISDICTION, LOCALE],
-                    "responses": {"200": _ok("Services.", {"type": "array", "items": _ref("Service")}), **ERROR_RESPONSES},
+                    "responses": {
+                        "200": _ok("Services.", {"type": "array", "items": _ref("Service")}),
+                        **ERROR_RESPONSES,
+                    },
                 }
             },
             "/services/{service_code}.{format}": {
@@ -208,7 +230,8 @@ def document() -> dict:
                     "summary": "Service definition (metadata is false: no attributes).",
                     "parameters": [
                         {"name": "service_code", "in": "path", "required": True, "schema": CODE},
-                        FORMAT, JURISDICTION,
+                        FORMAT,
+                        JURISDICTION,
                     ],
                     "responses": {"200": _ok("Definition.", _ref("ServiceDefinition")), **ERROR_RESPONSES},
                 }
@@ -218,19 +241,52 @@ def document() -> dict:
                     "operationId": "listRequests",
                     "summary": "Requests of the commune, newest first.",
                     "parameters": [
-                        FORMAT, JURISDICTION, LOCALE,
+                        FORMAT,
+                        JURISDICTION,
+                        LOCALE,
                         _query("service_request_id", "Comma-separated references; the other filters are then ignored."),
                         _query("service_code", "Comma-separated service codes."),
-                        _query("start_date", "Received at or after (W3C date-time; no offset means UTC).", format="date-time"),
-                        _query("end_date", "Received at or before (W3C date-time; no offset means UTC).", format="date-time"),
-                        _query("status", "open, closed, or both comma-separated.", enum=["open", "closed", "open,closed"]),
-                        {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1}},
-                        {"name": "page_size", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": api.MAX_PAGE_SIZE, "default": api.DEFAULT_PAGE_SIZE}},
+                        _query(
+                            "start_date",
+                            "Received at or after (W3C date-time; no offset means UTC).",
+                            format="date-time",
+                        ),
+                        _query(
+                            "end_date",
+                            "Received at or before (W3C date-time; no offset means UTC).",
+                            format="date-time",
+                        ),
+                        _query(
+                            "status", "open, closed, or both comma-separated.", enum=["open", "closed", "open,closed"]
+                        ),
+                        {
+                            "name": "page",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1},
+                        },
+                        {
+                            "name": "page_size",
+                            "in": "query",
+                            "required": False,
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": api.MAX_PAGE_SIZE,
+                                "default": api.DEFAULT_PAGE_SIZE,
+                            },
+                        },
                     ],
                     "responses": {
                         "200": _ok(
-                            "Requests.", {"type": "array", "items": _ref("Request")},
-                            {"X-Total-Count": {"description": "Matching requests on all pages.", "schema": {"type": "integer"}}},
+                            "Requests.",
+                            {"type": "array", "items": _ref("Request")},
+                            {
+                                "X-Total-Count": {
+                                    "description": "Matching requests on all pages.",
+                                    "schema": {"type": "integer"},
+                                }
+                            },
                         ),
                         **ERROR_RESPONSES,
                     },
@@ -241,7 +297,9 @@ def document() -> dict:
                     "parameters": [
                         FORMAT,
                         {
-                            "name": "Idempotency-Key", "in": "header", "required": False,
+                            "name": "Idempotency-Key",
+                            "in": "header",
+                            "required": False,
                             "description": "Sending the same key again answers with the request already filed (200).",
                             "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,40}$"},
                         },
@@ -252,8 +310,13 @@ def document() -> dict:
                     },
                     "responses": {
                         "201": _ok("Filed.", {"type": "array", "items": _ref("Created")}),
-                        "200": _ok("Already filed with this Idempotency-Key.", {"type": "array", "items": _ref("Created")}),
-                        "403": {"description": "api_key missing, unknown or revoked.", "content": _content(_ref("Errors"))},
+                        "200": _ok(
+                            "Already filed with this Idempotency-Key.", {"type": "array", "items": _ref("Created")}
+                        ),
+                        "403": {
+                            "description": "api_key missing, unknown or revoked.",
+                            "content": _content(_ref("Errors")),
+                        },
                         **ERROR_RESPONSES,
                     },
                 },
@@ -264,9 +327,13 @@ def document() -> dict:
                     "summary": "One request by its reference; jurisdiction_id optional (must match when given).",
                     "parameters": [
                         {"name": "service_request_id", "in": "path", "required": True, "schema": REFERENCE},
-                        FORMAT, JURISDICTION,
+                        FORMAT,
+                        JURISDICTION,
                     ],
-                    "responses": {"200": _ok("A list holding the request.", {"type": "array", "items": _ref("Request")}), **ERROR_RESPONSES},
+                    "responses": {
+                        "200": _ok("A list holding the request.", {"type": "array", "items": _ref("Request")}),
+                        **ERROR_RESPONSES,
+                    },
                 }
             },
         },

@@ -130,7 +130,12 @@ def discovery(fmt: str):
         ],
         # Extension: the jurisdictions served, jurisdiction_id = the commune's HCP code.
         "jurisdictions": [
-            {"jurisdiction_id": commune.code, "name": commune.name, "name_fr": commune.name_fr, "name_ar": commune.name_ar}
+            {
+                "jurisdiction_id": commune.code,
+                "name": commune.name,
+                "name_fr": commune.name_fr,
+                "name_ar": commune.name_ar,
+            }
             for commune in api.open_communes()
         ],
     }

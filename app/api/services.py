@@ -119,7 +119,9 @@ def categories(commune: Commune) -> list[ComplaintCategory]:
 def category(commune: Commune, code: str) -> ComplaintCategory:
     found = db.session.scalar(
         sa.select(ComplaintCategory).where(
-            ComplaintCategory.commune_id == commune.id, ComplaintCategory.code == code, ComplaintCategory.active.is_(True)
+            ComplaintCategory.commune_id == commune.id,
+            ComplaintCategory.code == code,
+            ComplaintCategory.active.is_(True),
         )
     )
     if found is None:
@@ -160,10 +162,7 @@ def open311_status(complaint: Complaint) -> str:
 def request_dict(complaint: Complaint) -> dict:
     """One complaint as an Open311 request: public fields only, by construction."""
     closed = complaint.status not in OPEN
-    if closed:
-        updated = complaint.closed_at if complaint.status == Status.CLOSED else complaint.answered_at
-    else:
-        updated = None
+    updated = (complaint.closed_at if complaint.status == Status.CLOSED else complaint.answered_at) if closed else None
     return {
         "service_request_id": complaint.reference,
         "status": open311_status(complaint),
@@ -270,7 +269,9 @@ def search_requests(commune: Commune, args) -> Page:
             statement = statement.where(Complaint.received_at <= end_at)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
     items = db.session.scalars(
-        statement.order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(page_size).offset((page - 1) * page_size)
+        statement.order_by(Complaint.received_at.desc(), Complaint.id.desc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
     ).all()
     return Page(list(items), page, page_size, total)
 
@@ -334,9 +335,21 @@ def post_request(commune: Commune, form, client: ApiClient, idempotency_key: str
         if (existing := complaint_services.by_idempotency_key(key)) is not None:
             return existing, False
     complaint = complaint_services.file_complaint(
-        commune, item, OPEN311_KIND, description,
-        latitude=latitude, longitude=longitude, accuracy_m=None, location_text=address,
-        author=None, contact_name=contact_name, contact_phone=phone, contact_email=email,
-        photos=(), source="open311", api_client=client, idempotency_key=key,
+        commune,
+        item,
+        OPEN311_KIND,
+        description,
+        latitude=latitude,
+        longitude=longitude,
+        accuracy_m=None,
+        location_text=address,
+        author=None,
+        contact_name=contact_name,
+        contact_phone=phone,
+        contact_email=email,
+        photos=(),
+        source="open311",
+        api_client=client,
+        idempotency_key=key,
     )
     return complaint, True

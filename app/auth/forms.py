@@ -12,7 +12,9 @@ def valid_login(form, field) -> None:
     try:
         parse_login(field.data or "")
     except InvalidIdentifier:
-        raise ValidationError(_l("Enter a Moroccan mobile number such as 06 12 34 56 78, or an e-mail address such as name@example.ma."))
+        raise ValidationError(
+            _l("Enter a Moroccan mobile number such as 06 12 34 56 78, or an e-mail address such as name@example.ma.")
+        ) from None
 
 
 def valid_cin(form, field) -> None:
@@ -20,13 +22,18 @@ def valid_cin(form, field) -> None:
         try:
             normalize_cin(field.data)
         except InvalidIdentifier:
-            raise ValidationError(_l("A CIN number is one or two letters then up to six digits, such as AB123456."))
+            raise ValidationError(
+                _l("A CIN number is one or two letters then up to six digits, such as AB123456.")
+            ) from None
 
 
 class SignUpForm(FlaskForm):
     full_name = StringField(
         _l("Full name"),
-        validators=[DataRequired(_l("Enter your full name.")), Length(max=120, message=_l("Use at most %(max)d characters."))],
+        validators=[
+            DataRequired(_l("Enter your full name.")),
+            Length(max=120, message=_l("Use at most %(max)d characters.")),
+        ],
         description=_l("In Arabic or Latin letters, as on your ID card."),
     )
     login = StringField(
@@ -47,7 +54,10 @@ class SignUpForm(FlaskForm):
     )
     confirm = PasswordField(
         _l("Password again"),
-        validators=[DataRequired(_l("Type your password again.")), EqualTo("password", _l("The two passwords are not the same."))],
+        validators=[
+            DataRequired(_l("Type your password again.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
+        ],
     )
 
 
@@ -61,7 +71,9 @@ class SignInForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password."))])
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(_l("Choose a new password."))],
@@ -69,5 +81,8 @@ class ChangePasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         _l("New password again"),
-        validators=[DataRequired(_l("Type your new password again.")), EqualTo("new_password", _l("The two passwords are not the same."))],
+        validators=[
+            DataRequired(_l("Type your new password again.")),
+            EqualTo("new_password", _l("The two passwords are not the same.")),
+        ],
     )

@@ -27,7 +27,7 @@ def normalize_phone(raw: str) -> str:
     digits = _SEPARATORS.sub("", _ascii_digits(raw))
     for prefix in ("+212", "00212", "212"):
         if digits.startswith(prefix):
-            digits = "0" + digits[len(prefix):]
+            digits = "0" + digits[len(prefix) :]
             break
     match = _MOBILE.match(digits)
     if not match:

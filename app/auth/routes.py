@@ -66,7 +66,11 @@ def signin():
             return full_redirect(local_target())
         if outcome.result is SignInResult.LOCKED:
             form.form_errors.append(
-                _("Too many failed attempts with this identifier. For your security, wait %(minutes)d minutes and try again.", minutes=current_app.config["LOCKOUT_MINUTES"])
+                _(
+                    "Too many failed attempts with this identifier. For your security, wait "
+                    "%(minutes)d minutes and try again.",
+                    minutes=current_app.config["LOCKOUT_MINUTES"],
+                )
             )
         else:
             form.form_errors.append(_("The mobile number, e-mail or password is not right."))

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.auth.identity import parse_login
 from app.extensions import db
@@ -21,10 +21,40 @@ from app.timeutil import aware, utcnow
 
 MIN_PASSWORD_LENGTH = 8
 COMMON_PASSWORDS = frozenset(
-    """password motdepasse azerty azertyuiop qwerty qwertyuiop 123456789 12345678 1234567890
-    password1 password123 iloveyou maroc morocco maroc123 morocco123 bismillah jamaati
-    jamaati123 admin123 welcome welcome1 abcdefgh abc12345 azerty123 qwerty123 soleil123
-    marrakech casablanca rabat2024 rabat2025 rabat2026""".split()
+    [
+        "password",
+        "motdepasse",
+        "azerty",
+        "azertyuiop",
+        "qwerty",
+        "qwertyuiop",
+        "123456789",
+        "12345678",
+        "1234567890",
+        "password1",
+        "password123",
+        "iloveyou",
+        "maroc",
+        "morocco",
+        "maroc123",
+        "morocco123",
+        "bismillah",
+        "jamaati",
+        "jamaati123",
+        "admin123",
+        "welcome",
+        "welcome1",
+        "abcdefgh",
+        "abc12345",
+        "azerty123",
+        "qwerty123",
+        "soleil123",
+        "marrakech",
+        "casablanca",
+        "rabat2024",
+        "rabat2025",
+        "rabat2026",
+    ]
 )
 
 
@@ -143,14 +173,18 @@ def _record_failure(key: str, now) -> bool:
     insert = (postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(table)
     stale = table.c.first_failure_at < now - window  # the last failures are too old to count
     failures = sa.case((stale, 1), else_=table.c.failures + 1)
-    statement = insert.values(identifier=key, failures=1, first_failure_at=now, locked_until=None).on_conflict_do_update(
-        index_elements=[table.c.identifier],
-        set_={
-            "failures": failures,
-            "first_failure_at": sa.case((stale, now), else_=table.c.first_failure_at),
-            "locked_until": sa.case((failures >= threshold, now + window), else_=table.c.locked_until),
-        },
-    ).returning(table.c.failures)
+    statement = (
+        insert.values(identifier=key, failures=1, first_failure_at=now, locked_until=None)
+        .on_conflict_do_update(
+            index_elements=[table.c.identifier],
+            set_={
+                "failures": failures,
+                "first_failure_at": sa.case((stale, now), else_=table.c.first_failure_at),
+                "locked_until": sa.case((failures >= threshold, now + window), else_=table.c.locked_until),
+            },
+        )
+        .returning(table.c.failures)
+    )
     count = db.session.execute(statement).scalar_one()
     db.session.commit()
     return count >= threshold

@@ -28,5 +28,7 @@ def choose():
         db.session.commit()
     flash(_("Your commune is now %(name)s.", name=commune.name), "success")
     response = redirect_back(target=request.form.get("next") or url_for("main.home"))
-    response.set_cookie(COMMUNE_COOKIE, commune.code, max_age=YEAR, httponly=True, samesite="Lax", secure=request.is_secure)
+    response.set_cookie(
+        COMMUNE_COOKIE, commune.code, max_age=YEAR, httponly=True, samesite="Lax", secure=request.is_secure
+    )
     return response

@@ -2,8 +2,11 @@ from flask import Blueprint
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints")
 
-from app.complaints import models, routes  # noqa: E402,F401
-from app.complaints import workflow  # noqa: E402
+from app.complaints import (  # noqa: E402,F401
+    models,
+    routes,
+    workflow,  # noqa: E402
+)
 from app.complaints.workflow import KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS  # noqa: E402
 
 
@@ -13,6 +16,7 @@ def _label(labels, enum_type):
             return labels[enum_type(value)]
         except ValueError:
             return str(value or "")
+
     return label
 
 

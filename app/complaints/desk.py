@@ -17,7 +17,15 @@ from wtforms import SelectChoice
 from app.auth.access import admin_required, roles_required, staff_required
 from app.complaints import bp, services, workflow
 from app.complaints.forms import (
-    AcknowledgeForm, ActionForm, AnswerForm, AssignForm, CategoryForm, MergeForm, NoteForm, OutOfScopeForm, QueueFilterForm,
+    AcknowledgeForm,
+    ActionForm,
+    AnswerForm,
+    AssignForm,
+    CategoryForm,
+    MergeForm,
+    NoteForm,
+    OutOfScopeForm,
+    QueueFilterForm,
 )
 from app.complaints.models import Complaint, ComplaintCategory
 from app.complaints.workflow import STATUS_LABELS, IllegalTransition, Outcome, Status
@@ -43,7 +51,9 @@ def complaint_or_404(complaint_id: int) -> Complaint:
 
 
 def _categories() -> list[ComplaintCategory]:
-    return list(db.session.scalars(sa.select(ComplaintCategory).order_by(ComplaintCategory.position, ComplaintCategory.id)))
+    return list(
+        db.session.scalars(sa.select(ComplaintCategory).order_by(ComplaintCategory.position, ComplaintCategory.id))
+    )
 
 
 @bp.get("/desk")
@@ -52,8 +62,12 @@ def queue():
     form = QueueFilterForm(request.args)
     categories = _categories()
     departments = sorted({c.department for c in categories})
-    form.status.choices = [SelectChoice("", _("All statuses"))] + [SelectChoice(s.value, STATUS_LABELS[s]) for s in Status]
-    form.category.choices = [SelectChoice("", _("All categories"))] + [SelectChoice(str(c.id), c.name) for c in categories]
+    form.status.choices = [SelectChoice("", _("All statuses"))] + [
+        SelectChoice(s.value, STATUS_LABELS[s]) for s in Status
+    ]
+    form.category.choices = [SelectChoice("", _("All categories"))] + [
+        SelectChoice(str(c.id), c.name) for c in categories
+    ]
     form.department.choices = [SelectChoice("", _("All departments"))] + [SelectChoice(d, d) for d in departments]
     status = form.status.data if form.status.data in {s.value for s in Status} else ""
     category_id = int(form.category.data) if form.category.data in {str(c.id) for c in categories} else None
@@ -62,15 +76,20 @@ def queue():
     page = services.queue(status, category_id, department, page_number())
     filters = {k: v for k, v in {"status": status, "category": category_id, "department": department}.items() if v}
     rows = [(c, services.clock(c)) for c in page.items]
-    return render("complaints/desk_queue.html", "complaints/_desk_rows.html", form=form, page=page, rows=rows, filters=filters)
+    return render(
+        "complaints/desk_queue.html", "complaints/_desk_rows.html", form=form, page=page, rows=rows, filters=filters
+    )
 
 
 def _page(complaint: Complaint, failed: dict[str, FlaskForm] | None = None):
     failed = failed or {}
     user = _user()
-    allowed = {t.name for t in workflow.available(complaint.status, user.role)} if user.role in workflow.HANDLERS else set()
+    allowed = (
+        {t.name for t in workflow.available(complaint.status, user.role)} if user.role in workflow.HANDLERS else set()
+    )
     forms = {
-        "acknowledge": failed.get("acknowledge") or AcknowledgeForm(formdata=None, department=complaint.department or complaint.category.department),
+        "acknowledge": failed.get("acknowledge")
+        or AcknowledgeForm(formdata=None, department=complaint.department or complaint.category.department),
         "start": ActionForm(formdata=None),
         "answer": failed.get("answer") or AnswerForm(formdata=None),
         "close": ActionForm(formdata=None),
@@ -84,13 +103,22 @@ def _page(complaint: Complaint, failed: dict[str, FlaskForm] | None = None):
         index = int(chosen) if chosen.isdigit() and int(chosen) < len(templates) else 0
         forms["answer"].answer.data = templates[index].get("text", "")
     assign_form = failed.get("assign") or AssignForm(formdata=None, agent=complaint.assigned_to_id or 0)
-    assign_form.agent.choices = [SelectChoice(0, _("Nobody"))] + [SelectChoice(u.id, u.full_name) for u in services.agents_of(complaint.commune_id)]
+    assign_form.agent.choices = [SelectChoice(0, _("Nobody"))] + [
+        SelectChoice(u.id, u.full_name) for u in services.agents_of(complaint.commune_id)
+    ]
     response = render(
-        "complaints/desk_show.html", complaint=complaint, forms=forms, clock=services.clock(complaint),
-        assign_form=assign_form, note_form=failed.get("note") or NoteForm(formdata=None),
-        merge_form=failed.get("merge") or MergeForm(formdata=None), photo_form=ActionForm(formdata=None),
-        error_form=next(iter(failed.values()), None), can_handle=user.role in workflow.HANDLERS,
-        templates=templates, inspections=inspections.of_complaint(complaint),
+        "complaints/desk_show.html",
+        complaint=complaint,
+        forms=forms,
+        clock=services.clock(complaint),
+        assign_form=assign_form,
+        note_form=failed.get("note") or NoteForm(formdata=None),
+        merge_form=failed.get("merge") or MergeForm(formdata=None),
+        photo_form=ActionForm(formdata=None),
+        error_form=next(iter(failed.values()), None),
+        can_handle=user.role in workflow.HANDLERS,
+        templates=templates,
+        inspections=inspections.of_complaint(complaint),
         site_check_form=_site_check_form(complaint, failed.get("site_check")),
     )
     if failed and request.htmx:
@@ -117,18 +145,26 @@ def _act(complaint: Complaint, key: str, form: FlaskForm, do, success: str):
         if isinstance(error, IllegalTransition):
             if error.reason == "not for this role":
                 return None, _("Your role does not allow this step.")
-            return None, _("This step is not possible while the complaint is “%(status)s”. It may have changed since you opened it.",
-                           status=STATUS_LABELS[complaint.status])
+            return None, _(
+                "This step is not possible while the complaint is “%(status)s”. It may "
+                "have changed since you opened it.",
+                status=STATUS_LABELS[complaint.status],
+            )
         return error.field, error.message
 
     return form_step(
-        form, do, refusals=(services.ComplaintError, IllegalTransition, inspections.InspectionError), explain=explain, success=success,
-        redirect_to=url_for("complaints.desk_show", complaint_id=complaint.id), show_again=lambda: _page(complaint, failed={key: form}),
+        form,
+        do,
+        refusals=(services.ComplaintError, IllegalTransition, inspections.InspectionError),
+        explain=explain,
+        success=success,
+        redirect_to=url_for("complaints.desk_show", complaint_id=complaint.id),
+        show_again=lambda: _page(complaint, failed={key: form}),
     )
 
 
 def _site_check_form(complaint: Complaint, failed: SiteCheckForm | None = None) -> SiteCheckForm | None:
-    """"Request a site check": a field agent goes and looks (an inspection from the complaint)."""
+    """ "Request a site check": a field agent goes and looks (an inspection from the complaint)."""
     if _user().role not in workflow.HANDLERS or complaint.status not in workflow.OPEN:
         return None
     form = failed or SiteCheckForm(formdata=None)
@@ -145,7 +181,9 @@ def desk_site_check(complaint_id: int):
 
     def do():
         agent = inspections.pick_agent(complaint.commune_id, form.agent.data)
-        inspections.request_site_check(complaint, _user(), agent, form.due_on.data, (form.instructions.data or "").strip() or None)
+        inspections.request_site_check(
+            complaint, _user(), agent, form.due_on.data, (form.instructions.data or "").strip() or None
+        )
 
     return _act(complaint, "site_check", form, do, _("A site check is requested."))
 
@@ -155,15 +193,22 @@ def desk_site_check(complaint_id: int):
 def desk_acknowledge(complaint_id: int):
     complaint = complaint_or_404(complaint_id)
     form = AcknowledgeForm()
-    return _act(complaint, "acknowledge", form, lambda: services.acknowledge(complaint, _user(), form.department.data),
-                _("The complaint is acknowledged and forwarded to the department."))
+    return _act(
+        complaint,
+        "acknowledge",
+        form,
+        lambda: services.acknowledge(complaint, _user(), form.department.data),
+        _("The complaint is acknowledged and forwarded to the department."),
+    )
 
 
 @bp.post("/desk/<id:complaint_id>/start")
 @handlers_required
 def desk_start(complaint_id: int):
     complaint = complaint_or_404(complaint_id)
-    return _act(complaint, "start", ActionForm(), lambda: services.start(complaint, _user()), _("The complaint is in progress."))
+    return _act(
+        complaint, "start", ActionForm(), lambda: services.start(complaint, _user()), _("The complaint is in progress.")
+    )
 
 
 @bp.post("/desk/<id:complaint_id>/answer")
@@ -171,15 +216,22 @@ def desk_start(complaint_id: int):
 def desk_answer(complaint_id: int):
     complaint = complaint_or_404(complaint_id)
     form = AnswerForm()
-    return _act(complaint, "answer", form, lambda: services.answer(complaint, _user(), Outcome(form.outcome.data), form.answer.data),
-                _("The answer is public. The citizen can rate it."))
+    return _act(
+        complaint,
+        "answer",
+        form,
+        lambda: services.answer(complaint, _user(), Outcome(form.outcome.data), form.answer.data),
+        _("The answer is public. The citizen can rate it."),
+    )
 
 
 @bp.post("/desk/<id:complaint_id>/close")
 @handlers_required
 def desk_close(complaint_id: int):
     complaint = complaint_or_404(complaint_id)
-    return _act(complaint, "close", ActionForm(), lambda: services.close(complaint, _user()), _("The complaint is closed."))
+    return _act(
+        complaint, "close", ActionForm(), lambda: services.close(complaint, _user()), _("The complaint is closed.")
+    )
 
 
 @bp.post("/desk/<id:complaint_id>/out-of-scope")
@@ -187,8 +239,13 @@ def desk_close(complaint_id: int):
 def desk_out_of_scope(complaint_id: int):
     complaint = complaint_or_404(complaint_id)
     form = OutOfScopeForm()
-    return _act(complaint, "close_out_of_scope", form, lambda: services.close_out_of_scope(complaint, _user(), form.message.data),
-                _("The complaint is closed as out of scope, with your message."))
+    return _act(
+        complaint,
+        "close_out_of_scope",
+        form,
+        lambda: services.close_out_of_scope(complaint, _user(), form.message.data),
+        _("The complaint is closed as out of scope, with your message."),
+    )
 
 
 @bp.post("/desk/<id:complaint_id>/assign")
@@ -212,7 +269,13 @@ def desk_assign(complaint_id: int):
 def desk_note(complaint_id: int):
     complaint = complaint_or_404(complaint_id)
     form = NoteForm()
-    return _act(complaint, "note", form, lambda: services.add_note(complaint, _user(), form.text.data), _("The internal note is added."))
+    return _act(
+        complaint,
+        "note",
+        form,
+        lambda: services.add_note(complaint, _user(), form.text.data),
+        _("The internal note is added."),
+    )
 
 
 @bp.post("/desk/<id:complaint_id>/merge")
@@ -222,7 +285,9 @@ def desk_merge(complaint_id: int):
     form = MergeForm()
 
     def do():
-        target = db.session.scalar(services.staff_complaints().where(Complaint.reference == (form.target.data or "").strip().upper()))
+        target = db.session.scalar(
+            services.staff_complaints().where(Complaint.reference == (form.target.data or "").strip().upper())
+        )
         services.merge(complaint, _user(), target)
 
     return _act(complaint, "merge", form, do, _("The duplicate is closed; it points to the other complaint."))
@@ -233,8 +298,13 @@ def desk_merge(complaint_id: int):
 def desk_photo_public(complaint_id: int, photo_id: int):
     complaint = complaint_or_404(complaint_id)
     public = request.form.get("public") == "1"
-    return _act(complaint, "photo", ActionForm(), lambda: services.set_photo_public(complaint, photo_id, public),
-                _("The photo is shown on the public page.") if public else _("The photo is no longer public."))
+    return _act(
+        complaint,
+        "photo",
+        ActionForm(),
+        lambda: services.set_photo_public(complaint, photo_id, public),
+        _("The photo is shown on the public page.") if public else _("The photo is no longer public."),
+    )
 
 
 @bp.get("/desk/<id:complaint_id>/photos/<id:photo_id>")
@@ -248,6 +318,7 @@ def desk_photo(complaint_id: int, photo_id: int):
 
 
 # --- categories (commune admins) -------------------------------------------------------------
+
 
 def _templates_text(templates: list) -> str:
     return "\n\n".join(f"{t.get('title', '')}\n{t.get('text', '')}".strip() for t in templates or [])

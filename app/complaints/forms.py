@@ -6,7 +6,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, FloatField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.auth.identity import InvalidIdentifier, normalize_email, normalize_phone
@@ -24,8 +34,12 @@ class FileForm(FlaskForm):
         default=Kind.COMPLAINT.value,
         validators=[DataRequired(_l("Choose complaint, observation or suggestion."))],
     )
-    category = SelectField(_l("What is it about?"), coerce=int, validate_choice=False,
-                           validators=[DataRequired(_l("Choose what it is about."))])
+    category = SelectField(
+        _l("What is it about?"),
+        coerce=int,
+        validate_choice=False,
+        validators=[DataRequired(_l("Choose what it is about."))],
+    )
     description = TextAreaField(
         _l("Describe the problem"),
         validators=[
@@ -38,7 +52,8 @@ class FileForm(FlaskForm):
     longitude = FloatField(_l("Longitude (optional)"), validators=[Optional()])
     accuracy = HiddenField()
     location_text = StringField(
-        _l("Address or neighbourhood"), validators=[Optional(), Length(max=240)],
+        _l("Address or neighbourhood"),
+        validators=[Optional(), Length(max=240)],
         description=_l("A street, a neighbourhood, a landmark. Needed if you do not give your position."),
     )
     photos = MultipleFileField(_l("Photos (optional)"), description=_l("Up to three photos."))
@@ -50,11 +65,21 @@ class FileForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        outside = _("This position is outside Morocco. Use your location again on the spot, or write the address instead.")
+        outside = _(
+            "This position is outside Morocco. Use your location again on the spot, or write the address instead."
+        )
         valid = position_valid(self, outside) and valid
         lat, lon = self.latitude.data, self.longitude.data
-        if lat is None and lon is None and not (self.location_text.data or "").strip() and not self.latitude.errors and not self.longitude.errors:
-            self.location_text.errors.append(_("Say where it is: use your location, or write an address or a neighbourhood."))
+        if (
+            lat is None
+            and lon is None
+            and not (self.location_text.data or "").strip()
+            and not self.latitude.errors
+            and not self.longitude.errors
+        ):
+            self.location_text.errors.append(
+                _("Say where it is: use your location, or write an address or a neighbourhood.")
+            )
             valid = False
         phone = (self.contact_phone.data or "").strip()
         if phone:
@@ -78,7 +103,7 @@ class FileForm(FlaskForm):
 
 
 class SupportForm(FlaskForm):
-    """"Already reported: follow it instead." A guest may leave a phone or e-mail."""
+    """ "Already reported: follow it instead." A guest may leave a phone or e-mail."""
 
     contact = HiddenField()
 
@@ -101,10 +126,13 @@ class RateForm(FollowForm):
 
 
 class ReopenForm(FollowForm):
-    reason = TextAreaField(_l("Why are you not satisfied? (optional)"), validators=[Optional(), Length(max=DESCRIPTION_MAX)])
+    reason = TextAreaField(
+        _l("Why are you not satisfied? (optional)"), validators=[Optional(), Length(max=DESCRIPTION_MAX)]
+    )
 
 
 # --- the clerks' side -------------------------------------------------------------------------
+
 
 class QueueFilterForm(FlaskForm):
     class Meta:
@@ -120,7 +148,9 @@ class ActionForm(FlaskForm):
 
 
 class AcknowledgeForm(FlaskForm):
-    department = StringField(_l("Forward to the department"), validators=[DataRequired(_l("Name the department.")), Length(max=120)])
+    department = StringField(
+        _l("Forward to the department"), validators=[DataRequired(_l("Name the department.")), Length(max=120)]
+    )
 
 
 class AssignForm(FlaskForm):
@@ -129,11 +159,13 @@ class AssignForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     outcome = RadioField(
-        _l("Outcome"), choices=[SelectChoice(o.value, OUTCOME_LABELS[o]) for o in Outcome],
+        _l("Outcome"),
+        choices=[SelectChoice(o.value, OUTCOME_LABELS[o]) for o in Outcome],
         validators=[DataRequired(_l("Choose the outcome."))],
     )
     answer = TextAreaField(
-        _l("Public answer"), validators=[DataRequired(_l("Write the answer the citizen will read.")), Length(max=MESSAGE_MAX)],
+        _l("Public answer"),
+        validators=[DataRequired(_l("Write the answer the citizen will read.")), Length(max=MESSAGE_MAX)],
         description=_l("If not resolved, say why; if not the commune's competence, say where to go."),
     )
 
@@ -146,11 +178,16 @@ class OutOfScopeForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    text = TextAreaField(_l("Internal note"), validators=[DataRequired(_l("Write the note first.")), Length(max=MESSAGE_MAX)])
+    text = TextAreaField(
+        _l("Internal note"), validators=[DataRequired(_l("Write the note first.")), Length(max=MESSAGE_MAX)]
+    )
 
 
 class MergeForm(FlaskForm):
-    target = StringField(_l("Reference of the complaint it duplicates"), validators=[DataRequired(_l("Enter a reference.")), Length(max=20)])
+    target = StringField(
+        _l("Reference of the complaint it duplicates"),
+        validators=[DataRequired(_l("Enter a reference.")), Length(max=20)],
+    )
 
 
 class CategoryForm(FlaskForm):
@@ -160,10 +197,16 @@ class CategoryForm(FlaskForm):
     department = StringField(_l("Department"), validators=[DataRequired(_l("Name the department.")), Length(max=120)])
     duplicate_radius_m = IntegerField(
         _l("Duplicate radius in metres"),
-        validators=[DataRequired(_l("Enter a radius in metres.")), NumberRange(10, 5000, _l("Enter a radius between 10 and 5,000 metres."))],
+        validators=[
+            DataRequired(_l("Enter a radius in metres.")),
+            NumberRange(10, 5000, _l("Enter a radius between 10 and 5,000 metres.")),
+        ],
     )
     answer_templates = TextAreaField(
-        _l("Answer templates (optional)"), validators=[Optional(), Length(max=20000)],
-        description=_l("One per paragraph: a title on the first line, the text below. Separate them with an empty line."),
+        _l("Answer templates (optional)"),
+        validators=[Optional(), Length(max=20000)],
+        description=_l(
+            "One per paragraph: a title on the first line, the text below. Separate them with an empty line."
+        ),
     )
     active = BooleanField(_l("Citizens can choose this category"))

@@ -28,7 +28,9 @@ FILE_RATE_LIMIT = "20 per minute;200 per hour"
 
 
 def _photos_valid(form: FileForm) -> bool:
-    problem = photos_problem(request.files.getlist(form.photos.name), services.MAX_PHOTOS, _("Send at most three photos."))
+    problem = photos_problem(
+        request.files.getlist(form.photos.name), services.MAX_PHOTOS, _("Send at most three photos.")
+    )
     if problem:
         form.photos.errors = [problem]
     return problem is None
@@ -77,25 +79,44 @@ def new():
             duplicates = services.nearby_open(category, form.latitude.data, form.longitude.data)
             form.seen_duplicates.data = "1"
         if valid and photos_ok and not duplicates:
-            author = current_user._get_current_object() if current_user.is_authenticated and current_user.role is Role.CITIZEN else None
+            author = (
+                current_user._get_current_object()
+                if current_user.is_authenticated and current_user.role is Role.CITIZEN
+                else None
+            )
             accuracy = None
             try:
                 accuracy = float(form.accuracy.data) if form.accuracy.data else None
             except ValueError:
                 accuracy = None
             complaint = services.file_complaint(
-                commune, category, Kind(form.kind.data), form.description.data,
-                latitude=form.latitude.data, longitude=form.longitude.data, accuracy_m=accuracy,
-                location_text=form.location_text.data, author=author,
+                commune,
+                category,
+                Kind(form.kind.data),
+                form.description.data,
+                latitude=form.latitude.data,
+                longitude=form.longitude.data,
+                accuracy_m=accuracy,
+                location_text=form.location_text.data,
+                author=author,
                 contact_name=(form.contact_name.data or "").strip() or None,
-                contact_phone=form.phone_e164, contact_email=form.email_normalized,
-                photos=request.files.getlist(form.photos.name), idempotency_key=form.idempotency_key.data[:64],
+                contact_phone=form.phone_e164,
+                contact_email=form.email_normalized,
+                photos=request.files.getlist(form.photos.name),
+                idempotency_key=form.idempotency_key.data[:64],
             )
             return _filed_redirect(complaint)
     photos_lost = request.method == "POST" and bool([f for f in request.files.getlist("photos") if f and f.filename])
     refused = request.method == "POST" and not duplicates  # 422: the phone keeps its draft
-    return render("complaints/new.html", form=form, commune=commune, duplicates=duplicates, photos_lost=photos_lost,
-                  support_form=SupportForm(formdata=None), status=422 if refused else 200)
+    return render(
+        "complaints/new.html",
+        form=form,
+        commune=commune,
+        duplicates=duplicates,
+        photos_lost=photos_lost,
+        support_form=SupportForm(formdata=None),
+        status=422 if refused else 200,
+    )
 
 
 @bp.get("/filed/<id:complaint_id>")
@@ -115,7 +136,7 @@ def filed(complaint_id: int):
 @bp.post("/<reference>/support")
 @limiter.limit(FOLLOW_RATE_LIMIT)
 def support(reference: str):
-    """"Already reported: follow it instead" — no second complaint, one more supporter."""
+    """ "Already reported: follow it instead" — no second complaint, one more supporter."""
     set_commune_scope(None)
     complaint = services.by_reference(reference[:20])
     form = SupportForm()
@@ -129,10 +150,13 @@ def support(reference: str):
 
 # --- the author's page (signed in) and a guest's actions (reference + tracking code) ---------
 
+
 def own_complaint(complaint_id: int) -> Complaint:
     if not current_user.is_authenticated:
         abort(404)
-    complaint = db.session.scalar(sa.select(Complaint).where(Complaint.id == complaint_id, Complaint.author_id == current_user.id))
+    complaint = db.session.scalar(
+        sa.select(Complaint).where(Complaint.id == complaint_id, Complaint.author_id == current_user.id)
+    )
     if complaint is None:
         abort(404)
     return complaint
@@ -148,8 +172,13 @@ def follow_context(complaint: Complaint, rate_form=None, reopen_form=None, guest
     if request.method == "GET" and complaint.rating and not rate_form.rating.data:
         rate_form.rating.data = str(complaint.rating)
     return {
-        "complaint": complaint, "clock": services.clock(complaint), "rate_form": rate_form, "reopen_form": reopen_form,
-        "can_rate": services.can_rate(complaint), "can_reopen": services.can_reopen(complaint), "guest": guest,
+        "complaint": complaint,
+        "clock": services.clock(complaint),
+        "rate_form": rate_form,
+        "reopen_form": reopen_form,
+        "can_rate": services.can_rate(complaint),
+        "can_reopen": services.can_reopen(complaint),
+        "guest": guest,
         "reopen_days": services.reopen_days(),
     }
 
@@ -217,7 +246,9 @@ def _tracked(form) -> Complaint:
 def _track_page(complaint: Complaint, **forms):
     from app.tracking.forms import TrackForm
 
-    response = render("tracking/track.html", form=TrackForm(formdata=None), case=None, **follow_context(complaint, **forms))
+    response = render(
+        "tracking/track.html", form=TrackForm(formdata=None), case=None, **follow_context(complaint, **forms)
+    )
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Cache-Control"] = "no-store"
     if request.htmx:
@@ -248,6 +279,7 @@ def guest_reopen():
 
 # --- the public page --------------------------------------------------------------------------
 
+
 @bp.get("/<reference>/public")
 def public(reference: str):
     """Kind, category, status, place in words, public timeline, approved photos: nobody's name,
@@ -256,10 +288,19 @@ def public(reference: str):
     complaint = services.by_reference(reference[:20])
     if complaint is None:
         abort(404)
-    merged_into = db.session.scalar(sa.select(Complaint).where(Complaint.id == complaint.merged_into_id)) if complaint.merged_into_id else None
-    return render("complaints/public.html", complaint=complaint, clock=services.clock(complaint),
-                  photos=[p for p in complaint.photos if p.public], merged_into=merged_into,
-                  supporters=len(complaint.supporters))
+    merged_into = (
+        db.session.scalar(sa.select(Complaint).where(Complaint.id == complaint.merged_into_id))
+        if complaint.merged_into_id
+        else None
+    )
+    return render(
+        "complaints/public.html",
+        complaint=complaint,
+        clock=services.clock(complaint),
+        photos=[p for p in complaint.photos if p.public],
+        merged_into=merged_into,
+        supporters=len(complaint.supporters),
+    )
 
 
 @bp.get("/<reference>/photos/<id:photo_id>")

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from app.complaints.catalog import CATEGORIES
 from app.complaints import workflow
+from app.complaints.catalog import CATEGORIES
 from app.complaints.models import Complaint, ComplaintCategory, ComplaintEvent, ComplaintPhoto, ComplaintSupporter
 from app.complaints.workflow import ACKNOWLEDGE_DAYS, ANSWER_DAYS, OPEN, Kind, Outcome, Status
 from app.extensions import db
@@ -26,19 +26,41 @@ MAX_PHOTOS = 3
 
 def seed_categories(commune: Commune) -> None:
     """Give a commune the standard categories it does not have yet."""
-    existing = set(db.session.scalars(
-        sa.select(ComplaintCategory.code).where(ComplaintCategory.commune_id == commune.id).execution_options(skip_commune_scope=True)
-    ))
+    existing = set(
+        db.session.scalars(
+            sa.select(ComplaintCategory.code)
+            .where(ComplaintCategory.commune_id == commune.id)
+            .execution_options(skip_commune_scope=True)
+        )
+    )
     for position, (code, ar, fr, en, department) in enumerate(CATEGORIES):
         if code not in existing:
-            db.session.add(ComplaintCategory(
-                commune=commune, code=code, name_ar=ar, name_fr=fr, name_en=en, department=department, position=position,
-            ))
+            db.session.add(
+                ComplaintCategory(
+                    commune=commune,
+                    code=code,
+                    name_ar=ar,
+                    name_fr=fr,
+                    name_en=en,
+                    department=department,
+                    position=position,
+                )
+            )
     db.session.commit()
 
 
-def log(complaint: Complaint, event: str, actor: User | None, *, public: bool = True, message: str | None = None, **params) -> ComplaintEvent:
-    entry = ComplaintEvent(complaint=complaint, actor=actor, event=event, status=complaint.status, params=params, message=message, public=public)
+def log(
+    complaint: Complaint, event: str, actor: User | None, *, public: bool = True, message: str | None = None, **params
+) -> ComplaintEvent:
+    entry = ComplaintEvent(
+        complaint=complaint,
+        actor=actor,
+        event=event,
+        status=complaint.status,
+        params=params,
+        message=message,
+        public=public,
+    )
     db.session.add(entry)
     from app.notifications import on_complaint_event  # imported here: notifications builds on complaints
 
@@ -78,11 +100,23 @@ def file_complaint(
         return existing
     stored = [store_upload(photo, ["image"]) for photo in list(photos)[:MAX_PHOTOS] if photo and photo.filename]
     complaint = Complaint(
-        commune=commune, category=category, kind=kind, description=description.strip(),
-        latitude=latitude, longitude=longitude, accuracy_m=accuracy_m, location_text=(location_text or "").strip() or None,
-        outside_commune=outside_commune(commune, latitude, longitude), author=author, contact_name=contact_name, contact_phone=contact_phone,
-        contact_email=contact_email, source=source, api_client_id=api_client.id if api_client else None,
-        idempotency_key=idempotency_key, department=category.department,
+        commune=commune,
+        category=category,
+        kind=kind,
+        description=description.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        accuracy_m=accuracy_m,
+        location_text=(location_text or "").strip() or None,
+        outside_commune=outside_commune(commune, latitude, longitude),
+        author=author,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        source=source,
+        api_client_id=api_client.id if api_client else None,
+        idempotency_key=idempotency_key,
+        department=category.department,
         tracking_code="".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8)),
     )
     db.session.add(complaint)
@@ -111,7 +145,11 @@ def author_complaints(user: User) -> list[Complaint]:
 
 
 def by_tracking(reference: str, code: str) -> Complaint | None:
-    statement = sa.select(Complaint).where(Complaint.reference == reference.strip().upper()).execution_options(skip_commune_scope=True)
+    statement = (
+        sa.select(Complaint)
+        .where(Complaint.reference == reference.strip().upper())
+        .execution_options(skip_commune_scope=True)
+    )
     complaint = db.session.scalar(statement)
     if complaint is None or not secrets.compare_digest(complaint.tracking_code, code.strip().upper()):
         return None
@@ -119,6 +157,7 @@ def by_tracking(reference: str, code: str) -> Complaint | None:
 
 
 # --- where: Morocco, distances, duplicates ------------------------------------------------
+
 
 class ComplaintError(Exception):
     """A rule of complaints was broken; ``field`` names the form field it belongs to, if any."""
@@ -143,38 +182,50 @@ def nearby_open(category: ComplaintCategory, latitude: float | None, longitude: 
     """Open complaints of the same category within the category's radius, nearest first."""
     if latitude is None or longitude is None:
         return []
-    statement = sa.select(Complaint).where(
-        Complaint.category_id == category.id,
-        Complaint.status.in_(OPEN),
-        Complaint.latitude.is_not(None),
-        Complaint.longitude.is_not(None),
-    ).execution_options(skip_commune_scope=True)
-    found = [
-        (distance_m(latitude, longitude, c.latitude, c.longitude), c) for c in db.session.scalars(statement)
-    ]
+    statement = (
+        sa.select(Complaint)
+        .where(
+            Complaint.category_id == category.id,
+            Complaint.status.in_(OPEN),
+            Complaint.latitude.is_not(None),
+            Complaint.longitude.is_not(None),
+        )
+        .execution_options(skip_commune_scope=True)
+    )
+    found = [(distance_m(latitude, longitude, c.latitude, c.longitude), c) for c in db.session.scalars(statement)]
     return [c for d, c in sorted(found, key=lambda pair: pair[0]) if d <= category.duplicate_radius_m]
 
 
 def support(complaint: Complaint, user: User | None = None, contact: str | None = None) -> ComplaintSupporter:
     """Follow a complaint already reported instead of filing the same one again (once per account)."""
     if user is not None:
-        existing = db.session.scalar(sa.select(ComplaintSupporter).where(
-            ComplaintSupporter.complaint_id == complaint.id, ComplaintSupporter.user_id == user.id,
-        ))
+        existing = db.session.scalar(
+            sa.select(ComplaintSupporter).where(
+                ComplaintSupporter.complaint_id == complaint.id,
+                ComplaintSupporter.user_id == user.id,
+            )
+        )
         if existing is not None:
             return existing
-    supporter = ComplaintSupporter(complaint=complaint, user_id=user.id if user else None, contact=(contact or "").strip() or None)
+    supporter = ComplaintSupporter(
+        complaint=complaint, user_id=user.id if user else None, contact=(contact or "").strip() or None
+    )
     db.session.add(supporter)
     db.session.commit()
     return supporter
 
 
 def by_reference(reference: str) -> Complaint | None:
-    statement = sa.select(Complaint).where(Complaint.reference == reference.strip().upper()).execution_options(skip_commune_scope=True)
+    statement = (
+        sa.select(Complaint)
+        .where(Complaint.reference == reference.strip().upper())
+        .execution_options(skip_commune_scope=True)
+    )
     return db.session.scalar(statement)
 
 
 # --- the clock ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Clock:
@@ -206,7 +257,9 @@ def clock(complaint: Complaint, on: date | None = None) -> Clock:
     acknowledge_by = start + timedelta(days=ACKNOWLEDGE_DAYS)
     running = complaint.status in OPEN
     return Clock(
-        start, deadline, acknowledge_by,
+        start,
+        deadline,
+        acknowledge_by,
         (deadline - on).days if running else None,
         (acknowledge_by - on).days if complaint.status is Status.RECEIVED else None,
     )
@@ -214,7 +267,10 @@ def clock(complaint: Complaint, on: date | None = None) -> Clock:
 
 # --- handling -------------------------------------------------------------------------------
 
-def _move(complaint: Complaint, name: str, actor: User | None, role: Role, *, message: str | None = None, **params) -> None:
+
+def _move(
+    complaint: Complaint, name: str, actor: User | None, role: Role, *, message: str | None = None, **params
+) -> None:
     step = workflow.check(name, complaint.status, role)
     complaint.status = step.target
     log(complaint, name, actor, message=message, **params)
@@ -266,7 +322,11 @@ def reopen_days() -> int:
 
 def can_reopen(complaint: Complaint, on: datetime | None = None) -> bool:
     """Once, within the configured days of the answer, if answered or closed after an answer."""
-    if complaint.reopen_count >= 1 or complaint.answered_at is None or complaint.status not in (Status.ANSWERED, Status.CLOSED):
+    if (
+        complaint.reopen_count >= 1
+        or complaint.answered_at is None
+        or complaint.status not in (Status.ANSWERED, Status.CLOSED)
+    ):
         return False
     return (on or utcnow()) <= aware(complaint.answered_at) + timedelta(days=reopen_days())
 
@@ -279,7 +339,9 @@ def reopen(complaint: Complaint, actor: User | None, reason: str | None = None) 
     if complaint.reopen_count >= 1:
         raise ComplaintError(_l("This complaint was already reopened once."))
     if not can_reopen(complaint):
-        raise ComplaintError(_l("A complaint can be reopened only within %(days)d days of its answer.", days=reopen_days()))
+        raise ComplaintError(
+            _l("A complaint can be reopened only within %(days)d days of its answer.", days=reopen_days())
+        )
     _move(complaint, "reopen", actor, Role.CITIZEN, message=(reason or "").strip() or None)
     complaint.reopen_count += 1
     db.session.commit()
@@ -354,13 +416,24 @@ def queue(status: str = "", category_id: int | None = None, department: str = ""
         statement = statement.where(Complaint.department == department)
     open_first = sa.case((Complaint.status.in_(OPEN), 0), else_=1)
     # Open complaints: the oldest received has the fewest days left on the 60-day clock.
-    order = [open_first, sa.case((Complaint.status.in_(OPEN), Complaint.received_at), else_=None).asc(),
-             Complaint.updated_at.desc(), Complaint.id.desc()]
-    return db.paginate(statement.order_by(*order), page=min(max(page, 1), 10_000), per_page=QUEUE_PER_PAGE, error_out=False)
+    order = [
+        open_first,
+        sa.case((Complaint.status.in_(OPEN), Complaint.received_at), else_=None).asc(),
+        Complaint.updated_at.desc(),
+        Complaint.id.desc(),
+    ]
+    return db.paginate(
+        statement.order_by(*order), page=min(max(page, 1), 10_000), per_page=QUEUE_PER_PAGE, error_out=False
+    )
 
 
 def agents_of(commune_id: int) -> list[User]:
-    statement = sa.select(User).where(
-        User.commune_id == commune_id, User.role.in_([Role.AGENT, Role.CLERK, Role.ADMIN]),
-    ).order_by(User.full_name)
+    statement = (
+        sa.select(User)
+        .where(
+            User.commune_id == commune_id,
+            User.role.in_([Role.AGENT, Role.CLERK, Role.ADMIN]),
+        )
+        .order_by(User.full_name)
+    )
     return list(db.session.scalars(statement))

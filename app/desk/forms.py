@@ -38,7 +38,8 @@ def request_documents_form(permit_type: PermitType, formdata=None):
 
     class RequestDocumentsForm(FlaskForm):
         documents_message = TextAreaField(
-            _l("Message to the applicant (optional)"), validators=[Optional(), Length(max=MESSAGE_MAX)],
+            _l("Message to the applicant (optional)"),
+            validators=[Optional(), Length(max=MESSAGE_MAX)],
         )
 
         @property
@@ -48,7 +49,8 @@ def request_documents_form(permit_type: PermitType, formdata=None):
         def items(self) -> list[dict]:
             return [
                 {"code": code, "reason": self[f"reason_{code}"].data.strip()}
-                for code in codes if self[f"ask_{code}"].data
+                for code in codes
+                if self[f"ask_{code}"].data
             ]
 
         def validate(self, extra_validators=None) -> bool:
@@ -71,27 +73,36 @@ def request_documents_form(permit_type: PermitType, formdata=None):
     for item in permit_type.documents:
         label = item["label"].get(language) or item["label"]["fr"]
         setattr(RequestDocumentsForm, f"ask_{item['code']}", BooleanField(label))
-        setattr(RequestDocumentsForm, f"reason_{item['code']}", StringField(
-            _("Why is “%(document)s” needed?", document=label), validators=[Length(max=500)],
-        ))
-    setattr(RequestDocumentsForm, "ask_other", BooleanField(_l("Another document")))
-    setattr(RequestDocumentsForm, "reason_other", StringField(
-        _l("Which document, and why is it needed?"), validators=[Length(max=500)],
-    ))
+        setattr(
+            RequestDocumentsForm,
+            f"reason_{item['code']}",
+            StringField(
+                _("Why is “%(document)s” needed?", document=label),
+                validators=[Length(max=500)],
+            ),
+        )
+    RequestDocumentsForm.ask_other = BooleanField(_l("Another document"))
+    RequestDocumentsForm.reason_other = StringField(
+        _l("Which document, and why is it needed?"), validators=[Length(max=500)]
+    )
     return RequestDocumentsForm(formdata=formdata)
 
 
 class RecordSiteVisitForm(FlaskForm):
     visit_note = TextAreaField(
-        _l("What was seen on site"), validators=[DataRequired(_l("Write what was seen on site.")), Length(max=MESSAGE_MAX)],
+        _l("What was seen on site"),
+        validators=[DataRequired(_l("Write what was seen on site.")), Length(max=MESSAGE_MAX)],
         description=_l("The note and the photos stay internal; the applicant sees that the visit took place."),
     )
-    photos = MultipleFileField(_l("Photos (optional)"), description=_l("JPEG or PNG photos, several at once if needed."))
+    photos = MultipleFileField(
+        _l("Photos (optional)"), description=_l("JPEG or PNG photos, several at once if needed.")
+    )
 
 
 class ApproveForm(FlaskForm):
     conditions = TextAreaField(
-        _l("Conditions (optional)"), validators=[Optional(), Length(max=MESSAGE_MAX)],
+        _l("Conditions (optional)"),
+        validators=[Optional(), Length(max=MESSAGE_MAX)],
         description=_l("The applicant sees them with the decision and on the permit."),
     )
 
@@ -116,7 +127,9 @@ class RevokeForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    text = TextAreaField(_l("Message"), validators=[DataRequired(_l("Write the message first.")), Length(max=MESSAGE_MAX)])
+    text = TextAreaField(
+        _l("Message"), validators=[DataRequired(_l("Write the message first.")), Length(max=MESSAGE_MAX)]
+    )
     visibility = RadioField(
         _l("Who sees it?"),
         choices=[
@@ -135,7 +148,8 @@ class OpinionForm(FlaskForm):
         validators=[DataRequired(_l("Choose the opinion."))],
     )
     comment = TextAreaField(
-        _l("Comment"), validators=[Optional(), Length(max=MESSAGE_MAX)],
+        _l("Comment"),
+        validators=[Optional(), Length(max=MESSAGE_MAX)],
         description=_l("Required for conditions or an unfavourable opinion."),
     )
 

@@ -19,8 +19,15 @@ from app.auth.access import staff_required
 from app.desk import bp
 from app.desk import services as desk
 from app.desk.forms import (
-    ActionForm, ApproveForm, NoteForm, OpinionForm, QueueFilterForm, RecordSiteVisitForm, RefuseForm,
-    RevokeForm, request_documents_form,
+    ActionForm,
+    ApproveForm,
+    NoteForm,
+    OpinionForm,
+    QueueFilterForm,
+    RecordSiteVisitForm,
+    RefuseForm,
+    RevokeForm,
+    request_documents_form,
 )
 from app.inspections import services as inspections
 from app.inspections.forms import SiteVisitForm, agent_choices
@@ -58,13 +65,16 @@ def site_visit_form(case: PermitCase, **options) -> SiteVisitForm:
 
 # --- the queue -----------------------------------------------------------------------------
 
+
 @bp.get("/permits")
 @staff_required
 def queue():
     form = QueueFilterForm(request.args)
     types = desk.visible_types()
     statuses = [s.value for s in desk.QUEUE_STATUSES]
-    form.status.choices = [SelectChoice("", _("All statuses"))] + [SelectChoice(s, STATUS_LABELS[s]) for s in desk.QUEUE_STATUSES]
+    form.status.choices = [SelectChoice("", _("All statuses"))] + [
+        SelectChoice(s, STATUS_LABELS[s]) for s in desk.QUEUE_STATUSES
+    ]
     form.type.choices = [SelectChoice("", _("All types"))] + [SelectChoice(str(t.id), t.name) for t in types]
     # Unknown values in the address are ignored, never an error page.
     status = form.status.data if form.status.data in statuses else ""
@@ -79,6 +89,7 @@ def queue():
 
 
 # --- a file --------------------------------------------------------------------------------
+
 
 def _file_page(case: PermitCase, failed: dict[str, FlaskForm] | None = None):
     """The file with the forms this person may use; ``failed`` holds a posted form to show
@@ -133,7 +144,10 @@ def _illegal(case: PermitCase, error: IllegalTransition) -> str:
         return _("Only a clerk with the right to decide can take this step.")
     if error.reason == "not for this role":
         return _("Your role does not allow this step.")
-    return _("This step is not possible while the file is “%(status)s”. It may have changed since you opened it.", status=STATUS_LABELS[case.status])
+    return _(
+        "This step is not possible while the file is “%(status)s”. It may have changed since you opened it.",
+        status=STATUS_LABELS[case.status],
+    )
 
 
 def _act(case: PermitCase, key: str, form: FlaskForm, do, success, fields: dict[str, str] | None = None):
@@ -148,9 +162,13 @@ def _act(case: PermitCase, key: str, form: FlaskForm, do, success, fields: dict[
         return (fields or {}).get(error.field, error.field), error.message
 
     return form_step(
-        form, do, refusals=(services.CaseError, IllegalTransition, UploadError, inspections.InspectionError),
-        explain=explain, success=success,
-        redirect_to=url_for("desk.show", case_id=case.id), show_again=lambda: _file_page(case, failed={key: form}),
+        form,
+        do,
+        refusals=(services.CaseError, IllegalTransition, UploadError, inspections.InspectionError),
+        explain=explain,
+        success=success,
+        redirect_to=url_for("desk.show", case_id=case.id),
+        show_again=lambda: _file_page(case, failed={key: form}),
     )
 
 
@@ -158,8 +176,13 @@ def _act(case: PermitCase, key: str, form: FlaskForm, do, success, fields: dict[
 @staff_required
 def mark_complete(case_id: int):
     case = desk.case_or_404(case_id)
-    return _act(case, "mark_complete", ActionForm(), lambda: services.mark_complete(case, _user()),
-                _("The file is complete: the legal clock has started."))
+    return _act(
+        case,
+        "mark_complete",
+        ActionForm(),
+        lambda: services.mark_complete(case, _user()),
+        _("The file is complete: the legal clock has started."),
+    )
 
 
 @bp.post("/permits/<id:case_id>/request-documents")
@@ -168,8 +191,12 @@ def request_documents(case_id: int):
     case = desk.case_or_404(case_id)
     form = request_documents_form(case.type, formdata=request.form)
     return _act(
-        case, "request_documents", form,
-        lambda: services.request_documents(case, _user(), form.items(), (form.documents_message.data or "").strip() or None),
+        case,
+        "request_documents",
+        form,
+        lambda: services.request_documents(
+            case, _user(), form.items(), (form.documents_message.data or "").strip() or None
+        ),
         _("The applicant is asked for the documents, each with its reason."),
         fields={"items": None},
     )
@@ -180,12 +207,21 @@ def request_documents(case_id: int):
 def request_site_visit(case_id: int):
     case = desk.case_or_404(case_id)
     form = site_visit_form(case)
-    return _act(case, "request_site_visit", form,
-                lambda: inspections.request_site_visit(
-                    case, _user(), InspectionType(form.visit_type.data), inspections.pick_agent(case.commune_id, form.agent.data),
-                    form.due_on.data, (form.visit_message.data or "").strip() or None,
-                ),
-                _("A site visit is requested."), fields={"agent": "agent", "visit_type": "visit_type"})
+    return _act(
+        case,
+        "request_site_visit",
+        form,
+        lambda: inspections.request_site_visit(
+            case,
+            _user(),
+            InspectionType(form.visit_type.data),
+            inspections.pick_agent(case.commune_id, form.agent.data),
+            form.due_on.data,
+            (form.visit_message.data or "").strip() or None,
+        ),
+        _("A site visit is requested."),
+        fields={"agent": "agent", "visit_type": "visit_type"},
+    )
 
 
 @bp.post("/permits/<id:case_id>/site-visit/record")
@@ -198,16 +234,22 @@ def record_site_visit(case_id: int):
         services.record_site_visit(case, _user(), form.visit_note.data, request.files.getlist(form.photos.name))
         inspections.settle_for_permit(case, _user())  # the agent's inspection is no longer waited for
 
-    return _act(case, "record_site_visit", form, record,
-                _("The site visit is recorded."), fields={"note": "visit_note"})
+    return _act(
+        case, "record_site_visit", form, record, _("The site visit is recorded."), fields={"note": "visit_note"}
+    )
 
 
 @bp.post("/permits/<id:case_id>/send-for-decision")
 @staff_required
 def send_for_decision(case_id: int):
     case = desk.case_or_404(case_id)
-    return _act(case, "send_for_decision", ActionForm(), lambda: services.send_for_decision(case, _user()),
-                _("The file is sent for decision."))
+    return _act(
+        case,
+        "send_for_decision",
+        ActionForm(),
+        lambda: services.send_for_decision(case, _user()),
+        _("The file is sent for decision."),
+    )
 
 
 @bp.post("/permits/<id:case_id>/approve")
@@ -215,8 +257,13 @@ def send_for_decision(case_id: int):
 def approve(case_id: int):
     case = desk.case_or_404(case_id)
     form = ApproveForm()
-    return _act(case, "approve", form, lambda: services.approve(case, _user(), form.conditions.data),
-                _("The application is approved."))
+    return _act(
+        case,
+        "approve",
+        form,
+        lambda: services.approve(case, _user(), form.conditions.data),
+        _("The application is approved."),
+    )
 
 
 @bp.post("/permits/<id:case_id>/refuse")
@@ -224,16 +271,26 @@ def approve(case_id: int):
 def refuse(case_id: int):
     case = desk.case_or_404(case_id)
     form = RefuseForm()
-    return _act(case, "refuse", form, lambda: services.refuse(case, _user(), form.reason_list()),
-                _("The application is refused. The applicant sees each reason."))
+    return _act(
+        case,
+        "refuse",
+        form,
+        lambda: services.refuse(case, _user(), form.reason_list()),
+        _("The application is refused. The applicant sees each reason."),
+    )
 
 
 @bp.post("/permits/<id:case_id>/issue")
 @staff_required
 def issue(case_id: int):
     case = desk.case_or_404(case_id)
-    return _act(case, "issue", ActionForm(), lambda: services.issue(case, _user()),
-                lambda: _("The permit is issued. Its number is %(number)s.", number=case.permit_number))
+    return _act(
+        case,
+        "issue",
+        ActionForm(),
+        lambda: services.issue(case, _user()),
+        lambda: _("The permit is issued. Its number is %(number)s.", number=case.permit_number),
+    )
 
 
 @bp.post("/permits/<id:case_id>/revoke")
@@ -241,8 +298,14 @@ def issue(case_id: int):
 def revoke(case_id: int):
     case = desk.case_or_404(case_id)
     form = RevokeForm()
-    return _act(case, "revoke", form, lambda: services.revoke(case, _user(), form.revoke_reason.data),
-                _("The permit is revoked."), fields={"reason": "revoke_reason"})
+    return _act(
+        case,
+        "revoke",
+        form,
+        lambda: services.revoke(case, _user(), form.revoke_reason.data),
+        _("The permit is revoked."),
+        fields={"reason": "revoke_reason"},
+    )
 
 
 @bp.post("/permits/<id:case_id>/notes")
@@ -266,7 +329,9 @@ def record_opinion(case_id: int, agency_id: int):
         abort(404)
     form = OpinionForm(prefix=f"opinion-{agency.id}")
     return _act(
-        case, f"opinion-{agency.id}", form,
+        case,
+        f"opinion-{agency.id}",
+        form,
         lambda: services.record_opinion(case, agency, form.verdict_value, form.comment.data, _user()),
         _("The opinion of %(agency)s is recorded.", agency=agency.name),
     )

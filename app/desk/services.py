@@ -42,7 +42,9 @@ def clock_view(case: PermitCase, today: date, holidays: Collection[date]) -> Clo
     if not services.clock_running(case):
         # Not started yet, or decided / withdrawn: the clock no longer counts.
         return ClockView(None, None, case.paused_since is not None and case.status in OPEN)
-    return ClockView(case.clock.left(today, holidays), case.clock.deadline(today, holidays), case.paused_since is not None)
+    return ClockView(
+        case.clock.left(today, holidays), case.clock.deadline(today, holidays), case.paused_since is not None
+    )
 
 
 def visible_types() -> list[PermitType]:
@@ -81,10 +83,12 @@ def queue(status: str = "", type_id: int | None = None, query: str = "", page: i
         statement = statement.where(PermitCase.type_id == type_id)
     query = query.strip()[:80]
     if query:
-        statement = statement.where(sa.or_(
-            PermitCase.reference.contains(query.upper(), autoescape=True),
-            sa.func.lower(PermitCase.applicant_name).contains(query.lower(), autoescape=True),
-        ))
+        statement = statement.where(
+            sa.or_(
+                PermitCase.reference.contains(query.upper(), autoescape=True),
+                sa.func.lower(PermitCase.applicant_name).contains(query.lower(), autoescape=True),
+            )
+        )
     order = _urgency_order(statement, services.today(), services.holidays())
     page = min(max(page, 1), MAX_PAGE)
     return db.paginate(statement.order_by(*order), page=page, per_page=PER_PAGE, error_out=False)

@@ -12,6 +12,7 @@ def _label(labels, enum_type):
             return labels[enum_type(value)]
         except ValueError:
             return str(value or "")
+
     return label
 
 

@@ -40,23 +40,58 @@ def seed_demo_inspections() -> None:
         return
     permit_type = db.session.scalar(sa.select(PermitType).where(PermitType.code == "building_small"))
     case = permits.start(citizen, permit_type, commune)
-    permits.save_step(case, "applicant", {"applicant_name": citizen.full_name, "applicant_cin": citizen.cin,
-                                          "applicant_address": "12 rue Outa Hammam, Chefchaouen"})
-    permits.save_step(case, "parcel", {"not_titled": False, "land_title": "12345/08", "address": "Quartier Souika, Chefchaouen",
-                                       "latitude": CHEFCHAOUEN[0], "longitude": CHEFCHAOUEN[1]})
-    permits.save_step(case, "details", {
-        spec["name"]: spec["choices"][0]["value"] if spec["kind"] == "choice" else ANSWERS[spec["kind"]] for spec in permit_type.fields
-    })
+    permits.save_step(
+        case,
+        "applicant",
+        {
+            "applicant_name": citizen.full_name,
+            "applicant_cin": citizen.cin,
+            "applicant_address": "12 rue Outa Hammam, Chefchaouen",
+        },
+    )
+    permits.save_step(
+        case,
+        "parcel",
+        {
+            "not_titled": False,
+            "land_title": "12345/08",
+            "address": "Quartier Souika, Chefchaouen",
+            "latitude": CHEFCHAOUEN[0],
+            "longitude": CHEFCHAOUEN[1],
+        },
+    )
+    permits.save_step(
+        case,
+        "details",
+        {
+            spec["name"]: spec["choices"][0]["value"] if spec["kind"] == "choice" else ANSWERS[spec["kind"]]
+            for spec in permit_type.fields
+        },
+    )
     for item in permit_type.documents:
         if item["required"] and "image" in item["kinds"]:
             permits.add_document(case, item["code"], _plan(), citizen)
     permits.submit(case, citizen)
     permits.mark_complete(case, clerk)
-    services.request_site_visit(case, clerk, Type.SITE_VISIT, agent, permits.today(), "Le propriétaire sera présent le matin.")
+    services.request_site_visit(
+        case, clerk, Type.SITE_VISIT, agent, permits.today(), "Le propriétaire sera présent le matin."
+    )
 
-    category = db.session.scalar(sa.select(ComplaintCategory).where(ComplaintCategory.commune_id == commune.id,
-                                                                    ComplaintCategory.code == "roads"))
-    complaint = complaints.file_complaint(commune, category, Kind.COMPLAINT, "Un trou profond devant l'école primaire.",
-                                          latitude=35.1702, longitude=-5.2690, location_text="Avenue Hassan II")
+    category = db.session.scalar(
+        sa.select(ComplaintCategory).where(
+            ComplaintCategory.commune_id == commune.id, ComplaintCategory.code == "roads"
+        )
+    )
+    complaint = complaints.file_complaint(
+        commune,
+        category,
+        Kind.COMPLAINT,
+        "Un trou profond devant l'école primaire.",
+        latitude=35.1702,
+        longitude=-5.2690,
+        location_text="Avenue Hassan II",
+    )
     complaints.acknowledge(complaint, clerk, category.department)
-    services.request_site_check(complaint, clerk, agent, permits.today() + timedelta(days=1), "Mesurer le trou et dire s'il est dangereux.")
+    services.request_site_check(
+        complaint, clerk, agent, permits.today() + timedelta(days=1), "Mesurer le trou et dire s'il est dangereux."
+    )

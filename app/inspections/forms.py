@@ -9,7 +9,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import DateField, FloatField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    FloatField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.inspections.workflow import INFRACTION_TYPES, OUTCOME_LABELS, PERMIT_TYPES, TYPE_LABELS, Outcome
@@ -27,12 +36,15 @@ class ReportForm(FlaskForm):
     accuracy = HiddenField()
     findings = TextAreaField(
         _l("What did you find?"),
-        validators=[DataRequired(_l("Write what you found on site.")),
-                    Length(max=FINDINGS_MAX, message=_l("Write the findings in 4,000 characters or fewer."))],
+        validators=[
+            DataRequired(_l("Write what you found on site.")),
+            Length(max=FINDINGS_MAX, message=_l("Write the findings in 4,000 characters or fewer.")),
+        ],
         description=_l("Only the commune's staff read it."),
     )
     outcome = RadioField(
-        _l("Outcome"), choices=[SelectChoice(o.value, OUTCOME_LABELS[o]) for o in Outcome],
+        _l("Outcome"),
+        choices=[SelectChoice(o.value, OUTCOME_LABELS[o]) for o in Outcome],
         validators=[DataRequired(_l("Choose the outcome: compliant, not compliant or no access."))],
     )
     public_summary = TextAreaField(
@@ -69,11 +81,13 @@ class OnTheSpotForm(ReportForm):
     """An infraction found on the spot: its kind and place, then the report."""
 
     infraction = RadioField(
-        _l("What kind of infraction?"), choices=[SelectChoice(t.value, TYPE_LABELS[t]) for t in INFRACTION_TYPES],
+        _l("What kind of infraction?"),
+        choices=[SelectChoice(t.value, TYPE_LABELS[t]) for t in INFRACTION_TYPES],
         validators=[DataRequired(_l("Choose the kind of infraction."))],
     )
     address = StringField(
-        _l("Address or place"), validators=[DataRequired(_l("Say where it is: a street, a neighbourhood, a landmark.")), Length(max=240)],
+        _l("Address or place"),
+        validators=[DataRequired(_l("Say where it is: a street, a neighbourhood, a landmark.")), Length(max=240)],
     )
 
 
@@ -109,27 +123,35 @@ class AssignForm(_Scheduling):
 
 
 class SiteCheckForm(_Scheduling):
-    instructions = TextAreaField(_l("What should the agent check? (optional)"), validators=[Optional(), Length(max=FINDINGS_MAX)])
+    instructions = TextAreaField(
+        _l("What should the agent check? (optional)"), validators=[Optional(), Length(max=FINDINGS_MAX)]
+    )
 
 
 class SiteVisitForm(_Scheduling):
     """The permit desk's "request a site visit": the kind of check, the agent, the date."""
 
     visit_message = TextAreaField(
-        _l("Message to the applicant (optional)"), validators=[Optional(), Length(max=FINDINGS_MAX)],
+        _l("Message to the applicant (optional)"),
+        validators=[Optional(), Length(max=FINDINGS_MAX)],
         description=_l("For example, who should be there to open the gate. The applicant sees it."),
     )
     visit_type = RadioField(
-        _l("Kind of check"), choices=[SelectChoice(t.value, TYPE_LABELS[t]) for t in PERMIT_TYPES],
-        default=PERMIT_TYPES[0].value, validators=[DataRequired(_l("Choose a site visit or an end-of-works check."))],
+        _l("Kind of check"),
+        choices=[SelectChoice(t.value, TYPE_LABELS[t]) for t in PERMIT_TYPES],
+        default=PERMIT_TYPES[0].value,
+        validators=[DataRequired(_l("Choose a site visit or an end-of-works check."))],
     )
 
 
 class ChecklistForm(FlaskForm):
     ar = TextAreaField(_l("Questions in Arabic"), validators=[Length(max=8000)])
     fr = TextAreaField(_l("Questions in French"), validators=[Length(max=8000)])
-    en = TextAreaField(_l("Questions in English"), validators=[Length(max=8000)],
-                       description=_l("One question per line, in the same order in the three languages."))
+    en = TextAreaField(
+        _l("Questions in English"),
+        validators=[Length(max=8000)],
+        description=_l("One question per line, in the same order in the three languages."),
+    )
 
     @staticmethod
     def lines(text: str | None) -> list[str]:

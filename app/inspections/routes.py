@@ -16,7 +16,15 @@ from flask_login import current_user
 from app.auth.access import roles_required
 from app.extensions import db
 from app.inspections import bp, services, workflow
-from app.inspections.forms import ActionForm, AssignForm, ChecklistForm, OnTheSpotForm, ReportForm, agent_choices, checklist_fields
+from app.inspections.forms import (
+    ActionForm,
+    AssignForm,
+    ChecklistForm,
+    OnTheSpotForm,
+    ReportForm,
+    agent_choices,
+    checklist_fields,
+)
 from app.inspections.models import Inspection, InspectionReport
 from app.inspections.workflow import STATUS_LABELS, IllegalTransition, Outcome, Status, Type
 from app.models import Role
@@ -49,7 +57,9 @@ def _new_key(form: ReportForm) -> None:
 
 
 def _photos_valid(form: ReportForm) -> bool:
-    problem = photos_problem(request.files.getlist(form.photos.name), services.MAX_PHOTOS, _("Send at most ten photos."))
+    problem = photos_problem(
+        request.files.getlist(form.photos.name), services.MAX_PHOTOS, _("Send at most ten photos.")
+    )
     if problem:
         form.photos.errors = [problem]
     return problem is None
@@ -57,10 +67,16 @@ def _photos_valid(form: ReportForm) -> bool:
 
 def _report_input(form: ReportForm, checks: list) -> services.ReportInput:
     return services.ReportInput(
-        findings=form.findings.data, outcome=Outcome(form.outcome.data), idempotency_key=form.idempotency_key.data[:64],
-        latitude=form.latitude.data, longitude=form.longitude.data, accuracy_m=form.accuracy_m,
+        findings=form.findings.data,
+        outcome=Outcome(form.outcome.data),
+        idempotency_key=form.idempotency_key.data[:64],
+        latitude=form.latitude.data,
+        longitude=form.longitude.data,
+        accuracy_m=form.accuracy_m,
         checklist=[{"question": str(f.label.text), "answer": f.data} for f in checks if f.data in ("yes", "no", "na")],
-        public_summary=form.public_summary.data, photos=request.files.getlist(form.photos.name), filed_at=form.filed_at_time,
+        public_summary=form.public_summary.data,
+        photos=request.files.getlist(form.photos.name),
+        filed_at=form.filed_at_time,
     )
 
 
@@ -74,12 +90,17 @@ def _photos_lost(form: ReportForm) -> bool:
 
 # --- the agent's day -------------------------------------------------------------------------
 
+
 @bp.get("/")
 @field_required
 def my_day():
     user = _user()
-    return render("inspections/my_day.html", inspections=services.my_day(user), reported=services.reported_today(user),
-                  today=services.today())
+    return render(
+        "inspections/my_day.html",
+        inspections=services.my_day(user),
+        reported=services.reported_today(user),
+        today=services.today(),
+    )
 
 
 @bp.route("/<id:inspection_id>", methods=["GET", "POST"])
@@ -96,7 +117,9 @@ def show(inspection_id: int):
             return _filed(already)  # a replay: what the first attempt answered, nothing new
         _new_key(form)
     checklist = services.checklist_for(inspection.commune_id, inspection.type)
-    checks = checklist_fields(form, checklist.questions() if checklist else [], request.form if request.method == "POST" else None)
+    checks = checklist_fields(
+        form, checklist.questions() if checklist else [], request.form if request.method == "POST" else None
+    )
     can_report = any(t.name == "report" for t in workflow.available(inspection.status, user.role))
     if request.method == "POST":
         valid = form.validate_on_submit()
@@ -104,14 +127,28 @@ def show(inspection_id: int):
             try:
                 return _filed(services.file_report(inspection, user, _report_input(form, checks)))
             except IllegalTransition:
-                form.form_errors.append(_("This inspection is “%(status)s”: it takes no report now.", status=STATUS_LABELS[inspection.status]))
+                form.form_errors.append(
+                    _(
+                        "This inspection is “%(status)s”: it takes no report now.",
+                        status=STATUS_LABELS[inspection.status],
+                    )
+                )
             except (services.InspectionError, UploadError) as error:
                 form.form_errors.append(str(error.message))
         status = 422
     else:
         status = 200
-    return render("inspections/show.html", status=status, inspection=inspection, form=form, checks=checks,
-                  can_report=can_report, photos_lost=_photos_lost(form), today=services.today(), **_clerk_forms(inspection))
+    return render(
+        "inspections/show.html",
+        status=status,
+        inspection=inspection,
+        form=form,
+        checks=checks,
+        can_report=can_report,
+        photos_lost=_photos_lost(form),
+        today=services.today(),
+        **_clerk_forms(inspection),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -131,18 +168,30 @@ def on_the_spot():
     checks_by_kind = {}
     for kind in workflow.INFRACTION_TYPES:
         checklist = services.checklist_for(user.commune_id, kind)
-        checks_by_kind[kind] = checklist_fields(form, checklist.questions() if checklist else [], formdata, prefix=kind.value)
+        checks_by_kind[kind] = checklist_fields(
+            form, checklist.questions() if checklist else [], formdata, prefix=kind.value
+        )
     kind = Type(form.infraction.data) if form.infraction.data in {t.value for t in workflow.INFRACTION_TYPES} else None
     if request.method == "POST":
         valid = form.validate_on_submit()
         if _photos_valid(form) and valid:
             try:
-                inspection = services.open_on_the_spot(user, kind, form.address.data, form.latitude.data, form.longitude.data)
+                inspection = services.open_on_the_spot(
+                    user, kind, form.address.data, form.latitude.data, form.longitude.data
+                )
                 return _filed(services.file_report(inspection, user, _report_input(form, checks_by_kind[kind])))
             except (services.InspectionError, IllegalTransition, UploadError) as error:
                 db.session.rollback()
-                form.form_errors.append(str(error.message) if hasattr(error, "message") else _("This report cannot be filed."))
-        return render("inspections/on_the_spot.html", status=422, form=form, checks_by_kind=checks_by_kind, photos_lost=_photos_lost(form))
+                form.form_errors.append(
+                    str(error.message) if hasattr(error, "message") else _("This report cannot be filed.")
+                )
+        return render(
+            "inspections/on_the_spot.html",
+            status=422,
+            form=form,
+            checks_by_kind=checks_by_kind,
+            photos_lost=_photos_lost(form),
+        )
     return render("inspections/on_the_spot.html", form=form, checks_by_kind=checks_by_kind, photos_lost=False)
 
 
@@ -166,15 +215,22 @@ def photo(report_id: int, photo_id: int):
 
 # --- the clerks' side ------------------------------------------------------------------------
 
+
 @bp.get("/queue")
 @field_required
 def queue():
     chosen = request.args.get("status", "")
     chosen = chosen if chosen in {s.value for s in Status} else ""
     page = services.queue(chosen, page_number())
-    return render("inspections/queue.html", page=page, inspections=page.items, chosen=chosen, today=services.today(),
-                  filters={"status": chosen} if chosen else {},
-                  statuses=[(s.value, STATUS_LABELS[s]) for s in Status])
+    return render(
+        "inspections/queue.html",
+        page=page,
+        inspections=page.items,
+        chosen=chosen,
+        today=services.today(),
+        filters={"status": chosen} if chosen else {},
+        statuses=[(s.value, STATUS_LABELS[s]) for s in Status],
+    )
 
 
 def _clerk_forms(inspection: Inspection, failed: AssignForm | None = None) -> dict:
@@ -190,16 +246,35 @@ def _act(inspection: Inspection, form, do, success: str):
         report_form = _with_key(ReportForm(formdata=None))
         checklist = services.checklist_for(inspection.commune_id, inspection.type)
         checks = checklist_fields(report_form, checklist.questions() if checklist else [], None)
-        return render("inspections/show.html", status=422, inspection=inspection, form=report_form, checks=checks,
-                      can_report=False, photos_lost=False, today=services.today(), **_clerk_forms(inspection, form if isinstance(form, AssignForm) else None))
+        return render(
+            "inspections/show.html",
+            status=422,
+            inspection=inspection,
+            form=report_form,
+            checks=checks,
+            can_report=False,
+            photos_lost=False,
+            today=services.today(),
+            **_clerk_forms(inspection, form if isinstance(form, AssignForm) else None),
+        )
 
     def explain(error):
         if isinstance(error, IllegalTransition):
-            return None, _("This inspection is “%(status)s”: this step is not possible now.", status=STATUS_LABELS[inspection.status])
+            return None, _(
+                "This inspection is “%(status)s”: this step is not possible now.",
+                status=STATUS_LABELS[inspection.status],
+            )
         return error.field, error.message
 
-    return form_step(form, do, refusals=(services.InspectionError, IllegalTransition), explain=explain, success=success,
-                     redirect_to=url_for("inspections.show", inspection_id=inspection.id), show_again=show_again)
+    return form_step(
+        form,
+        do,
+        refusals=(services.InspectionError, IllegalTransition),
+        explain=explain,
+        success=success,
+        redirect_to=url_for("inspections.show", inspection_id=inspection.id),
+        show_again=show_again,
+    )
 
 
 @bp.post("/<id:inspection_id>/assign")
@@ -208,19 +283,27 @@ def assign(inspection_id: int):
     inspection = inspection_or_404(inspection_id)
     form = AssignForm()
     form.agent.choices = agent_choices(services.field_agents(inspection.commune_id), "")
-    return _act(inspection, form, lambda: services.assign(inspection, _user(), services.pick_agent(inspection.commune_id, form.agent.data), form.due_on.data),
-                _("The inspection is assigned."))
+    return _act(
+        inspection,
+        form,
+        lambda: services.assign(
+            inspection, _user(), services.pick_agent(inspection.commune_id, form.agent.data), form.due_on.data
+        ),
+        _("The inspection is assigned."),
+    )
 
 
 @bp.post("/<id:inspection_id>/cancel")
 @handlers_required
 def cancel(inspection_id: int):
     inspection = inspection_or_404(inspection_id)
-    return _act(inspection, ActionForm(),
-                lambda: services.cancel(inspection, _user()), _("The inspection is cancelled."))
+    return _act(
+        inspection, ActionForm(), lambda: services.cancel(inspection, _user()), _("The inspection is cancelled.")
+    )
 
 
 # --- checklists (commune admins) ---------------------------------------------------------------
+
 
 @bp.get("/checklists")
 @commune_admin_required

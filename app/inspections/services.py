@@ -4,7 +4,7 @@ phone replays it), and landing it on its case's timeline."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -17,9 +17,16 @@ from app.geo import distance_m
 from app.inspections import workflow
 from app.inspections.catalog import CHECKLISTS
 from app.inspections.models import Checklist, Inspection, InspectionReport, ReportPhoto
-from app.inspections.workflow import FAR_FROM_CASE_M, INFRACTION_TYPES, OPEN, PERMIT_TYPES, Outcome, Source, Status, Type
+from app.inspections.workflow import (
+    INFRACTION_TYPES,
+    OPEN,
+    PERMIT_TYPES,
+    Outcome,
+    Source,
+    Status,
+    Type,
+)
 from app.models import Commune, Role, User
-
 from app.notifications import services as notifications  # a module, not names: the two areas import each other
 from app.permits import services as permits
 from app.permits.models import PermitCase
@@ -43,11 +50,16 @@ class InspectionError(Exception):
 
 # --- checklists ---------------------------------------------------------------------------
 
+
 def seed_checklists(commune: Commune) -> None:
     """Give a commune the default checklist of every inspection type it does not have yet."""
-    existing = set(db.session.scalars(
-        sa.select(Checklist.type).where(Checklist.commune_id == commune.id).execution_options(skip_commune_scope=True)
-    ))
+    existing = set(
+        db.session.scalars(
+            sa.select(Checklist.type)
+            .where(Checklist.commune_id == commune.id)
+            .execution_options(skip_commune_scope=True)
+        )
+    )
     for kind, items in CHECKLISTS.items():
         if kind not in existing:
             db.session.add(Checklist(commune_id=commune.id, type=kind, items=[dict(item) for item in items]))
@@ -66,12 +78,15 @@ def checklist_for(commune_id: int, kind: Type) -> Checklist | None:
 
 def save_checklist(checklist: Checklist, ar: list[str], fr: list[str], en: list[str]) -> None:
     if not (len(ar) == len(fr) == len(en)):
-        raise InspectionError(_l("Write each question in the three languages: the lists must have the same number of lines."), "fr")
-    checklist.items = [{"ar": a, "fr": f, "en": e} for a, f, e in zip(ar, fr, en)]
+        raise InspectionError(
+            _l("Write each question in the three languages: the lists must have the same number of lines."), "fr"
+        )
+    checklist.items = [{"ar": a, "fr": f, "en": e} for a, f, e in zip(ar, fr, en, strict=False)]
     db.session.commit()
 
 
 # --- requesting and assigning ---------------------------------------------------------------
+
 
 def field_agents(commune_id: int) -> list[User]:
     statement = sa.select(User).where(User.commune_id == commune_id, User.role == Role.AGENT, User.active.is_(True))
@@ -94,10 +109,18 @@ def _agent_of(commune_id: int, agent: User | None) -> User | None:
     return agent
 
 
-def _new(commune_id: int, source: Source, kind: Type, actor: User, agent: User | None, due_on: date | None, **where) -> Inspection:
+def _new(
+    commune_id: int, source: Source, kind: Type, actor: User, agent: User | None, due_on: date | None, **where
+) -> Inspection:
     inspection = Inspection(
-        commune_id=commune_id, source=source, type=kind, requested_by=actor, assigned_to=_agent_of(commune_id, agent),
-        status=Status.ASSIGNED if agent else Status.REQUESTED, due_on=due_on, **where,
+        commune_id=commune_id,
+        source=source,
+        type=kind,
+        requested_by=actor,
+        assigned_to=_agent_of(commune_id, agent),
+        status=Status.ASSIGNED if agent else Status.REQUESTED,
+        due_on=due_on,
+        **where,
     )
     db.session.add(inspection)
     if agent is not None:
@@ -108,31 +131,64 @@ def _new(commune_id: int, source: Source, kind: Type, actor: User, agent: User |
 def _tell_agent(inspection: Inspection) -> None:
     """The agent hears of the inspection in their inbox and on their phone, in the same commit."""
     db.session.flush()  # the reference is made of the id
-    notifications.notify(inspection.assigned_to, "inspection.assigned", notifications.path_for("inspections.show", inspection_id=inspection.id),
-           reference=inspection.reference)
+    notifications.notify(
+        inspection.assigned_to,
+        "inspection.assigned",
+        notifications.path_for("inspections.show", inspection_id=inspection.id),
+        reference=inspection.reference,
+    )
 
 
-def request_site_visit(case: PermitCase, clerk: User, kind: Type, agent: User | None, due_on: date | None,
-                       message: str | None = None) -> Inspection:
+def request_site_visit(
+    case: PermitCase, clerk: User, kind: Type, agent: User | None, due_on: date | None, message: str | None = None
+) -> Inspection:
     """The permit goes to "site visit" and an inspection waits for (or goes to) an agent."""
     if kind not in PERMIT_TYPES:
         raise InspectionError(_l("Choose a site visit or an end-of-works check."), "visit_type")
     permits.take(case, "request_site_visit", clerk, message=message)
-    inspection = _new(case.commune_id, Source.PERMIT, kind, clerk, agent, due_on, permit_case=case,
-                      latitude=case.latitude, longitude=case.longitude, address=case.address, instructions=message)
+    inspection = _new(
+        case.commune_id,
+        Source.PERMIT,
+        kind,
+        clerk,
+        agent,
+        due_on,
+        permit_case=case,
+        latitude=case.latitude,
+        longitude=case.longitude,
+        address=case.address,
+        instructions=message,
+    )
     db.session.commit()
     return inspection
 
 
-def request_site_check(complaint: Complaint, clerk: User, agent: User | None, due_on: date | None,
-                       instructions: str | None = None) -> Inspection:
+def request_site_check(
+    complaint: Complaint, clerk: User, agent: User | None, due_on: date | None, instructions: str | None = None
+) -> Inspection:
     if complaint.status not in complaints.OPEN:
         raise InspectionError(_l("A site check can be requested while the complaint is open."))
-    inspection = _new(complaint.commune_id, Source.COMPLAINT, Type.COMPLAINT_CHECK, clerk, agent, due_on, complaint=complaint,
-                      latitude=complaint.latitude, longitude=complaint.longitude, address=complaint.location_text,
-                      instructions=instructions)
-    complaints.log(complaint, "site_check_requested", clerk, public=False, message=instructions,
-                   agent=agent.full_name if agent else None)
+    inspection = _new(
+        complaint.commune_id,
+        Source.COMPLAINT,
+        Type.COMPLAINT_CHECK,
+        clerk,
+        agent,
+        due_on,
+        complaint=complaint,
+        latitude=complaint.latitude,
+        longitude=complaint.longitude,
+        address=complaint.location_text,
+        instructions=instructions,
+    )
+    complaints.log(
+        complaint,
+        "site_check_requested",
+        clerk,
+        public=False,
+        message=instructions,
+        agent=agent.full_name if agent else None,
+    )
     db.session.commit()
     return inspection
 
@@ -164,6 +220,7 @@ def settle_for_permit(case: PermitCase, actor: User) -> None:
 
 # --- reports --------------------------------------------------------------------------------
 
+
 @dataclass
 class ReportInput:
     """A report as the form gives it (already validated)."""
@@ -183,7 +240,11 @@ class ReportInput:
 def by_idempotency_key(key: str | None) -> InspectionReport | None:
     if not key:
         return None
-    statement = sa.select(InspectionReport).where(InspectionReport.idempotency_key == key).execution_options(skip_commune_scope=True)
+    statement = (
+        sa.select(InspectionReport)
+        .where(InspectionReport.idempotency_key == key)
+        .execution_options(skip_commune_scope=True)
+    )
     return db.session.scalar(statement)
 
 
@@ -224,11 +285,20 @@ def file_report(inspection: Inspection, agent: User, data: ReportInput) -> Inspe
         for photo in [p for p in data.photos if p and p.filename][:MAX_PHOTOS]:
             stored.append(store_upload(photo, ["image"]))
         report = InspectionReport(
-            commune_id=inspection.commune_id, inspection=inspection, agent=agent, latitude=data.latitude,
-            longitude=data.longitude, accuracy_m=data.accuracy_m, checklist=data.checklist,
+            commune_id=inspection.commune_id,
+            inspection=inspection,
+            agent=agent,
+            latitude=data.latitude,
+            longitude=data.longitude,
+            accuracy_m=data.accuracy_m,
+            checklist=data.checklist,
             distance_m=distance_from_case(inspection, data.latitude, data.longitude),
-            findings=data.findings.strip(), outcome=data.outcome, public_summary=(data.public_summary or "").strip() or None,
-            idempotency_key=data.idempotency_key, filed_at=on_site_time(data.filed_at, received_at), received_at=received_at,
+            findings=data.findings.strip(),
+            outcome=data.outcome,
+            public_summary=(data.public_summary or "").strip() or None,
+            idempotency_key=data.idempotency_key,
+            filed_at=on_site_time(data.filed_at, received_at),
+            received_at=received_at,
         )
         db.session.add(report)
         for file in stored:
@@ -246,7 +316,9 @@ def file_report(inspection: Inspection, agent: User, data: ReportInput) -> Inspe
                 return existing
             raise InspectionError(_l("This inspection already has a report.")) from None
         raise
-    current_app.logger.info("inspection report id=%s inspection=%s outcome=%s", report.id, inspection.id, report.outcome)
+    current_app.logger.info(
+        "inspection report id=%s inspection=%s outcome=%s", report.id, inspection.id, report.outcome
+    )
     return report
 
 
@@ -263,18 +335,32 @@ def _land_on_case(inspection: Inspection, report: InspectionReport, agent: User)
     elif (complaint := inspection.complaint) is not None:
         complaints.log(complaint, "site_check", agent, public=False, message=report.findings, **params)
         if report.public_summary:
-            complaints.log(complaint, "site_check", agent, message=report.public_summary, inspection=inspection.reference)
+            complaints.log(
+                complaint, "site_check", agent, message=report.public_summary, inspection=inspection.reference
+            )
 
 
-def open_on_the_spot(agent: User, kind: Type, address: str | None, latitude: float | None, longitude: float | None) -> Inspection:
+def open_on_the_spot(
+    agent: User, kind: Type, address: str | None, latitude: float | None, longitude: float | None
+) -> Inspection:
     """An infraction the agent found: its inspection, opened there and then (committed with its report)."""
     if kind not in INFRACTION_TYPES:
         raise InspectionError(_l("Choose the kind of infraction."), "infraction")
-    return _new(agent.commune_id, Source.ON_THE_SPOT, kind, agent, agent, today(),
-                latitude=latitude, longitude=longitude, address=(address or "").strip() or None)
+    return _new(
+        agent.commune_id,
+        Source.ON_THE_SPOT,
+        kind,
+        agent,
+        agent,
+        today(),
+        latitude=latitude,
+        longitude=longitude,
+        address=(address or "").strip() or None,
+    )
 
 
 # --- finding inspections --------------------------------------------------------------------
+
 
 def _by_due_date(statement):
     return statement.order_by(sa.case((Inspection.due_on.is_(None), 1), else_=0), Inspection.due_on, Inspection.id)
@@ -287,8 +373,10 @@ def my_day(agent: User) -> list[Inspection]:
 
 
 def reported_today(agent: User) -> list[InspectionReport]:
-    start = datetime.combine(today(), time.min, MOROCCO).astimezone(timezone.utc)  # stored in UTC
-    statement = sa.select(InspectionReport).where(InspectionReport.agent_id == agent.id, InspectionReport.received_at >= start)
+    start = datetime.combine(today(), time.min, MOROCCO).astimezone(UTC)  # stored in UTC
+    statement = sa.select(InspectionReport).where(
+        InspectionReport.agent_id == agent.id, InspectionReport.received_at >= start
+    )
     return list(db.session.scalars(statement.order_by(InspectionReport.id.desc())))
 
 
@@ -301,17 +389,22 @@ def queue(status: str = "", page: int = 1):
     if status:
         statement = statement.where(Inspection.status == Status(status))
     open_first = sa.case((Inspection.status.in_(OPEN), 0), else_=1)
-    statement = statement.order_by(open_first, sa.case((Inspection.due_on.is_(None), 1), else_=0), Inspection.due_on,
-                                   Inspection.id.desc())
+    statement = statement.order_by(
+        open_first, sa.case((Inspection.due_on.is_(None), 1), else_=0), Inspection.due_on, Inspection.id.desc()
+    )
     return db.paginate(statement, page=min(max(page, 1), 10_000), per_page=QUEUE_PER_PAGE, error_out=False)
 
 
 def of_permit(case: PermitCase) -> list[Inspection]:
-    return list(db.session.scalars(sa.select(Inspection).where(Inspection.permit_case_id == case.id).order_by(Inspection.id)))
+    return list(
+        db.session.scalars(sa.select(Inspection).where(Inspection.permit_case_id == case.id).order_by(Inspection.id))
+    )
 
 
 def of_complaint(complaint: Complaint) -> list[Inspection]:
-    return list(db.session.scalars(sa.select(Inspection).where(Inspection.complaint_id == complaint.id).order_by(Inspection.id)))
+    return list(
+        db.session.scalars(sa.select(Inspection).where(Inspection.complaint_id == complaint.id).order_by(Inspection.id))
+    )
 
 
 def inspection_by_id(inspection_id: int) -> Inspection | None:

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from app.auth.services import set_language
 from app.communes.services import chosen_commune
+from app.complaints.services import author_complaints
 from app.config import LANGUAGES
 from app.extensions import db
 from app.i18n import LANGUAGE_COOKIE
@@ -12,7 +13,6 @@ from app.main.services import citizen_actions, my_work, staff_links
 from app.notifications import push
 from app.notifications import services as notifications
 from app.notifications.routes import DEVICE_COOKIE
-from app.complaints.services import author_complaints
 from app.permits.services import applicant_cases
 from app.web import redirect_back, render
 
@@ -26,7 +26,9 @@ def home():
     signed_in = current_user.is_authenticated
     cases = applicant_cases(current_user) if signed_in else []
     complaints = author_complaints(current_user) if signed_in else []
-    return render("main/home.html", commune=chosen_commune(), actions=citizen_actions(), cases=cases, complaints=complaints)
+    return render(
+        "main/home.html", commune=chosen_commune(), actions=citizen_actions(), cases=cases, complaints=complaints
+    )
 
 
 @bp.get("/account")

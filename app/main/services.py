@@ -39,7 +39,9 @@ class Action:
 def citizen_actions() -> list[Action]:
     return [
         Action(_l("Apply for a permit"), _l("Building, housing, activity, public-domain occupation…"), "permits.new"),
-        Action(_l("Report a problem"), _l("A complaint, an observation or a suggestion, with a photo."), "complaints.new"),
+        Action(
+            _l("Report a problem"), _l("A complaint, an observation or a suggestion, with a photo."), "complaints.new"
+        ),
         Action(_l("Track a file"), _l("With its reference and tracking code, no account needed."), "tracking.track"),
     ]
 
@@ -47,27 +49,68 @@ def citizen_actions() -> list[Action]:
 def staff_links(user: User) -> list[Action]:
     links = [
         Action(_l("Permit files"), _l("The commune's permit applications, the most urgent first."), "desk.queue"),
-        Action(_l("Complaints"), _l("Complaints, observations and suggestions, the 60-day clock first."), "complaints.queue"),
+        Action(
+            _l("Complaints"),
+            _l("Complaints, observations and suggestions, the 60-day clock first."),
+            "complaints.queue",
+        ),
         Action(_l("Team"), _l("The staff of your commune."), "staff.index"),
     ]
     if user.role is Role.AGENT:
         links[:0] = [
-            Action(_l("My day"), _l("The inspections assigned to you, with where to go and what to bring."), "inspections.my_day"),
-            Action(_l("An infraction on the spot"), _l("Record an unauthorised construction or occupation, even offline."), "inspections.on_the_spot"),
+            Action(
+                _l("My day"),
+                _l("The inspections assigned to you, with where to go and what to bring."),
+                "inspections.my_day",
+            ),
+            Action(
+                _l("An infraction on the spot"),
+                _l("Record an unauthorised construction or occupation, even offline."),
+                "inspections.on_the_spot",
+            ),
         ]
     if user.role in (Role.CLERK, Role.ADMIN):
-        links.insert(2, Action(_l("Inspections"), _l("Site visits and checks: assign them to agents, read their reports."), "inspections.queue"))
+        links.insert(
+            2,
+            Action(
+                _l("Inspections"),
+                _l("Site visits and checks: assign them to agents, read their reports."),
+                "inspections.queue",
+            ),
+        )
     if user.role is Role.ADMIN:
-        links.append(Action(_l("Inspection checklists"), _l("The questions agents answer on site, per kind of inspection."), "inspections.checklists"))
+        links.append(
+            Action(
+                _l("Inspection checklists"),
+                _l("The questions agents answer on site, per kind of inspection."),
+                "inspections.checklists",
+            )
+        )
     if user.role in (Role.ADMIN, Role.NATIONAL_ADMIN):
         links.append(Action(_l("Add a staff member"), _l("Create an account for a colleague."), "staff.new"))
-        links.append(Action(_l("Complaint categories"), _l("Names, departments, duplicate radius and answer templates."), "complaints.categories"))
+        links.append(
+            Action(
+                _l("Complaint categories"),
+                _l("Names, departments, duplicate radius and answer templates."),
+                "complaints.categories",
+            )
+        )
         links.append(Action(_l("Agencies"), _l("The bodies on the instruction commission."), "admin.agencies"))
-        links.append(Action(_l("Where the commune is"), _l("A centre and a radius, to flag complaints positioned outside the commune."), "admin.area"))
+        links.append(
+            Action(
+                _l("Where the commune is"),
+                _l("A centre and a radius, to flag complaints positioned outside the commune."),
+                "admin.area",
+            )
+        )
     if user.role is Role.NATIONAL_ADMIN:
-        links.append(Action(_l("Public holidays"), _l("Days that do not count towards legal deadlines."), "admin.holidays"))
+        links.append(
+            Action(_l("Public holidays"), _l("Days that do not count towards legal deadlines."), "admin.holidays")
+        )
         links.append(Action(_l("Communes"), _l("Open a commune on the platform."), "admin.communes"))
-        links.append(Action(_l("Permit types"), _l("Names, legal deadlines and validity of each permit."), "admin.permit_types"))
+        links.append(
+            Action(_l("Permit types"), _l("Names, legal deadlines and validity of each permit."), "admin.permit_types")
+        )
     return links
 
 
@@ -82,6 +125,7 @@ class Task:
 
 def my_work(user: User) -> list[Task]:
     """Counted with the commune wall in force, like every query of staff."""
+
     def count(statement) -> int:
         return db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
 
@@ -90,12 +134,21 @@ def my_work(user: User) -> list[Task]:
         tasks.append(Task("inspections", len(inspections.my_day(user)), url_for("inspections.my_day")))
     if user.role in CLERK_ROLES:
         tasks += [
-            Task("completeness", count(staff_cases().where(PermitCase.status == PermitStatus.SUBMITTED)),
-                 url_for("desk.queue", status=PermitStatus.SUBMITTED.value)),
-            Task("acknowledge", count(sa.select(Complaint.id).where(Complaint.status == ComplaintStatus.RECEIVED)),
-                 url_for("complaints.queue", status=ComplaintStatus.RECEIVED.value)),
-            Task("assign", count(sa.select(Inspection.id).where(Inspection.status == InspectionStatus.REQUESTED)),
-                 url_for("inspections.queue", status=InspectionStatus.REQUESTED.value)),
+            Task(
+                "completeness",
+                count(staff_cases().where(PermitCase.status == PermitStatus.SUBMITTED)),
+                url_for("desk.queue", status=PermitStatus.SUBMITTED.value),
+            ),
+            Task(
+                "acknowledge",
+                count(sa.select(Complaint.id).where(Complaint.status == ComplaintStatus.RECEIVED)),
+                url_for("complaints.queue", status=ComplaintStatus.RECEIVED.value),
+            ),
+            Task(
+                "assign",
+                count(sa.select(Inspection.id).where(Inspection.status == InspectionStatus.REQUESTED)),
+                url_for("inspections.queue", status=InspectionStatus.REQUESTED.value),
+            ),
         ]
     if user.role is Role.REVIEWER and user.agency_id:
         given = sa.select(Opinion.id).where(Opinion.case_id == PermitCase.id, Opinion.agency_id == user.agency_id)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
 from datetime import datetime
@@ -15,7 +16,6 @@ from app.extensions import db
 from app.models.commune import Commune
 from app.scoping import CommuneScoped
 from app.timeutil import utcnow
-
 
 
 def _hasher() -> PasswordHasher:
@@ -83,7 +83,9 @@ class User(UserMixin, CommuneScoped, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         # Every staff member but a national admin belongs to a commune (the wall depends on it).
-        sa.CheckConstraint("role IN ('citizen', 'national_admin') OR commune_id IS NOT NULL", name="staff_have_a_commune"),
+        sa.CheckConstraint(
+            "role IN ('citizen', 'national_admin') OR commune_id IS NOT NULL", name="staff_have_a_commune"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,10 +170,8 @@ def _dummy_hash_for(hasher: PasswordHasher) -> str:
 
 def verify_dummy_password(password: str) -> None:
     """Spend the same time as a real check when no account matches (no timing oracle)."""
-    try:
+    with contextlib.suppress(VerificationError):
         _hasher().verify(_dummy_hash(), password)
-    except VerificationError:
-        pass
 
 
 class LoginThrottle(db.Model):

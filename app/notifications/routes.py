@@ -59,8 +59,12 @@ def subscribe():
     device = (request.cookies.get(DEVICE_COOKIE) or secrets.token_urlsafe(24))[:64]
     try:
         services.subscribe(
-            current_user, device, str(subscription.get("endpoint") or ""), str(keys.get("p256dh") or ""),
-            str(keys.get("auth") or ""), str(body.get("language") or ""),
+            current_user,
+            device,
+            str(subscription.get("endpoint") or ""),
+            str(keys.get("p256dh") or ""),
+            str(keys.get("auth") or ""),
+            str(body.get("language") or ""),
         )
     except services.SubscriptionError:
         abort(400)

@@ -43,18 +43,34 @@ def path_for(endpoint: str, **values) -> str:
 
 # --- writing notifications ---------------------------------------------------------------------
 
-def notify(user: User | int, kind: str, url: str, *, once_key: str | None = None,
-           permit_event: CaseEvent | None = None, complaint_event: ComplaintEvent | None = None, **params) -> Notification | None:
+
+def notify(
+    user: User | int,
+    kind: str,
+    url: str,
+    *,
+    once_key: str | None = None,
+    permit_event: CaseEvent | None = None,
+    complaint_event: ComplaintEvent | None = None,
+    **params,
+) -> Notification | None:
     """Tell one person: an inbox item, and a push to each of their devices. Added to the
     session, not committed. With ``once_key``, a person is told a given thing once only."""
     user_id = user if isinstance(user, int) else user.id
     with db.session.no_autoflush:  # never flush the caller's half-built records from here
-        if once_key and db.session.scalar(sa.select(Notification.id).where(Notification.user_id == user_id, Notification.once_key == once_key)):
+        if once_key and db.session.scalar(
+            sa.select(Notification.id).where(Notification.user_id == user_id, Notification.once_key == once_key)
+        ):
             return None
         devices = db.session.scalars(sa.select(PushSubscription).where(PushSubscription.user_id == user_id)).all()
     notification = Notification(
-        user_id=user_id, kind=kind, url=url, params=params, once_key=once_key,
-        permit_event=permit_event, complaint_event=complaint_event,
+        user_id=user_id,
+        kind=kind,
+        url=url,
+        params=params,
+        once_key=once_key,
+        permit_event=permit_event,
+        complaint_event=complaint_event,
     )
     db.session.add(notification)
     db.session.add_all(PushDelivery(notification=notification, subscription=device) for device in devices)
@@ -107,7 +123,12 @@ def _tell_author_and_supporters(entry: ComplaintEvent) -> None:
     told = {actor.id} if actor is not None else set()
     if entry.event == "received":
         if author is not None:
-            notify(author, "complaint.received", path_for("complaints.show", complaint_id=complaint.id), complaint_event=entry)
+            notify(
+                author,
+                "complaint.received",
+                path_for("complaints.show", complaint_id=complaint.id),
+                complaint_event=entry,
+            )
         return
     if entry.event not in COMPLAINT_STATUS_EVENTS and entry.event != "answer":
         return
@@ -118,15 +139,27 @@ def _tell_author_and_supporters(entry: ComplaintEvent) -> None:
     if entry.event == "answer":
         supporters = {s.user_id for s in complaint.supporters if s.user_id is not None} - told
         for user_id in sorted(supporters):
-            notify(user_id, "complaint.followed_answer", path_for("complaints.public", reference=complaint.reference), complaint_event=entry)
+            notify(
+                user_id,
+                "complaint.followed_answer",
+                path_for("complaints.public", reference=complaint.reference),
+                complaint_event=entry,
+            )
 
 
 # --- deadlines (staff) ---------------------------------------------------------------------------
 
+
 def _clerks(commune_id: int) -> list[User]:
-    statement = sa.select(User).where(
-        User.commune_id == commune_id, User.role.in_([Role.CLERK, Role.ADMIN]), User.active.is_(True),
-    ).execution_options(skip_commune_scope=True)
+    statement = (
+        sa.select(User)
+        .where(
+            User.commune_id == commune_id,
+            User.role.in_([Role.CLERK, Role.ADMIN]),
+            User.active.is_(True),
+        )
+        .execution_options(skip_commune_scope=True)
+    )
     return list(db.session.scalars(statement))
 
 
@@ -136,9 +169,15 @@ def remind_deadlines() -> int:
     once per case and threshold. Safe to run as often as wanted. Returns how many were told."""
     warn_days = current_app.config["DEADLINE_WARNING_DAYS"]
     told = 0
-    cases = db.session.scalars(sa.select(PermitCase).where(
-        PermitCase.status.in_(PERMIT_OPEN), PermitCase.clock_started_on.is_not(None), PermitCase.paused_since.is_(None),
-    ).execution_options(skip_commune_scope=True))
+    cases = db.session.scalars(
+        sa.select(PermitCase)
+        .where(
+            PermitCase.status.in_(PERMIT_OPEN),
+            PermitCase.clock_started_on.is_not(None),
+            PermitCase.paused_since.is_(None),
+        )
+        .execution_options(skip_commune_scope=True)
+    )
     for case in cases:
         clock = permit_services.clock_summary(case)
         left = clock["days_left"]
@@ -146,26 +185,43 @@ def remind_deadlines() -> int:
             continue
         threshold = "passed" if left < 0 else "soon"
         for clerk in _clerks(case.commune_id):
-            told += notify(
-                clerk, f"deadline.permit_{threshold}", path_for("desk.show", case_id=case.id), once_key=f"permit:{case.id}:{threshold}",
-                reference=case.reference, date=clock["deadline"].isoformat(),
-            ) is not None
-    complaints = db.session.scalars(sa.select(Complaint).where(Complaint.status.in_(COMPLAINT_OPEN)).execution_options(skip_commune_scope=True))
+            told += (
+                notify(
+                    clerk,
+                    f"deadline.permit_{threshold}",
+                    path_for("desk.show", case_id=case.id),
+                    once_key=f"permit:{case.id}:{threshold}",
+                    reference=case.reference,
+                    date=clock["deadline"].isoformat(),
+                )
+                is not None
+            )
+    complaints = db.session.scalars(
+        sa.select(Complaint).where(Complaint.status.in_(COMPLAINT_OPEN)).execution_options(skip_commune_scope=True)
+    )
     for complaint in complaints:
         clock = complaint_services.clock(complaint)
         passed = [("acknowledge", clock.acknowledge_by)] if clock.acknowledgment_overdue else []
         passed += [("answer", clock.deadline)] if clock.overdue else []
         for threshold, day in passed:
             for clerk in _clerks(complaint.commune_id):
-                told += notify(
-                    clerk, f"deadline.complaint_{threshold}", path_for("complaints.desk_show", complaint_id=complaint.id),
-                    once_key=f"complaint:{complaint.id}:{threshold}", reference=complaint.reference, date=day.isoformat(),
-                ) is not None
+                told += (
+                    notify(
+                        clerk,
+                        f"deadline.complaint_{threshold}",
+                        path_for("complaints.desk_show", complaint_id=complaint.id),
+                        once_key=f"complaint:{complaint.id}:{threshold}",
+                        reference=complaint.reference,
+                        date=day.isoformat(),
+                    )
+                    is not None
+                )
     db.session.commit()
     return told
 
 
 # --- reading them ---------------------------------------------------------------------------------
+
 
 def isolate(text: str) -> str:
     return f"\u2068{text}\u2069" if text else ""
@@ -205,9 +261,19 @@ def describe(notification: Notification) -> str:
         case "deadline.permit_passed":
             return _("%(reference)s: the legal deadline passed on %(date)s.", reference=reference, date=when)
         case "deadline.complaint_acknowledge":
-            return _("%(reference)s: the %(days)d-day deadline to acknowledge it passed on %(date)s.", reference=reference, days=ACKNOWLEDGE_DAYS, date=when)
+            return _(
+                "%(reference)s: the %(days)d-day deadline to acknowledge it passed on %(date)s.",
+                reference=reference,
+                days=ACKNOWLEDGE_DAYS,
+                date=when,
+            )
         case "deadline.complaint_answer":
-            return _("%(reference)s: the %(days)d-day deadline to answer it passed on %(date)s.", reference=reference, days=ANSWER_DAYS, date=when)
+            return _(
+                "%(reference)s: the %(days)d-day deadline to answer it passed on %(date)s.",
+                reference=reference,
+                days=ANSWER_DAYS,
+                date=when,
+            )
         case "inspection.assigned":
             return _("An inspection was assigned to you: %(reference)s.", reference=reference)
     return _("Something changed on one of your files.")
@@ -218,27 +284,39 @@ def push_payload(notification: Notification, language: str) -> dict:
     language = language if language in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(BABEL_LOCALES[language]):
         return {
-            "title": _("Jamaati"), "body": describe(notification), "lang": language, "dir": text_direction(language),
-            "url": path_for("notifications.open", notification_id=notification.id), "tag": f"n{notification.id}",
+            "title": _("Jamaati"),
+            "body": describe(notification),
+            "lang": language,
+            "dir": text_direction(language),
+            "url": path_for("notifications.open", notification_id=notification.id),
+            "tag": f"n{notification.id}",
         }
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None)))
+    return db.session.scalar(
+        sa.select(sa.func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
 
 
 def inbox(user: User) -> list[Notification]:
     statement = (
-        sa.select(Notification).where(Notification.user_id == user.id)
-        .options(sa.orm.selectinload(Notification.permit_event).selectinload(CaseEvent.case),
-                 sa.orm.selectinload(Notification.complaint_event).selectinload(ComplaintEvent.complaint))
-        .order_by(Notification.id.desc()).limit(INBOX_SIZE)
+        sa.select(Notification)
+        .where(Notification.user_id == user.id)
+        .options(
+            sa.orm.selectinload(Notification.permit_event).selectinload(CaseEvent.case),
+            sa.orm.selectinload(Notification.complaint_event).selectinload(ComplaintEvent.complaint),
+        )
+        .order_by(Notification.id.desc())
+        .limit(INBOX_SIZE)
     )
     return list(db.session.scalars(statement.execution_options(skip_commune_scope=True)))
 
 
 def own_notification(user: User, notification_id: int) -> Notification | None:
-    return db.session.scalar(sa.select(Notification).where(Notification.id == notification_id, Notification.user_id == user.id))
+    return db.session.scalar(
+        sa.select(Notification).where(Notification.id == notification_id, Notification.user_id == user.id)
+    )
 
 
 def mark_read(notifications: list[Notification]) -> None:
@@ -249,11 +327,16 @@ def mark_read(notifications: list[Notification]) -> None:
 
 
 def mark_all_read(user: User) -> None:
-    db.session.execute(sa.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
     db.session.commit()
 
 
 # --- devices --------------------------------------------------------------------------------------
+
 
 class SubscriptionError(ValueError):
     pass
@@ -277,23 +360,41 @@ def allowed_endpoint(endpoint: str) -> bool:
     if parts.username is not None or parts.password is not None or sent_to != host or not HOST_NAME.fullmatch(host):
         return False
     allowed = current_app.config["PUSH_SERVICE_HOSTS"]
-    return (parts.scheme == "https" and port in (None, 443) or current_app.testing) and any(host == h or host.endswith("." + h) for h in allowed)
+    return (parts.scheme == "https" and port in (None, 443) or current_app.testing) and any(
+        host == h or host.endswith("." + h) for h in allowed
+    )
 
 
 def subscribe(user: User, device: str, endpoint: str, p256dh: str, auth: str, language: str) -> PushSubscription:
     """One subscription per device: a new one replaces what this device or endpoint had; the same
     one again (tapped twice) is updated in place, keeping what it still has to receive."""
-    if not (endpoint and p256dh and auth) or "\x00" in endpoint + p256dh + auth or len(endpoint) > 1000 or len(p256dh) > 200 or len(auth) > 100 or not allowed_endpoint(endpoint):
+    if (
+        not (endpoint and p256dh and auth)
+        or "\x00" in endpoint + p256dh + auth
+        or len(endpoint) > 1000
+        or len(p256dh) > 200
+        or len(auth) > 100
+        or not allowed_endpoint(endpoint)
+    ):
         raise SubscriptionError("not a push subscription this server can use")
-    same = sa.and_(PushSubscription.device == device, PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id)
+    same = sa.and_(
+        PushSubscription.device == device, PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id
+    )
     forget(sa.and_(sa.or_(PushSubscription.device == device, PushSubscription.endpoint == endpoint), sa.not_(same)))
-    subscription = db.session.scalar(sa.select(PushSubscription).where(same)) or PushSubscription(user_id=user.id, device=device, endpoint=endpoint)
+    subscription = db.session.scalar(sa.select(PushSubscription).where(same)) or PushSubscription(
+        user_id=user.id, device=device, endpoint=endpoint
+    )
     subscription.p256dh, subscription.auth, subscription.session_version = p256dh, auth, user.session_version
     subscription.language = language if language in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
     db.session.add(subscription)
     db.session.flush()
     # A few phones per person; beyond that the oldest go (a loop of sign-ins can't grow the table).
-    stale = sa.select(PushSubscription.id).where(PushSubscription.user_id == user.id).order_by(PushSubscription.id.desc()).offset(MAX_DEVICES)
+    stale = (
+        sa.select(PushSubscription.id)
+        .where(PushSubscription.user_id == user.id)
+        .order_by(PushSubscription.id.desc())
+        .offset(MAX_DEVICES)
+    )
     forget(PushSubscription.id.in_(list(db.session.scalars(stale))))
     db.session.commit()
     return subscription
@@ -310,7 +411,9 @@ def forget(criterion) -> None:
 def set_device_language(device: str | None, language: str) -> None:
     """The language switch on a phone also changes the language its pushes are written in."""
     if device and language in LANGUAGES:
-        db.session.execute(sa.update(PushSubscription).where(PushSubscription.device == device).values(language=language))
+        db.session.execute(
+            sa.update(PushSubscription).where(PushSubscription.device == device).values(language=language)
+        )
         db.session.commit()
 
 
@@ -321,8 +424,11 @@ def hand_over_device(device: str | None, user: User) -> None:
         forget(sa.and_(PushSubscription.device == device[:64], PushSubscription.user_id != user.id))
         # The same person, signed in here again (or just changed the password here): this phone
         # is not one of the "other devices" a password change signs out.
-        db.session.execute(sa.update(PushSubscription).where(PushSubscription.device == device[:64])
-                           .values(session_version=user.session_version))
+        db.session.execute(
+            sa.update(PushSubscription)
+            .where(PushSubscription.device == device[:64])
+            .values(session_version=user.session_version)
+        )
         db.session.commit()
 
 

@@ -48,7 +48,11 @@ def deliver(delivery: PushDelivery, now: datetime) -> push.Result | None:
     """Send one claimed delivery and record the outcome (not committed)."""
     subscription, notification = delivery.subscription, delivery.notification
     user = subscription.user
-    if not user.active or subscription.session_version != user.session_version or subscription.user_id != notification.user_id:
+    if (
+        not user.active
+        or subscription.session_version != user.session_version
+        or subscription.user_id != notification.user_id
+    ):
         # Signed out everywhere by a password change, or the account closed: this phone stops here.
         services.forget(PushSubscription.id == subscription.id)
         return None
@@ -89,7 +93,11 @@ def deliver_due(now: datetime | None = None) -> int:
         except Exception as error:  # a bug or bad data: keep the row for inspection, go on with the others
             log.exception("push delivery=%s broke", delivery_id)
             db.session.rollback()
-            db.session.execute(sa.update(PushDelivery).where(PushDelivery.id == delivery_id).values(failed_at=moment, last_error=repr(error)[:500]))
+            db.session.execute(
+                sa.update(PushDelivery)
+                .where(PushDelivery.id == delivery_id)
+                .values(failed_at=moment, last_error=repr(error)[:500])
+            )
         db.session.commit()
 
 

@@ -126,7 +126,9 @@ class PermitCase(CommuneScoped, db.Model):
     documents: Mapped[list[CaseDocument]] = relationship(back_populates="case", order_by="CaseDocument.id")
     events: Mapped[list[CaseEvent]] = relationship(back_populates="case", order_by="CaseEvent.id")
     opinions: Mapped[list[Opinion]] = relationship(back_populates="case", order_by="Opinion.id")
-    document_requests: Mapped[list[DocumentRequest]] = relationship(back_populates="case", order_by="DocumentRequest.id")
+    document_requests: Mapped[list[DocumentRequest]] = relationship(
+        back_populates="case", order_by="DocumentRequest.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -26,7 +26,9 @@ citizen_required = roles_required(Role.CITIZEN)
 
 
 def own_case(case_id: int) -> PermitCase:
-    case = db.session.scalar(sa.select(PermitCase).where(PermitCase.id == case_id, PermitCase.applicant_id == current_user.id))
+    case = db.session.scalar(
+        sa.select(PermitCase).where(PermitCase.id == case_id, PermitCase.applicant_id == current_user.id)
+    )
     if case is None:
         abort(404)
     return case
@@ -104,12 +106,20 @@ def applicant(case_id: int):
     if request.method == "GET" and case.applicant_phone:
         form.applicant_phone.data = format_phone(case.applicant_phone)
     if form.validate_on_submit():
-        return _save_step(case, "applicant", {
-            "applicant_name": form.applicant_name.data.strip(),
-            "applicant_cin": normalize_cin(form.applicant_cin.data) if (form.applicant_cin.data or "").strip() else None,
-            "applicant_phone": normalize_phone(form.applicant_phone.data) if (form.applicant_phone.data or "").strip() else None,
-            "applicant_address": form.applicant_address.data.strip(),
-        })
+        return _save_step(
+            case,
+            "applicant",
+            {
+                "applicant_name": form.applicant_name.data.strip(),
+                "applicant_cin": normalize_cin(form.applicant_cin.data)
+                if (form.applicant_cin.data or "").strip()
+                else None,
+                "applicant_phone": normalize_phone(form.applicant_phone.data)
+                if (form.applicant_phone.data or "").strip()
+                else None,
+                "applicant_address": form.applicant_address.data.strip(),
+            },
+        )
     return _step_page(case, form, "applicant", _("Applicant"))
 
 
@@ -119,13 +129,17 @@ def parcel(case_id: int):
     case = draft_case(case_id)
     form = ParcelForm(obj=case)
     if form.validate_on_submit():
-        return _save_step(case, "parcel", {
-            "not_titled": form.not_titled.data,
-            "land_title": None if form.not_titled.data else form.land_title.data.strip(),
-            "address": form.address.data.strip(),
-            "latitude": form.latitude.data,
-            "longitude": form.longitude.data,
-        })
+        return _save_step(
+            case,
+            "parcel",
+            {
+                "not_titled": form.not_titled.data,
+                "land_title": None if form.not_titled.data else form.land_title.data.strip(),
+                "address": form.address.data.strip(),
+                "latitude": form.latitude.data,
+                "longitude": form.longitude.data,
+            },
+        )
     return _step_page(case, form, "parcel", _("The land"))
 
 
@@ -159,7 +173,9 @@ def documents(case_id: int):
         else:
             errors[item] = _("The form expired. Choose the file again.")
         if request.htmx and item:
-            return render("permits/_document_item.html", case=case, item=_item(case, item), form=UploadForm(), errors=errors)
+            return render(
+                "permits/_document_item.html", case=case, item=_item(case, item), form=UploadForm(), errors=errors
+            )
         if not errors:
             return redirect(url_for("permits.documents", case_id=case.id), code=303)
     return render("permits/documents.html", case=case, form=UploadForm(), errors=errors, items=_items(case))
@@ -199,7 +215,9 @@ def check(case_id: int):
         if form.validate_on_submit():
             services.submit(case, current_user)
             return redirect(url_for("permits.receipt", case_id=case.id), code=303)
-    return render("permits/check.html", case=case, problems=problems, missing=services.missing_documents(case), form=UploadForm())
+    return render(
+        "permits/check.html", case=case, problems=problems, missing=services.missing_documents(case), form=UploadForm()
+    )
 
 
 @bp.get("/<id:case_id>/receipt")
@@ -239,12 +257,15 @@ def withdraw(case_id: int):
 
 # --- files and the certificate, for the applicant and the commune's staff -----------------------
 
+
 def visible_case(case_id: int) -> PermitCase:
     """The applicant's own file, or a file the staff member may see (commune scope, agency)."""
     if current_user.is_staff:
         case = db.session.scalar(services.staff_cases().where(PermitCase.id == case_id))
     else:
-        case = db.session.scalar(sa.select(PermitCase).where(PermitCase.id == case_id, PermitCase.applicant_id == current_user.id))
+        case = db.session.scalar(
+            sa.select(PermitCase).where(PermitCase.id == case_id, PermitCase.applicant_id == current_user.id)
+        )
     if case is None:
         abort(404)
     return case

@@ -17,7 +17,16 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import Agency, AgencyKind, Commune, Role, User
 from app.permits import workflow
-from app.permits.models import CaseDocument, CaseEvent, DocumentRequest, Holiday, Opinion, PermitCase, PermitType, Verdict
+from app.permits.models import (
+    CaseDocument,
+    CaseEvent,
+    DocumentRequest,
+    Holiday,
+    Opinion,
+    PermitCase,
+    PermitType,
+    Verdict,
+)
 from app.permits.workflow import CLOCK_RUNNING, OPEN, Status
 from app.timeutil import utcnow
 from app.uploads import UploadError, store_upload, stored_path
@@ -46,11 +55,17 @@ def holidays() -> set[date]:
 
 
 def active_types() -> list[PermitType]:
-    return list(db.session.scalars(sa.select(PermitType).where(PermitType.active).order_by(PermitType.position, PermitType.id)))
+    return list(
+        db.session.scalars(sa.select(PermitType).where(PermitType.active).order_by(PermitType.position, PermitType.id))
+    )
 
 
-def log(case: PermitCase, event: str, actor: User | None, *, public: bool = True, message: str | None = None, **params) -> CaseEvent:
-    entry = CaseEvent(case=case, actor=actor, event=event, status=case.status, params=params, message=message, public=public)
+def log(
+    case: PermitCase, event: str, actor: User | None, *, public: bool = True, message: str | None = None, **params
+) -> CaseEvent:
+    entry = CaseEvent(
+        case=case, actor=actor, event=event, status=case.status, params=params, message=message, public=public
+    )
     db.session.add(entry)
     from app.notifications import on_permit_event  # imported here: notifications builds on permits
 
@@ -60,15 +75,20 @@ def log(case: PermitCase, event: str, actor: User | None, *, public: bool = True
 
 # --- the applicant's journey ---------------------------------------------------------------
 
+
 def by_idempotency_key(applicant: User, key: str | None) -> PermitCase | None:
     """The application this applicant already started with this key (a phone replaying its outbox)."""
     if not key:
         return None
-    return db.session.scalar(sa.select(PermitCase).where(PermitCase.idempotency_key == key, PermitCase.applicant_id == applicant.id))
+    return db.session.scalar(
+        sa.select(PermitCase).where(PermitCase.idempotency_key == key, PermitCase.applicant_id == applicant.id)
+    )
 
 
 def key_taken(key: str | None) -> bool:
-    return bool(key) and db.session.scalar(sa.select(PermitCase.id).where(PermitCase.idempotency_key == key)) is not None
+    return (
+        bool(key) and db.session.scalar(sa.select(PermitCase.id).where(PermitCase.idempotency_key == key)) is not None
+    )
 
 
 def start(applicant: User, permit_type: PermitType, commune: Commune, idempotency_key: str | None = None) -> PermitCase:
@@ -150,8 +170,13 @@ def add_document(case: PermitCase, item_code: str, file_storage, user: User) -> 
         raise CaseError(_l("This document is not on the list for this permit."))
     stored = store_upload(file_storage, item["kinds"] if item else ["pdf", "image"])
     document = CaseDocument(
-        case=case, item_code=item_code, original_name=stored.original_name, content_type=stored.content_type,
-        size=stored.size, storage_name=stored.storage_name, uploaded_by_id=user.id,
+        case=case,
+        item_code=item_code,
+        original_name=stored.original_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        storage_name=stored.storage_name,
+        uploaded_by_id=user.id,
     )
     db.session.add(document)
     if case.status is not Status.DRAFT:
@@ -168,7 +193,9 @@ def add_document(case: PermitCase, item_code: str, file_storage, user: User) -> 
 def remove_document(case: PermitCase, document: CaseDocument, user: User) -> None:
     if not can_upload(case, user) or document.case_id != case.id:
         raise CaseError(_l("This document can no longer be removed."))
-    if case.status is not Status.DRAFT and document.uploaded_at < (case.open_request.requested_at if case.open_request else utcnow()):
+    if case.status is not Status.DRAFT and document.uploaded_at < (
+        case.open_request.requested_at if case.open_request else utcnow()
+    ):
         raise CaseError(_l("This document can no longer be removed."))
     db.session.delete(document)
     db.session.commit()
@@ -205,6 +232,7 @@ def provide_documents(case: PermitCase, user: User) -> None:
 
 # --- instruction ---------------------------------------------------------------------------
 
+
 def take(case: PermitCase, name: str, actor: User, *, message: str | None = None, **params) -> workflow.Transition:
     """Take a transition, or raise IllegalTransition; logs it on the timeline."""
     transition = workflow.check(name, case.status, actor.role, actor.can_decide)
@@ -239,7 +267,9 @@ def request_documents(case: PermitCase, clerk: User, items: list[dict], message:
 
 def required_agencies(case: PermitCase) -> list[Agency]:
     kinds = [AgencyKind(k) for k in case.type.agency_kinds]
-    statement = sa.select(Agency).where(Agency.commune_id == case.commune_id, Agency.kind.in_(kinds)).order_by(Agency.name)
+    statement = (
+        sa.select(Agency).where(Agency.commune_id == case.commune_id, Agency.kind.in_(kinds)).order_by(Agency.name)
+    )
     return list(db.session.scalars(statement))
 
 
@@ -257,7 +287,14 @@ def record_opinion(case: PermitCase, agency: Agency, verdict: Verdict, comment: 
         raise CaseError(_l("Explain the conditions or the reasons."), field="comment")
     if any(o.agency_id == agency.id for o in case.opinions):
         raise CaseError(_l("This agency's opinion is already recorded."))
-    opinion = Opinion(case=case, agency=agency, verdict=verdict, comment=(comment or "").strip() or None, on_paper=on_paper, recorded_by=actor)
+    opinion = Opinion(
+        case=case,
+        agency=agency,
+        verdict=verdict,
+        comment=(comment or "").strip() or None,
+        on_paper=on_paper,
+        recorded_by=actor,
+    )
     db.session.add(opinion)
     log(case, "opinion", actor, agency=agency.name, verdict=verdict.value, on_paper=on_paper, message=opinion.comment)
     try:
@@ -290,10 +327,18 @@ def record_site_visit(case: PermitCase, actor: User, note: str, photos: list) ->
     take(case, "record_site_visit", actor, photos=len(stored))
     log(case, "note", actor, public=False, message=note.strip())
     for file in stored:
-        db.session.add(CaseDocument(
-            case=case, item_code="site_visit", original_name=file.original_name, content_type=file.content_type,
-            size=file.size, storage_name=file.storage_name, internal=True, uploaded_by_id=actor.id,
-        ))
+        db.session.add(
+            CaseDocument(
+                case=case,
+                item_code="site_visit",
+                original_name=file.original_name,
+                content_type=file.content_type,
+                size=file.size,
+                storage_name=file.storage_name,
+                internal=True,
+                uploaded_by_id=actor.id,
+            )
+        )
     db.session.commit()
 
 
@@ -363,6 +408,7 @@ def add_note(case: PermitCase, author: User, text: str, public: bool) -> None:
 
 # --- what the clock says --------------------------------------------------------------------
 
+
 def clock_running(case: PermitCase) -> bool:
     """Started and not yet decided or withdrawn (back at the completeness check counts too)."""
     return case.clock_started_on is not None and case.status in OPEN
@@ -399,6 +445,7 @@ def validity(case: PermitCase, on: date | None = None) -> str:
 
 # --- finding files --------------------------------------------------------------------------
 
+
 def applicant_cases(user: User) -> list[PermitCase]:
     statement = sa.select(PermitCase).where(PermitCase.applicant_id == user.id).order_by(PermitCase.updated_at.desc())
     return list(db.session.scalars(statement))
@@ -430,7 +477,9 @@ def by_tracking(reference: str, code: str) -> PermitCase | None:
 
 
 def by_verify_code(code: str) -> PermitCase | None:
-    return db.session.scalar(_public(sa.select(PermitCase).where(PermitCase.verify_code == code, PermitCase.verify_code.is_not(None))))
+    return db.session.scalar(
+        _public(sa.select(PermitCase).where(PermitCase.verify_code == code, PermitCase.verify_code.is_not(None)))
+    )
 
 
 def seed_types() -> None:
@@ -442,11 +491,20 @@ def seed_types() -> None:
         if spec["code"] in existing:
             continue
         names = spec["name"]
-        db.session.add(PermitType(
-            code=spec["code"], name_ar=names["ar"], name_fr=names["fr"], name_en=names["en"], fields=spec["fields"],
-            documents=spec["documents"], agency_kinds=spec["agency_kinds"], deadline_days=spec["deadline_days"],
-            validity_months=spec["validity_months"], position=position,
-        ))
+        db.session.add(
+            PermitType(
+                code=spec["code"],
+                name_ar=names["ar"],
+                name_fr=names["fr"],
+                name_en=names["en"],
+                fields=spec["fields"],
+                documents=spec["documents"],
+                agency_kinds=spec["agency_kinds"],
+                deadline_days=spec["deadline_days"],
+                validity_months=spec["validity_months"],
+                position=position,
+            )
+        )
     known = set(db.session.scalars(sa.select(Holiday.day)))
     for year in (today().year, today().year + 1):
         for month_day, name in FIXED_HOLIDAYS:

@@ -10,9 +10,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
-from app.pwa import bp
 from app.config import BABEL_LOCALES, LANGUAGES
 from app.i18n import RTL_LANGUAGES
+from app.pwa import bp
 from app.web import render
 
 # What the service worker keeps for offline use: the shell, fingerprinted (see web.py).
@@ -39,7 +39,12 @@ def manifest():
         icons=[
             {"src": url_for("static", filename="icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
             {"src": url_for("static", filename="icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
-            {"src": url_for("static", filename="icons/maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+            {
+                "src": url_for("static", filename="icons/maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
         ],
     )
     response.mimetype = "application/manifest+json"
@@ -67,7 +72,10 @@ def offline():
         with force_locale(BABEL_LOCALES[language]):
             messages[language] = (
                 _("No connection"),
-                _("Your phone is not connected, and this page was not saved on it. Pages you have already opened stay readable."),
+                _(
+                    "Your phone is not connected, and this page was not saved on it. Pages you "
+                    "have already opened stay readable."
+                ),
                 _("When the connection is back, reload the page."),
                 _("Home"),
             )
@@ -78,7 +86,7 @@ def offline():
 
 @bp.get("/drafts")
 def drafts():
-    """"My drafts": the same shell for everyone; the list lives on the phone (IndexedDB) and
+    """ "My drafts": the same shell for everyone; the list lives on the phone (IndexedDB) and
     outbox.js fills it in."""
     return render("pwa/drafts.html")
 

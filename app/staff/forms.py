@@ -15,7 +15,13 @@ ROLE_LABELS = {
 
 
 class StaffForm(FlaskForm):
-    full_name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter the person's full name.")), Length(max=120, message=_l("Use at most %(max)d characters."))])
+    full_name = StringField(
+        _l("Full name"),
+        validators=[
+            DataRequired(_l("Enter the person's full name.")),
+            Length(max=120, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
     login = StringField(
         _l("Mobile number or e-mail"),
         validators=[DataRequired(_l("Enter a mobile number or e-mail address.")), valid_login],

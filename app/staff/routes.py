@@ -47,7 +47,9 @@ def new():
     communes = open_communes() if current_user.is_national_admin else [current_user.commune]
     form.commune.choices = [SelectChoice(c.id, c.name) for c in communes]
     agencies = db.session.scalars(sa.select(Agency).order_by(Agency.name)).all()
-    form.agency.choices = [SelectChoice(0, "—")] + [SelectChoice(a.id, f"{a.name} ({a.commune.name})") for a in agencies]
+    form.agency.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(a.id, f"{a.name} ({a.commune.name})") for a in agencies
+    ]
     if form.validate_on_submit():
         try:
             member = create_staff_member(form, communes, agencies)
@@ -67,15 +69,14 @@ def show(user_id: int):
     if current_user.is_admin and member.id != current_user.id:
         form = StaffEditForm(obj=member, role=member.role.value)
         form.role.choices = _role_choices()
-        if request.method == "POST":
-            if form.validate_on_submit():
-                try:
-                    update_staff_member(member, Role(form.role.data), form.active.data, form.may_decide.data)
-                except AccountError as error:
-                    attach_error(form, "role", error.message)
-                else:
-                    flash(_("Saved."), "success")
-                    return redirect(url_for("staff.show", user_id=member.id), code=303)
+        if request.method == "POST" and form.validate_on_submit():
+            try:
+                update_staff_member(member, Role(form.role.data), form.active.data, form.may_decide.data)
+            except AccountError as error:
+                attach_error(form, "role", error.message)
+            else:
+                flash(_("Saved."), "success")
+                return redirect(url_for("staff.show", user_id=member.id), code=303)
     elif request.method == "POST":
         abort(403)
     return render("staff/show.html", member=member, form=form, role_labels=ROLE_LABELS)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import current_app
-
 from flask_babel import lazy_gettext as _l
 
 from app.auth.services import AccountError, create_staff
@@ -25,7 +24,9 @@ def create_staff_member(form, communes: list[Commune], agencies: list[Agency]) -
 
 def update_staff_member(member: User, role: Role, active: bool, may_decide: bool = False) -> None:
     if role is not Role.NATIONAL_ADMIN and member.commune_id is None:
-        raise AccountError("role", _l("This person belongs to no commune: create a new account in the commune instead."))
+        raise AccountError(
+            "role", _l("This person belongs to no commune: create a new account in the commune instead.")
+        )
     if role is Role.REVIEWER and member.agency is None:
         raise AccountError("role", _l("A reviewer sits for an agency: create a new account for this agency."))
     member.role = role

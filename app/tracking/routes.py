@@ -43,12 +43,16 @@ def track():
         complaint = complaint_services.by_tracking(form.reference.data, form.code.data)
         if complaint is not None:
             return complaints._track_page(complaint)
-        form.form_errors.append(_("No file matches this reference and tracking code. Check both on the receipt and try again."))
+        form.form_errors.append(
+            _("No file matches this reference and tracking code. Check both on the receipt and try again.")
+        )
     elif form.validate_on_submit():
         case = services.by_tracking(form.reference.data, form.code.data)
         if case is None or case.status is Status.DRAFT:
             case = None
-            form.form_errors.append(_("No file matches this reference and tracking code. Check both on the receipt and try again."))
+            form.form_errors.append(
+                _("No file matches this reference and tracking code. Check both on the receipt and try again.")
+            )
     response = render("tracking/track.html", form=form, case=case, **(services.clock_summary(case) if case else {}))
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Cache-Control"] = "no-store"
@@ -62,7 +66,10 @@ def verify(code: str):
     if case is None:
         abort(404)
     response = render(
-        "tracking/verify.html", case=case, holder=mask_name(case.applicant_name), validity=services.validity(case),
+        "tracking/verify.html",
+        case=case,
+        holder=mask_name(case.applicant_name),
+        validity=services.validity(case),
     )
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Cache-Control"] = "no-cache"  # a revocation shows at once

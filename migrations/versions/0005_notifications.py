@@ -3,9 +3,9 @@
 Revision ID: 0005_notifications
 Revises: 0004_offline_keys
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0005_notifications"
 down_revision = "0004_offline_keys"
@@ -26,8 +26,18 @@ def upgrade():
         sa.Column("once_key", sa.String(length=80), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["complaint_event_id"], ["complaint_events.id"], name=op.f("fk_notifications_complaint_event_id_complaint_events"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["permit_event_id"], ["case_events.id"], name=op.f("fk_notifications_permit_event_id_case_events"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["complaint_event_id"],
+            ["complaint_events.id"],
+            name=op.f("fk_notifications_complaint_event_id_complaint_events"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["permit_event_id"],
+            ["case_events.id"],
+            name=op.f("fk_notifications_permit_event_id_case_events"),
+            ondelete="CASCADE",
+        ),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_notifications_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notifications")),
         sa.UniqueConstraint("user_id", "once_key", name=op.f("uq_notifications_user_id")),
@@ -60,11 +70,23 @@ def upgrade():
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(["notification_id"], ["notifications.id"], name=op.f("fk_push_deliveries_notification_id_notifications"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["subscription_id"], ["push_subscriptions.id"], name=op.f("fk_push_deliveries_subscription_id_push_subscriptions"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["notification_id"],
+            ["notifications.id"],
+            name=op.f("fk_push_deliveries_notification_id_notifications"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["subscription_id"],
+            ["push_subscriptions.id"],
+            name=op.f("fk_push_deliveries_subscription_id_push_subscriptions"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_push_deliveries")),
     )
-    op.create_index("ix_push_deliveries_due", "push_deliveries", ["sent_at", "failed_at", "next_attempt_at"], unique=False)
+    op.create_index(
+        "ix_push_deliveries_due", "push_deliveries", ["sent_at", "failed_at", "next_attempt_at"], unique=False
+    )
     op.create_index(op.f("ix_push_deliveries_notification_id"), "push_deliveries", ["notification_id"], unique=False)
     op.create_index(op.f("ix_push_deliveries_subscription_id"), "push_deliveries", ["subscription_id"], unique=False)
 

@@ -3,6 +3,7 @@
 Revision ID: 0007_commune_area
 Revises: 0006_inspections
 """
+
 import sqlalchemy as sa
 from alembic import op
 

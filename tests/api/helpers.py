@@ -1,4 +1,4 @@
-"""Open311 test helpers: the community's JSON Schemas, XML parsing, a report to post."""
+"""Open311 test helpers: our JSON Schemas of the GeoReport v2 answers, XML parsing, a report to post."""
 
 from __future__ import annotations
 
@@ -7,26 +7,25 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
-from jsonschema import Draft4Validator
+from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
 
-# The GeoReport v2 schemas the team keeps in shared/, beside the repository (as in CI).
-SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "open311" / "schemas"
+# Written for this project from the GeoReport v2 specification (tests/api/schemas/).
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
 BASE = "/open311/v2"
 CHEFCHAOUEN = "01.151.01.01"
 TIZNIT = "09.581.01.07"
 
 _contents = {path.name: json.loads(path.read_text()) for path in SCHEMAS.glob("*.json")}
 assert _contents, f"the Open311 schemas are missing from {SCHEMAS}"
-REGISTRY = Registry().with_resources(
-    (name, Resource.from_contents(schema, default_specification=DRAFT4)) for name, schema in _contents.items()
-)
+REGISTRY = Registry().with_resources((name, Resource.from_contents(schema)) for name, schema in _contents.items())
 
 
 def validate(name: str, instance) -> None:
-    """Validate against one of the community schemas (they refer to each other by file name)."""
-    Draft4Validator(_contents[name], registry=REGISTRY, format_checker=Draft4Validator.FORMAT_CHECKER).validate(instance)
+    """Validate against one of our schemas (they refer to each other by file name)."""
+    Draft202012Validator(
+        _contents[name], registry=REGISTRY, format_checker=Draft202012Validator.FORMAT_CHECKER
+    ).validate(instance)
     for item in instance if isinstance(instance, list) else [instance]:
         for key in ("requested_datetime", "updated_datetime", "expected_datetime"):
             if isinstance(item, dict) and item.get(key) is not None:

@@ -150,7 +150,9 @@ def test_requests_in_both_formats(api, app, api_key):
     validate("request.json", one[0])
     assert one == [closed]
 
-    items = xml_items(api.get(f"{BASE}/requests.xml?{J}", headers={"Accept-Language": "fr"}), "service_requests", "request")
+    items = xml_items(
+        api.get(f"{BASE}/requests.xml?{J}", headers={"Accept-Language": "fr"}), "service_requests", "request"
+    )
     xml_by_id = {i["service_request_id"]: i for i in items}
     assert set(xml_by_id) == set(by_id)
     for reference, item in by_id.items():
@@ -165,7 +167,9 @@ def test_answered_and_closed_both_count_as_closed(api, app, api_key):
     refs = [json_of(post(api, api_key))[0]["service_request_id"] for _ in range(3)]
     answer(app, refs[1], Status.ANSWERED)
     answer(app, refs[2], Status.CLOSED, "Not the commune's competence: ask the province.")
-    statuses = {r["service_request_id"]: (r["status"], r["status_notes"]) for r in json_of(api.get(f"{BASE}/requests.json?{J}"))}
+    statuses = {
+        r["service_request_id"]: (r["status"], r["status_notes"]) for r in json_of(api.get(f"{BASE}/requests.json?{J}"))
+    }
     assert statuses[refs[0]] == ("open", None)
     assert statuses[refs[1]][0] == "closed"
     assert statuses[refs[2]] == ("closed", "Not the commune's competence: ask the province.")

@@ -8,7 +8,7 @@ import pytest
 from app.api.services import revoke_key
 from app.complaints.models import ApiClient
 from app.extensions import db
-from tests.api.helpers import BASE, CHEFCHAOUEN, json_of, report
+from tests.api.helpers import BASE, CHEFCHAOUEN, json_of, report, validate
 
 J = f"jurisdiction_id={CHEFCHAOUEN}"
 
@@ -17,7 +17,8 @@ def assert_error(response, status, fmt="json", contains=""):
     assert response.status_code == status, response.data
     if fmt == "json":
         errors = json_of(response)
-        assert isinstance(errors, list) and len(errors) == 1
+        validate("errors.json", errors)
+        assert len(errors) == 1
         assert errors[0]["code"] == status and contains in errors[0]["description"]
     else:
         assert response.content_type == "text/xml; charset=utf-8"
@@ -64,7 +65,9 @@ def test_unknown_format_is_404_in_json(api, demo):
 
 
 def test_unknown_service_code_on_post_is_404(api, api_key):
-    assert_error(api.post(f"{BASE}/requests.xml", data=report(api_key, service_code="nope")), 404, "xml", "service_code")
+    assert_error(
+        api.post(f"{BASE}/requests.xml", data=report(api_key, service_code="nope")), 404, "xml", "service_code"
+    )
 
 
 def test_a_request_of_another_commune_is_404_with_its_jurisdiction(api, api_key):

@@ -13,7 +13,12 @@ from app.extensions import db
 from tests.api.helpers import BASE, CHEFCHAOUEN, TIZNIT, json_of, report, validate, xml_items
 
 J = f"jurisdiction_id={CHEFCHAOUEN}"
-PRIVATE = {"email": "rachida.private@example.ma", "first_name": "Rachida", "last_name": "Zeroual", "phone": "06 61 23 45 67"}
+PRIVATE = {
+    "email": "rachida.private@example.ma",
+    "first_name": "Rachida",
+    "last_name": "Zeroual",
+    "phone": "06 61 23 45 67",
+}
 
 
 def post(api, key, **overrides):
@@ -45,7 +50,9 @@ def test_the_other_commune_gets_its_own_reports(api, app, api_key):
     mine = post(api, api_key)
     theirs = post(api, api_key, jurisdiction_id=TIZNIT, service_code="waste")
     assert [r["service_request_id"] for r in json_of(api.get(f"{BASE}/requests.json?{J}"))] == [mine]
-    assert [r["service_request_id"] for r in json_of(api.get(f"{BASE}/requests.json?jurisdiction_id={TIZNIT}"))] == [theirs]
+    assert [r["service_request_id"] for r in json_of(api.get(f"{BASE}/requests.json?jurisdiction_id={TIZNIT}"))] == [
+        theirs
+    ]
 
 
 def test_clerk_of_another_commune_signed_in_does_not_narrow_the_api(api_key, app, make_client):
@@ -97,8 +104,13 @@ def test_no_personal_data_in_any_output(api, app, api_key):
         complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference))
         tracking_code = complaint.tracking_code
     secrets = [PRIVATE["email"], "Rachida", "Zeroual", "0661234567", "61 23 45 67", tracking_code, "Test client"]
-    urls = [f"/requests.{{fmt}}?{J}", f"/requests/{reference}.{{fmt}}", f"/requests.{{fmt}}?{J}&service_request_id={reference}",
-            f"/services.{{fmt}}?{J}", "/discovery.{fmt}"]
+    urls = [
+        f"/requests.{{fmt}}?{J}",
+        f"/requests/{reference}.{{fmt}}",
+        f"/requests.{{fmt}}?{J}&service_request_id={reference}",
+        f"/services.{{fmt}}?{J}",
+        "/discovery.{fmt}",
+    ]
     for url in urls:
         for fmt in ("json", "xml"):
             body = api.get(BASE + url.format(fmt=fmt)).get_data(as_text=True)
@@ -114,7 +126,8 @@ def test_no_personal_data_in_any_output(api, app, api_key):
 def _backdate(app, reference, days):
     with app.app_context():
         db.session.execute(
-            sa.update(Complaint).where(Complaint.reference == reference)
+            sa.update(Complaint)
+            .where(Complaint.reference == reference)
             .values(received_at=datetime.now(UTC) - timedelta(days=days))
         )
         db.session.commit()
@@ -139,7 +152,9 @@ def five(api, app, api_key):
         _backdate(app, reference, days)
         refs.append(reference)
     with app.app_context():
-        db.session.execute(sa.update(Complaint).where(Complaint.reference == refs[1]).values(status=Status.ANSWERED, answer="Fixed."))
+        db.session.execute(
+            sa.update(Complaint).where(Complaint.reference == refs[1]).values(status=Status.ANSWERED, answer="Fixed.")
+        )
         db.session.commit()
     return refs
 

@@ -1,11 +1,20 @@
 import re
+
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import User
 
-DEMO_ACCOUNTS = ["citizen@demo.ma", "agent@demo.ma", "clerk@demo.ma", "reviewer@demo.ma", "admin@demo.ma", "clerk2@demo.ma", "national@demo.ma"]
+DEMO_ACCOUNTS = [
+    "citizen@demo.ma",
+    "agent@demo.ma",
+    "clerk@demo.ma",
+    "reviewer@demo.ma",
+    "admin@demo.ma",
+    "clerk2@demo.ma",
+    "national@demo.ma",
+]
 BAD = "The mobile number, e-mail or password is not right."
 LOCKED = "Too many failed attempts with this identifier"
 
@@ -74,7 +83,11 @@ def test_remember_me_keeps_a_phone_signed_in_for_weeks(client, demo):
     [("/account", "/account"), ("https://evil.example/", "/"), ("//evil.example/", "/"), ("/\\evil.example", "/")],
 )
 def test_next_is_followed_only_to_a_local_path(client, demo, target, expected):
-    response = client.post(f"/signin?next={target}", {"login": "citizen@demo.ma", "password": "jamaati-demo", "next": target}, form_url="/signin")
+    response = client.post(
+        f"/signin?next={target}",
+        {"login": "citizen@demo.ma", "password": "jamaati-demo", "next": target},
+        form_url="/signin",
+    )
     assert response.headers["Location"] == expected
 
 
@@ -89,7 +102,10 @@ def test_changing_the_password_signs_other_devices_out(make_client, demo):
     phone, laptop = make_client(), make_client()
     phone.signin("citizen@demo.ma")
     laptop.signin("citizen@demo.ma")
-    response = phone.post("/account/password", {"current_password": "jamaati-demo", "new_password": "nouveau-mot-2026", "confirm": "nouveau-mot-2026"})
+    response = phone.post(
+        "/account/password",
+        {"current_password": "jamaati-demo", "new_password": "nouveau-mot-2026", "confirm": "nouveau-mot-2026"},
+    )
     assert response.status_code == 303
     assert phone.get("/account").status_code == 200
     assert laptop.get("/account").status_code == 302
@@ -100,7 +116,11 @@ def test_changing_the_password_signs_other_devices_out(make_client, demo):
 
 def test_changing_the_password_needs_the_current_one(client, demo):
     client.signin("citizen@demo.ma")
-    page = client.post("/account/password", {"current_password": "wrong", "new_password": "nouveau-mot-2026", "confirm": "nouveau-mot-2026"}, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = client.post(
+        "/account/password",
+        {"current_password": "wrong", "new_password": "nouveau-mot-2026", "confirm": "nouveau-mot-2026"},
+        headers={"Accept-Language": "en"},
+    ).get_data(as_text=True)
     assert "Your current password is not right." in page
 
 
@@ -132,16 +152,25 @@ def test_parallel_failures_all_count_and_none_fails(app, demo):
 def test_a_boosted_sign_in_reloads_the_whole_page(client, demo):
     """The account's language may differ from the browser's: <html lang dir> must change."""
     token = client.token("/signin")
-    response = client.raw.post("/signin?next=/account", data={"csrf_token": token, "login": "citizen@demo.ma", "password": "jamaati-demo"},
-                               headers={"HX-Request": "true", "HX-Boosted": "true"})
+    response = client.raw.post(
+        "/signin?next=/account",
+        data={"csrf_token": token, "login": "citizen@demo.ma", "password": "jamaati-demo"},
+        headers={"HX-Request": "true", "HX-Boosted": "true"},
+    )
     assert response.headers["HX-Redirect"] == "/account"
 
 
 def test_changing_the_password_does_not_start_remembering_a_shared_computer(client, demo):
     client.signin("citizen@demo.ma")  # without "keep me signed in"
-    response = client.post("/account/password", {"current_password": "jamaati-demo", "new_password": "nouveau-mot-2026", "confirm": "nouveau-mot-2026"})
+    response = client.post(
+        "/account/password",
+        {"current_password": "jamaati-demo", "new_password": "nouveau-mot-2026", "confirm": "nouveau-mot-2026"},
+    )
     assert response.status_code == 303
-    assert not any(c.startswith("remember_token=") and "Expires" in c and "remember_token=;" not in c for c in response.headers.getlist("Set-Cookie"))
+    assert not any(
+        c.startswith("remember_token=") and "Expires" in c and "remember_token=;" not in c
+        for c in response.headers.getlist("Set-Cookie")
+    )
 
 
 def test_the_phone_keeps_its_drafts_through_a_password_change(make_client, demo):
@@ -151,7 +180,10 @@ def test_the_phone_keeps_its_drafts_through_a_password_change(make_client, demo)
     phone = make_client()
     phone.signin("citizen@demo.ma")
     before = key.search(phone.get("/").get_data(as_text=True)).group(1)
-    phone.post("/account/password", {"current_password": "jamaati-demo", "new_password": "nouveau-mot-2026", "confirm": "nouveau-mot-2026"})
+    phone.post(
+        "/account/password",
+        {"current_password": "jamaati-demo", "new_password": "nouveau-mot-2026", "confirm": "nouveau-mot-2026"},
+    )
     assert key.search(phone.get("/").get_data(as_text=True)).group(1) == before != ""
     other = make_client()
     other.signin("agent@demo.ma")

@@ -41,7 +41,10 @@ def test_a_citizen_signs_up_with_a_mobile_number_and_is_signed_in(client, app, c
 def test_a_citizen_signs_up_with_an_email_address(client, app, chefchaouen):
     assert signup(client, chefchaouen, login="Amina.Benali@Example.MA").status_code == 303
     with app.app_context():
-        assert db.session.scalar(sa.select(User.email).where(User.role == "citizen", User.email.like("amina%"))) == "amina.benali@example.ma"
+        assert (
+            db.session.scalar(sa.select(User.email).where(User.role == "citizen", User.email.like("amina%")))
+            == "amina.benali@example.ma"
+        )
 
 
 @pytest.mark.parametrize(
@@ -83,7 +86,11 @@ def test_bad_sign_up_input_is_explained_and_what_was_typed_is_kept(client, app, 
                 assert f'value="{value}"' in page
         assert f'<option selected value="{chefchaouen}">' in page
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.role == "citizen", User.full_name == GOOD["full_name"])) == (1 if "already" in messages["en"] else 0)
+        assert db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(User)
+            .where(User.role == "citizen", User.full_name == GOOD["full_name"])
+        ) == (1 if "already" in messages["en"] else 0)
 
 
 def test_sign_up_offers_only_open_communes(client, demo):
@@ -100,7 +107,6 @@ def test_a_closed_commune_cannot_be_forced_into_sign_up(client, app, demo):
     response = signup(client, tanger)
     assert response.status_code == 200
     assert "Not a valid choice" in response.get_data(as_text=True)
-
 
 
 def test_markup_typed_in_a_name_is_shown_as_text(client, chefchaouen):

@@ -12,7 +12,13 @@ from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PHONE = {"width": 360, "height": 640}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
@@ -126,7 +132,9 @@ class Phone:
 @pytest.fixture
 def phone(browser, live_server):
     def open_phone(locale: str = "ar-MA", javascript: bool = True) -> Phone:
-        context = browser.new_context(viewport=PHONE, locale=locale, java_script_enabled=javascript, device_scale_factor=1)
+        context = browser.new_context(
+            viewport=PHONE, locale=locale, java_script_enabled=javascript, device_scale_factor=1
+        )
         contexts.append(context)
         return Phone(context, live_server)
 

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.permits import services
 from tests.browser.conftest import wait_until
 
+
 def _sign_in(tab, email: str) -> None:
     tab.sign_in(email)
     expect(tab.page.locator("main a[href='/desk/permits']")).to_be_visible()  # the staff home
@@ -20,6 +21,7 @@ def desk_files(app, demo, tmp_path, monkeypatch):
     """Three files of Chefchaouen: one overdue, one under review, one waiting for its check."""
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
     from tests.permits import files
+
     with app.app_context():
         clerk = files.user("clerk@demo.ma")
         waiting = files.submitted(applicant="سعاد المرابط")
@@ -30,8 +32,14 @@ def desk_files(app, demo, tmp_path, monkeypatch):
         services.mark_complete(recent, clerk)
         services.add_note(recent, clerk, "ملاحظة داخلية", public=False)
         db.session.commit()
-        ids = {"waiting": waiting.id, "overdue": overdue.id, "recent": recent.id,
-               "overdue_ref": overdue.reference, "waiting_ref": waiting.reference, "overdue_code": overdue.tracking_code}
+        ids = {
+            "waiting": waiting.id,
+            "overdue": overdue.id,
+            "recent": recent.id,
+            "overdue_ref": overdue.reference,
+            "waiting_ref": waiting.reference,
+            "overdue_code": overdue.tracking_code,
+        }
         db.session.remove()
     return ids
 
@@ -102,6 +110,7 @@ def test_track_and_verify_on_a_phone_without_javascript(phone, desk_files, app):
     tab.screenshot("track-ar-360")
 
     from tests.permits import files
+
     with app.app_context():
         case = files.load(app, desk_files["overdue"])
         admin = files.user("admin@demo.ma")
@@ -124,8 +133,11 @@ def test_admin_pages_fit_a_phone(phone, demo, app):
         type_id = db.session.scalar(sa.select(PermitType.id).where(PermitType.code == "building_large"))
     tab = phone("ar-MA")
     _sign_in(tab, "national@demo.ma")
-    for path, name in (("/admin/permit-types", "admin-permit-types-ar-360"), (f"/admin/permit-types/{type_id}", "admin-permit-type-ar-360"),
-                       ("/admin/holidays", "admin-holidays-ar-360")):
+    for path, name in (
+        ("/admin/permit-types", "admin-permit-types-ar-360"),
+        (f"/admin/permit-types/{type_id}", "admin-permit-type-ar-360"),
+        ("/admin/holidays", "admin-holidays-ar-360"),
+    ):
         tab.goto(path)
         expect(tab.page.locator("h1")).to_be_visible()
         assert tab.fits_the_screen(), path

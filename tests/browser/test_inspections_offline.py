@@ -59,7 +59,11 @@ def write_report(page, findings: str, photos, summary: str = "", locate: bool = 
     page.fill("#public_summary", summary)
     page.set_input_files("#photos", [str(p) for p in photos])
     sizes = min(p.stat().st_size for p in photos)
-    wait_until(page, f"!document.querySelector('#photos[aria-busy]') && Array.from(document.querySelector('#photos').files).every((f) => f.size < {sizes})")
+    wait_until(
+        page,
+        "!document.querySelector('#photos[aria-busy]') && "
+        f"Array.from(document.querySelector('#photos').files).every((f) => f.size < {sizes})",
+    )
     page.locator(f"{FORM} button:not([type=button])").last.click()
 
 
@@ -119,7 +123,9 @@ def test_without_javascript_a_report_is_filed_and_the_clerk_reads_it_with_its_ph
     tab.goto(f"/inspections/{visit_id}")
     page.check("input[name=outcome][value=not_compliant]")
     page.locator(f"{FORM} button").last.click()  # no findings: refused, nothing lost
-    expect(page.locator(".error-summary")).to_contain_text("اكتب ما عاينته في عين المكان.")  # "Write what you found on site."
+    expect(page.locator(".error-summary")).to_contain_text(
+        "اكتب ما عاينته في عين المكان."
+    )  # "Write what you found on site."
     expect(page.locator("input[name=outcome][value=not_compliant]")).to_be_checked()
     assert tab.fits_the_screen()
     tab.screenshot("inspections-report-error-ar-360")
@@ -142,7 +148,10 @@ def test_without_javascript_a_report_is_filed_and_the_clerk_reads_it_with_its_ph
     clerk.sign_in("clerk@demo.ma")
     clerk.goto(f"/inspections/{visit_id}")
     expect(clerk.page.locator(".photos img")).to_have_count(2)
-    wait_until(clerk.page, "Array.from(document.querySelectorAll('.photos img')).every((i) => i.complete && i.naturalWidth > 0)")
+    wait_until(
+        clerk.page,
+        "Array.from(document.querySelectorAll('.photos img')).every((i) => i.complete && i.naturalWidth > 0)",
+    )
     assert clerk.fits_the_screen()
     clerk.screenshot("inspections-clerk-reads-report-ar-360", full_page=True)
     assert clerk.errors == []

@@ -69,7 +69,11 @@ def fill(page, description="حفرة كبيرة أمام المدرسة", photo=
     if photo:
         page.set_input_files("#photos", str(photo))
         size = photo.stat().st_size
-        wait_until(page, f"!document.querySelector('#photos[aria-busy]') && document.querySelector('#photos').files[0].size < {size}")
+        wait_until(
+            page,
+            "!document.querySelector('#photos[aria-busy]') && "
+            f"document.querySelector('#photos').files[0].size < {size}",
+        )
 
 
 def send(page):
@@ -100,7 +104,9 @@ def until(page, check) -> None:
     raise AssertionError("the page never got there")
 
 
-def test_a_complaint_written_offline_waits_on_the_phone_and_is_filed_once_when_back_online(phone, app, demo, camera_photo):
+def test_a_complaint_written_offline_waits_on_the_phone_and_is_filed_once_when_back_online(
+    phone, app, demo, camera_photo
+):
     tab = guest_on_the_form(phone)
     page = tab.page
     tab.context.set_offline(True)
@@ -237,7 +243,9 @@ def test_a_new_service_worker_takes_over_without_breaking_the_form_being_filled(
     old_shell = page.evaluate("caches.keys().then((keys) => keys.find((k) => k.startsWith('shell-')))")
     monkeypatch.setattr(routes, "SHELL", (*routes.SHELL, "icons/icon-512.png"))  # a new version is deployed
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
-    wait_until(page, f"caches.keys().then((keys) => keys.some((k) => k.startsWith('shell-')) && !keys.includes('{old_shell}'))")
+    wait_until(
+        page, f"caches.keys().then((keys) => keys.some((k) => k.startsWith('shell-')) && !keys.includes('{old_shell}'))"
+    )
     wait_until(page, "navigator.serviceWorker.controller && navigator.serviceWorker.controller.state === 'activated'")
     expect(page.locator("#description")).to_have_value("الطريق مقطوع")
     page.fill("#location_text", "قرب المسجد")
@@ -330,7 +338,10 @@ def test_background_sync_sends_the_outbox(phone, app, demo, monkeypatch):
     assert [d["queued"] for d in stored_drafts(page)] == [True] and complaints(app) == []
     monkeypatch.undo()  # back up: only a sync event (the page replays on load and online only) sends it now
     [registration] = {r["registrationId"] for r in registrations if not r["isDeleted"]}
-    cdp.send("ServiceWorker.dispatchSyncEvent", {"origin": tab.base_url, "registrationId": registration, "tag": "outbox", "lastChance": False})
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {"origin": tab.base_url, "registrationId": registration, "tag": "outbox", "lastChance": False},
+    )
     expect(page.locator("[data-outbox] a")).to_have_attribute("href", re.compile(r"/complaints/filed/\d+$"))
     assert len(complaints(app)) == 1 and stored_drafts(page) == []
 
@@ -357,7 +368,10 @@ def test_a_guest_shown_the_complaints_nearby_can_still_send_theirs(phone, app, d
 def test_a_phone_that_refuses_background_sync_still_queues_without_a_script_error(phone, app, demo):
     tab = guest_on_the_form(phone, locale="en-GB")
     page = tab.page
-    tab.context.add_init_script("SyncManager.prototype.register = () => Promise.reject(new DOMException('Background Sync is disabled', 'NotAllowedError'));")
+    tab.context.add_init_script(
+        "SyncManager.prototype.register = () => "
+        "Promise.reject(new DOMException('Background Sync is disabled', 'NotAllowedError'));"
+    )
     page.reload()
     tab.context.set_offline(True)
     fill(page, description="A broken bench")
@@ -381,8 +395,12 @@ def test_a_page_seen_before_an_update_still_works_offline_after_it(phone, app, d
     monkeypatch.setattr(web, "_static_fingerprint", lambda path: "1" + fingerprint(path)[1:])  # every file changed
     tab.goto("/")  # the update is found on a visit, as on a phone
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
-    wait_until(page, f"caches.keys().then((keys) => keys.some((k) => k.startsWith('shell-')) && !keys.includes('{old_shell}'))")
-    tab.context.new_cdp_session(page).send("Network.clearBrowserCache")  # the browser's own cache is not to be counted on
+    wait_until(
+        page, f"caches.keys().then((keys) => keys.some((k) => k.startsWith('shell-')) && !keys.includes('{old_shell}'))"
+    )
+    tab.context.new_cdp_session(page).send(
+        "Network.clearBrowserCache"
+    )  # the browser's own cache is not to be counted on
     tab.context.set_offline(True)
     tab.goto("/complaints/new")  # the copy saved before the update
     wait_until(page, "!!window.jamaatiOffline && getComputedStyle(document.body).margin !== '8px'")

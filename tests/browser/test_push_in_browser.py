@@ -23,14 +23,18 @@ FAKE_PUSH_SERVICE = """
 (() => {
   let current = null;
   const make = () => ({
-    endpoint: "%s",
-    toJSON() { return { endpoint: this.endpoint, keys: { p256dh: "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM", auth: "tBHItJI5svbpez7KI4CCXg" } }; },
+    endpoint: "ENDPOINT",
+    toJSON() {
+      return { endpoint: this.endpoint, keys: { p256dh: "P256DH", auth: "tBHItJI5svbpez7KI4CCXg" } };
+    },
     unsubscribe() { current = null; return Promise.resolve(true); },
   });
   PushManager.prototype.subscribe = function () { current = make(); return Promise.resolve(current); };
   PushManager.prototype.getSubscription = function () { return Promise.resolve(current); };
 })();
-""" % ENDPOINT
+""".replace("ENDPOINT", ENDPOINT).replace(
+    "P256DH", "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
+)
 
 
 def subscriptions(app) -> list[tuple[str, str]]:
@@ -70,10 +74,18 @@ def test_a_push_reaches_the_service_worker_shows_in_arabic_and_opens_the_case(ph
             break
         tab.page.wait_for_timeout(100)
     registration = ours()[0]
-    cdp.send("ServiceWorker.deliverPushMessage", {
-        "origin": live_server, "registrationId": registration["registrationId"], "data": json.dumps(payload, ensure_ascii=False),
-    })
-    shown = "navigator.serviceWorker.ready.then(r => r.getNotifications()).then(ns => ns.map(n => ({title: n.title, body: n.body, dir: n.dir, lang: n.lang, url: n.data.url})))"
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": live_server,
+            "registrationId": registration["registrationId"],
+            "data": json.dumps(payload, ensure_ascii=False),
+        },
+    )
+    shown = (
+        "navigator.serviceWorker.ready.then(r => r.getNotifications())"
+        ".then(ns => ns.map(n => ({title: n.title, body: n.body, dir: n.dir, lang: n.lang, url: n.data.url})))"
+    )
     wait_until(tab.page, shown.replace("}))))", "})))).then(list => list.length === 1)"))
     [seen] = tab.page.evaluate(shown)
     assert seen["title"] == "جماعتي" and reference in seen["body"] and seen["dir"] == "rtl" and seen["lang"] == "ar"
@@ -112,10 +124,16 @@ def test_without_javascript_the_page_says_so_and_the_inbox_still_works(phone, de
 
 
 # The same stand-in, kept across page loads as the browser keeps a real subscription.
-LASTING_PUSH_SERVICE = FAKE_PUSH_SERVICE.replace("let current = null;", "let current = null; const kept = localStorage.getItem('fake-push');").replace(
-    "unsubscribe() { current = null;", "unsubscribe() { current = null; localStorage.removeItem('fake-push');").replace(
-    "current = make(); return", "current = make(); localStorage.setItem('fake-push', '1'); return").replace(
-    "PushManager.prototype.getSubscription", "if (kept) current = make();\n  PushManager.prototype.getSubscription")
+LASTING_PUSH_SERVICE = (
+    FAKE_PUSH_SERVICE.replace(
+        "let current = null;", "let current = null; const kept = localStorage.getItem('fake-push');"
+    )
+    .replace("unsubscribe() { current = null;", "unsubscribe() { current = null; localStorage.removeItem('fake-push');")
+    .replace("current = make(); return", "current = make(); localStorage.setItem('fake-push', '1'); return")
+    .replace(
+        "PushManager.prototype.getSubscription", "if (kept) current = make();\n  PushManager.prototype.getSubscription"
+    )
+)
 
 
 def test_the_next_person_on_the_phone_does_not_get_the_pushes_of_the_last_one(phone, demo, app, live_server):

@@ -3,6 +3,7 @@
 import json
 
 from playwright.sync_api import expect
+
 from tests.browser.conftest import wait_for_service_worker, wait_until
 
 
@@ -15,7 +16,12 @@ def test_chromium_finds_the_app_installable(browser, live_server, tmp_path):
 
     # A real profile: Chromium never offers to install from an incognito-like context.
     context = browser.browser_type.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, viewport=PHONE, locale="ar-MA"
+        str(tmp_path / "profile"),
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        headless=True,
+        viewport=PHONE,
+        locale="ar-MA",
     )
     try:
         page = context.new_page()
@@ -52,7 +58,9 @@ def test_signing_out_removes_the_saved_pages(phone, demo):
     tab.sign_in("citizen@demo.ma")
     _controlled(tab)
     tab.goto("/account")
-    assert tab.page.evaluate("caches.open('pages').then(c => c.keys()).then(k => k.some(r => r.url.endsWith('/account')))")
+    assert tab.page.evaluate(
+        "caches.open('pages').then(c => c.keys()).then(k => k.some(r => r.url.endsWith('/account')))"
+    )
     tab.page.locator("form[action='/signout'] button").click()
     tab.page.wait_for_url(lambda url: url.endswith("/"))
     wait_until(tab.page, "caches.open('pages').then(c => c.keys()).then(k => !k.some(r => r.url.endsWith('/account')))")

@@ -51,7 +51,9 @@ def test_htmx_live_search_gets_only_the_results(client, demo):
 
 
 def test_a_history_restore_gets_the_full_page(client, demo):
-    page = client.get("/communes/?q=tiz", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}).get_data(as_text=True)
+    page = client.get(
+        "/communes/?q=tiz", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    ).get_data(as_text=True)
     assert "<!doctype html>" in page
 
 

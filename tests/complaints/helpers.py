@@ -23,9 +23,12 @@ def commune_of(email: str) -> Commune:
 
 
 def category(commune: Commune, code: str = "roads") -> ComplaintCategory:
-    return db.session.scalar(sa.select(ComplaintCategory).where(
-        ComplaintCategory.commune_id == commune.id, ComplaintCategory.code == code,
-    ))
+    return db.session.scalar(
+        sa.select(ComplaintCategory).where(
+            ComplaintCategory.commune_id == commune.id,
+            ComplaintCategory.code == code,
+        )
+    )
 
 
 def user(email: str) -> User:
@@ -38,7 +41,10 @@ def file(app, email: str = "clerk@demo.ma", code: str = "roads", position=CHEFCH
         commune = commune_of(email)
         values = {"latitude": position[0], "longitude": position[1]} if position else {"location_text": "Rue 1"}
         complaint = services.file_complaint(
-            commune, category(commune, code), Kind.COMPLAINT, extra.pop("description", "A pothole in front of number 12."),
+            commune,
+            category(commune, code),
+            Kind.COMPLAINT,
+            extra.pop("description", "A pothole in front of number 12."),
             **{**values, **extra},
         )
         complaint_id = complaint.id
@@ -47,7 +53,9 @@ def file(app, email: str = "clerk@demo.ma", code: str = "roads", position=CHEFCH
 
 
 def get(app, complaint_id: int) -> Complaint:
-    return db.session.scalar(sa.select(Complaint).where(Complaint.id == complaint_id).execution_options(skip_commune_scope=True))
+    return db.session.scalar(
+        sa.select(Complaint).where(Complaint.id == complaint_id).execution_options(skip_commune_scope=True)
+    )
 
 
 def choose_commune(client, code: str) -> None:
@@ -62,7 +70,13 @@ def filing_form(app, commune_email: str = "clerk@demo.ma", **values) -> dict:
     with app.app_context():
         category_id = category(commune_of(commune_email)).id
     return {
-        "kind": "complaint", "category": str(category_id), "description": "A deep pothole in front of the school.",
-        "latitude": str(CHEFCHAOUEN[0]), "longitude": str(CHEFCHAOUEN[1]), "accuracy": "12",
-        "location_text": "Hay Souika", "idempotency_key": "key-" + str(id(values)), **values,
+        "kind": "complaint",
+        "category": str(category_id),
+        "description": "A deep pothole in front of the school.",
+        "latitude": str(CHEFCHAOUEN[0]),
+        "longitude": str(CHEFCHAOUEN[1]),
+        "accuracy": "12",
+        "location_text": "Hay Souika",
+        "idempotency_key": "key-" + str(id(values)),
+        **values,
     }

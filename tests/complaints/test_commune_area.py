@@ -35,7 +35,7 @@ def test_a_complaint_from_another_town_is_filed_flagged_and_the_citizen_told(gue
     clerk = make_client()
     clerk.signin("clerk@demo.ma")
     queue = clerk.get("/complaints/desk").get_data(as_text=True)
-    row = queue[queue.index(reference):][:400]
+    row = queue[queue.index(reference) :][:400]
     assert "Outside the commune?" in row
     assert "beyond the area set for Chefchaouen" in clerk.get(f"/complaints/desk/{complaint_id}").get_data(as_text=True)
 
@@ -56,11 +56,14 @@ def test_without_an_area_set_nothing_is_flagged(guest, app):
         assert get(app, complaint_id).outside_commune is False
 
 
-@pytest.mark.parametrize(("values", "message"), [
-    ({"latitude": "35.17", "longitude": "-5.27", "radius_km": "0"}, "Enter a radius between 0.5 and 200 km."),
-    ({"latitude": "48.85", "longitude": "2.35", "radius_km": "5"}, "This position is outside Morocco."),
-    ({"latitude": "", "longitude": "-5.27", "radius_km": "5"}, "Enter the latitude, for example 35.1714."),
-])
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"latitude": "35.17", "longitude": "-5.27", "radius_km": "0"}, "Enter a radius between 0.5 and 200 km."),
+        ({"latitude": "48.85", "longitude": "2.35", "radius_km": "5"}, "This position is outside Morocco."),
+        ({"latitude": "", "longitude": "-5.27", "radius_km": "5"}, "Enter the latitude, for example 35.1714."),
+    ],
+)
 def test_the_admin_sets_the_area_and_bad_values_are_explained(client, demo, values, message):
     client.signin("admin@demo.ma")
     response = client.post("/admin/area", values)
@@ -82,4 +85,6 @@ def test_the_admin_saves_a_new_area(client, app, demo):
 def test_a_clerk_cannot_change_the_area(client, demo):
     client.signin("clerk@demo.ma")
     assert client.get("/admin/area").status_code in (403, 404)
-    assert client.post("/admin/area", {"latitude": "35.2", "longitude": "-5.3", "radius_km": "1"}, form_url="/").status_code in (403, 404)
+    assert client.post(
+        "/admin/area", {"latitude": "35.2", "longitude": "-5.3", "radius_km": "1"}, form_url="/"
+    ).status_code in (403, 404)

@@ -35,8 +35,9 @@ def test_the_home_page_offers_to_report_a_problem(client, demo):
 
 
 def test_a_guest_files_a_complaint_and_gets_a_reference_and_tracking_code(guest, app):
-    form = filing_form(app, contact_name="Amina", contact_phone="0612345678",
-                       photos=[(io.BytesIO(photo_bytes()), "pothole.jpg")])
+    form = filing_form(
+        app, contact_name="Amina", contact_phone="0612345678", photos=[(io.BytesIO(photo_bytes()), "pothole.jpg")]
+    )
     response = guest.post("/complaints/new", form, form_url="/complaints/new", content_type="multipart/form-data")
     assert response.status_code == 303
     page = guest.get(response.headers["Location"]).get_data(as_text=True)
@@ -60,15 +61,18 @@ def test_the_confirmation_shows_only_to_the_browser_that_filed(guest, app, make_
 LONG = "x" * 5000
 
 
-@pytest.mark.parametrize(("values", "field", "message"), [
-    ({"description": ""}, "description", "Describe the problem."),
-    ({"description": LONG}, "description", "Describe the problem in 2,000 characters or fewer."),
-    ({"latitude": "48.8566", "longitude": "2.3522"}, "latitude", "This position is outside Morocco."),
-    ({"latitude": "35.1", "longitude": ""}, "longitude", "Give both the latitude and the longitude, or neither."),
-    ({"latitude": "", "longitude": "", "location_text": ""}, "location_text", "Say where it is"),
-    ({"contact_phone": "12"}, "contact_phone", "Enter a Moroccan mobile number"),
-    ({"contact_email": "nobody"}, "contact_email", "Enter an e-mail address"),
-])
+@pytest.mark.parametrize(
+    ("values", "field", "message"),
+    [
+        ({"description": ""}, "description", "Describe the problem."),
+        ({"description": LONG}, "description", "Describe the problem in 2,000 characters or fewer."),
+        ({"latitude": "48.8566", "longitude": "2.3522"}, "latitude", "This position is outside Morocco."),
+        ({"latitude": "35.1", "longitude": ""}, "longitude", "Give both the latitude and the longitude, or neither."),
+        ({"latitude": "", "longitude": "", "location_text": ""}, "location_text", "Say where it is"),
+        ({"contact_phone": "12"}, "contact_phone", "Enter a Moroccan mobile number"),
+        ({"contact_email": "nobody"}, "contact_email", "Enter an e-mail address"),
+    ],
+)
 def test_bad_input_is_answered_with_a_clear_message_and_nothing_typed_is_lost(guest, app, values, field, message):
     form = filing_form(app, contact_name="Amina Tazi", **values)
     form.setdefault("location_text", "Hay Souika")
@@ -99,7 +103,12 @@ def test_a_pdf_as_photo_is_refused_and_the_photos_must_be_chosen_again(guest, ap
 
 def test_more_than_three_photos_are_refused(guest, app):
     photos = [(io.BytesIO(photo_bytes()), f"p{i}.jpg") for i in range(4)]
-    response = guest.post("/complaints/new", filing_form(app, photos=photos), form_url="/complaints/new", content_type="multipart/form-data")
+    response = guest.post(
+        "/complaints/new",
+        filing_form(app, photos=photos),
+        form_url="/complaints/new",
+        content_type="multipart/form-data",
+    )
     assert "Send at most three photos." in response.get_data(as_text=True)
     assert count(app) == 0
 
@@ -115,7 +124,9 @@ def test_a_script_in_the_description_is_shown_as_text(guest, app, demo, make_cli
     page = clerk.get(f"/complaints/desk/{complaint_id}").get_data(as_text=True)
     assert "&lt;script&gt;alert(" in page and "<script>alert(" not in page
     # And when the form comes back with an error.
-    page = guest.post("/complaints/new", filing_form(app, description=script, contact_email="bad"), form_url="/complaints/new").get_data(as_text=True)
+    page = guest.post(
+        "/complaints/new", filing_form(app, description=script, contact_email="bad"), form_url="/complaints/new"
+    ).get_data(as_text=True)
     assert "&lt;script&gt;alert(" in page and "<script>alert(" not in page
 
 
@@ -149,6 +160,7 @@ def test_a_signed_in_citizen_is_the_author(client, app, demo):
 
 # --- duplicates -------------------------------------------------------------------------------
 
+
 def test_open_complaints_nearby_are_shown_and_the_guest_can_support_one(guest, app):
     existing = file(app, position=(35.1690, -5.2638))  # about 30 m away
     response = guest.post("/complaints/new", filing_form(app, contact_phone="0611223344"), form_url="/complaints/new")
@@ -173,10 +185,13 @@ def test_filing_anyway_after_seeing_the_duplicates(guest, app):
     assert count(app) == 2
 
 
-@pytest.mark.parametrize(("position", "shown"), [
-    ((35.1688 + 0.0012, -5.2636), True),  # about 133 m: inside the 150 m radius
-    ((35.1688 + 0.0015, -5.2636), False),  # about 167 m: outside
-])
+@pytest.mark.parametrize(
+    ("position", "shown"),
+    [
+        ((35.1688 + 0.0012, -5.2636), True),  # about 133 m: inside the 150 m radius
+        ((35.1688 + 0.0015, -5.2636), False),  # about 167 m: outside
+    ],
+)
 def test_the_duplicate_radius(guest, app, position, shown):
     other = file(app, position=position)
     page = guest.post("/complaints/new", filing_form(app), form_url="/complaints/new").get_data(as_text=True)

@@ -16,8 +16,15 @@ PRIVATE = ["Amina Tazi", "+212612345678", "06 12 34 56 78", "amina@example.ma", 
 
 
 def answered(app, **extra) -> tuple[int, str, str]:
-    complaint_id = file(app, position=(35.168812, -5.263621), contact_name="Amina Tazi", contact_phone="+212612345678",
-                        contact_email="amina@example.ma", location_text="Hay Souika", **extra)
+    complaint_id = file(
+        app,
+        position=(35.168812, -5.263621),
+        contact_name="Amina Tazi",
+        contact_phone="+212612345678",
+        contact_email="amina@example.ma",
+        location_text="Hay Souika",
+        **extra,
+    )
     with app.app_context():
         complaint, clerk = get(app, complaint_id), user("clerk@demo.ma")
         services.acknowledge(complaint, clerk, "Voirie")
@@ -61,14 +68,25 @@ def test_the_public_page_has_no_personal_data(app, client, demo):
 
 def test_a_guest_rates_then_reopens_once(app, client, demo):
     complaint_id, reference, code = answered(app)
-    response = client.post("/complaints/follow/rate", {"reference": reference, "code": code, "rating": "1", "comment": "Still there"}, form_url="/track")
+    response = client.post(
+        "/complaints/follow/rate",
+        {"reference": reference, "code": code, "rating": "1", "comment": "Still there"},
+        form_url="/track",
+    )
     assert response.status_code == 200 and "Thank you for your rating." in response.get_data(as_text=True)
-    response = client.post("/complaints/follow/reopen", {"reference": reference, "code": code, "reason": "Not fixed"}, form_url="/track")
+    response = client.post(
+        "/complaints/follow/reopen", {"reference": reference, "code": code, "reason": "Not fixed"}, form_url="/track"
+    )
     page = response.get_data(as_text=True)
     assert "The complaint is reopened." in page and "Reopen the complaint" not in page
     with app.app_context():
         complaint = get(app, complaint_id)
-        assert (complaint.rating, complaint.rating_comment, complaint.reopen_count, complaint.status.value) == (1, "Still there", 1, "in_progress")
+        assert (complaint.rating, complaint.rating_comment, complaint.reopen_count, complaint.status.value) == (
+            1,
+            "Still there",
+            1,
+            "in_progress",
+        )
     public = client.get(f"/complaints/{reference}/public").get_data(as_text=True)
     assert "reopened the complaint" in public and "Not fixed" not in public and "Still there" not in public
     with app.app_context():
@@ -83,14 +101,28 @@ def test_a_guest_rates_then_reopens_once(app, client, demo):
 
 def test_a_rating_is_from_1_to_5(app, client, demo):
     _id, reference, code = answered(app)
-    response = client.post("/complaints/follow/rate", {"reference": reference, "code": code, "rating": "9"}, form_url="/track")
-    assert "Not a valid choice" in response.get_data(as_text=True) or "Choose a rating" in response.get_data(as_text=True)
+    response = client.post(
+        "/complaints/follow/rate", {"reference": reference, "code": code, "rating": "9"}, form_url="/track"
+    )
+    assert "Not a valid choice" in response.get_data(as_text=True) or "Choose a rating" in response.get_data(
+        as_text=True
+    )
 
 
 def test_a_wrong_code_cannot_rate_or_reopen(app, client, demo):
     complaint_id, reference, _code = answered(app)
-    assert client.post("/complaints/follow/reopen", {"reference": reference, "code": "AAAAAAAA"}, form_url="/track").status_code == 404
-    assert client.post("/complaints/follow/rate", {"reference": reference, "code": "AAAAAAAA", "rating": "1"}, form_url="/track").status_code == 404
+    assert (
+        client.post(
+            "/complaints/follow/reopen", {"reference": reference, "code": "AAAAAAAA"}, form_url="/track"
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/complaints/follow/rate", {"reference": reference, "code": "AAAAAAAA", "rating": "1"}, form_url="/track"
+        ).status_code
+        == 404
+    )
     with app.app_context():
         assert get(app, complaint_id).reopen_count == 0
 
@@ -160,8 +192,14 @@ def test_a_signed_in_citizen_finds_their_complaints_on_the_home_page(app, demo, 
 
     with app.app_context():
         citizen = _db.session.scalar(_sa.select(_User).where(_User.email == "citizen@demo.ma"))
-        category = _db.session.scalar(_sa.select(ComplaintCategory).where(ComplaintCategory.commune_id == citizen.commune_id, ComplaintCategory.code == "lighting"))
-        reference = complaint_services.file_complaint(citizen.commune, category, Kind.OBSERVATION, "Lampe éteinte", author=citizen).reference
+        category = _db.session.scalar(
+            _sa.select(ComplaintCategory).where(
+                ComplaintCategory.commune_id == citizen.commune_id, ComplaintCategory.code == "lighting"
+            )
+        )
+        reference = complaint_services.file_complaint(
+            citizen.commune, category, Kind.OBSERVATION, "Lampe éteinte", author=citizen
+        ).reference
     client.signin("citizen@demo.ma")
     home = client.get("/").get_data(as_text=True)
     assert reference in home and "Street lighting" in home and "Received" in home

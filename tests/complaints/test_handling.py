@@ -37,7 +37,10 @@ def test_a_clerk_acknowledges_answers_and_closes(app, clerk):
     assert clerk.post(f"{url}/start", form_url=url).status_code == 303
     response = clerk.post(f"{url}/answer", {"outcome": "resolved", "answer": ""}, form_url=url)
     assert response.status_code == 200 and "Write the answer the citizen will read." in response.get_data(as_text=True)
-    assert clerk.post(f"{url}/answer", {"outcome": "resolved", "answer": "Filled on Monday."}, form_url=url).status_code == 303
+    assert (
+        clerk.post(f"{url}/answer", {"outcome": "resolved", "answer": "Filled on Monday."}, form_url=url).status_code
+        == 303
+    )
     assert clerk.post(f"{url}/close", form_url=url).status_code == 303
     with app.app_context():
         complaint = get(app, complaint_id)
@@ -56,7 +59,10 @@ def test_an_illegal_step_is_a_message_not_a_500(app, clerk):
 def test_close_out_of_scope_with_a_redirect_message(app, clerk, client):
     complaint_id = file(app)
     url = f"/complaints/desk/{complaint_id}"
-    assert clerk.post(f"{url}/out-of-scope", {"message": "Go to the court of first instance."}, form_url=url).status_code == 303
+    assert (
+        clerk.post(f"{url}/out-of-scope", {"message": "Go to the court of first instance."}, form_url=url).status_code
+        == 303
+    )
     with app.app_context():
         reference = get(app, complaint_id).reference
     page = client.get(f"/complaints/{reference}/public").get_data(as_text=True)
@@ -67,7 +73,10 @@ def test_answer_templates_prefill_the_answer(app, clerk):
     complaint_id = file(app)
     with app.app_context():
         category = get(app, complaint_id).category
-        category.answer_templates = [{"title": "Fixed", "text": "The team repaired it."}, {"title": "Later", "text": "Planned for next month."}]
+        category.answer_templates = [
+            {"title": "Fixed", "text": "The team repaired it."},
+            {"title": "Later", "text": "Planned for next month."},
+        ]
         services.acknowledge(get(app, complaint_id), _clerk(), "Voirie")
     page = clerk.get(f"/complaints/desk/{complaint_id}").get_data(as_text=True)
     assert "The team repaired it.</textarea>" in page
@@ -115,12 +124,18 @@ def test_photos_are_public_only_once_approved(app, clerk, client):
     from tests.permits.helpers import photo_bytes
 
     with app.app_context():
-        from tests.complaints.helpers import category, commune_of
         from app.complaints.workflow import Kind
+        from tests.complaints.helpers import category, commune_of
 
         commune = commune_of("clerk@demo.ma")
-        complaint = services.file_complaint(commune, category(commune), Kind.OBSERVATION, "Broken bench", location_text="Park",
-                                            photos=[FileStorage(io.BytesIO(photo_bytes()), "bench.jpg")])
+        complaint = services.file_complaint(
+            commune,
+            category(commune),
+            Kind.OBSERVATION,
+            "Broken bench",
+            location_text="Park",
+            photos=[FileStorage(io.BytesIO(photo_bytes()), "bench.jpg")],
+        )
         complaint_id, reference, photo_id = complaint.id, complaint.reference, complaint.photos[0].id
     photo_url = f"/complaints/{reference}/photos/{photo_id}"
     assert client.get(photo_url).status_code == 404
@@ -135,6 +150,7 @@ def test_photos_are_public_only_once_approved(app, clerk, client):
 
 # --- the commune wall ---------------------------------------------------------------------
 
+
 def test_clerk2_cannot_see_or_act_on_commune_1s_complaints(app, make_client, demo):
     complaint_id = file(app)
     theirs = make_client()
@@ -142,9 +158,17 @@ def test_clerk2_cannot_see_or_act_on_commune_1s_complaints(app, make_client, dem
     url = f"/complaints/desk/{complaint_id}"
     assert theirs.get(url).status_code == 404
     assert REFERENCE.search(theirs.get("/complaints/desk").get_data(as_text=True).split("<main", 1)[-1]) is None
-    for action, data in [("acknowledge", {"department": "X"}), ("start", {}), ("answer", {"outcome": "resolved", "answer": "x"}),
-                         ("close", {}), ("out-of-scope", {"message": "x"}), ("notes", {"text": "x"}), ("assign", {"agent": "0"}),
-                         ("merge", {"target": "C-2026-000001"}), ("photos/1/public", {"public": "1"})]:
+    for action, data in [
+        ("acknowledge", {"department": "X"}),
+        ("start", {}),
+        ("answer", {"outcome": "resolved", "answer": "x"}),
+        ("close", {}),
+        ("out-of-scope", {"message": "x"}),
+        ("notes", {"text": "x"}),
+        ("assign", {"agent": "0"}),
+        ("merge", {"target": "C-2026-000001"}),
+        ("photos/1/public", {"public": "1"}),
+    ]:
         assert theirs.post(f"{url}/{action}", data, form_url="/complaints/desk").status_code == 404, action
     assert theirs.get(f"{url}/photos/1").status_code == 404
     assert status(app, complaint_id) == "received"
@@ -175,6 +199,7 @@ def test_an_agent_sees_but_cannot_answer(app, make_client, demo):
 
 # --- the 60-day clock --------------------------------------------------------------------------
 
+
 def test_the_60_day_clock_and_the_15_day_acknowledgment(app, demo):
     complaint_id = file(app)
     with app.app_context():
@@ -198,14 +223,16 @@ def test_the_queue_puts_overdue_complaints_first_with_days_left(app, clerk):
         get(app, old).received_at = utcnow() - timedelta(days=70)
         db.session.commit()
     page = clerk.get("/complaints/desk").get_data(as_text=True)
-    assert page.index(f"/complaints/desk/{old}\"") < page.index(f"/complaints/desk/{recent}\"")
+    assert page.index(f'/complaints/desk/{old}"') < page.index(f'/complaints/desk/{recent}"')
     assert "10 days overdue" in page and "60 days left" in page
 
 
 def test_the_queue_filters_with_htmx(app, clerk):
     file(app, position=None)
     with app.app_context():
-        lighting = db.session.scalar(sa.select(ComplaintCategory.id).where(ComplaintCategory.code == "lighting").limit(1))
+        lighting = db.session.scalar(
+            sa.select(ComplaintCategory.id).where(ComplaintCategory.code == "lighting").limit(1)
+        )
     response = clerk.get("/complaints/desk?status=answered&category=nonsense", headers={"HX-Request": "true"})
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in text and "No complaint matches these filters." in text
@@ -217,20 +244,39 @@ def test_commune_admins_edit_categories(app, make_client, demo):
     admin.signin("admin@demo.ma")
     assert admin.get("/complaints/categories").status_code == 200
     with app.app_context():
-        roads = db.session.scalar(sa.select(ComplaintCategory).where(
-            ComplaintCategory.code == "roads", ComplaintCategory.commune_id == _clerk().commune_id))
-        roads_id, tiznit_roads = roads.id, db.session.scalar(sa.select(ComplaintCategory.id).where(
-            ComplaintCategory.code == "roads", ComplaintCategory.commune_id != roads.commune_id))
+        roads = db.session.scalar(
+            sa.select(ComplaintCategory).where(
+                ComplaintCategory.code == "roads", ComplaintCategory.commune_id == _clerk().commune_id
+            )
+        )
+        roads_id, tiznit_roads = (
+            roads.id,
+            db.session.scalar(
+                sa.select(ComplaintCategory.id).where(
+                    ComplaintCategory.code == "roads", ComplaintCategory.commune_id != roads.commune_id
+                )
+            ),
+        )
     url = f"/complaints/categories/{roads_id}"
-    data = {"name_ar": "الطرق", "name_fr": "Voirie", "name_en": "Roads", "department": "Voirie", "duplicate_radius_m": "5",
-            "answer_templates": "Fixed\nThe team repaired it.\n\nLater\nPlanned.", "active": "y"}
+    data = {
+        "name_ar": "الطرق",
+        "name_fr": "Voirie",
+        "name_en": "Roads",
+        "department": "Voirie",
+        "duplicate_radius_m": "5",
+        "answer_templates": "Fixed\nThe team repaired it.\n\nLater\nPlanned.",
+        "active": "y",
+    }
     response = admin.post(url, data, form_url=url)
     assert "Enter a radius between 10 and 5,000 metres." in response.get_data(as_text=True)
     assert admin.post(url, {**data, "duplicate_radius_m": "300"}, form_url=url).status_code == 303
     with app.app_context():
         roads = db.session.get(ComplaintCategory, roads_id)
         assert roads.duplicate_radius_m == 300
-        assert roads.answer_templates == [{"title": "Fixed", "text": "The team repaired it."}, {"title": "Later", "text": "Planned."}]
+        assert roads.answer_templates == [
+            {"title": "Fixed", "text": "The team repaired it."},
+            {"title": "Later", "text": "Planned."},
+        ]
     assert admin.get(f"/complaints/categories/{tiznit_roads}").status_code == 404
     clerk = make_client()
     clerk.signin("clerk@demo.ma")

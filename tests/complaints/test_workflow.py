@@ -33,7 +33,9 @@ def _cases():
     for name, (sources, _target, roles) in EXPECTED.items():
         for status in Status:
             for role in Role:
-                yield pytest.param(name, status, role, status in sources and role in roles, id=f"{name}-{status.value}-{role.value}")
+                yield pytest.param(
+                    name, status, role, status in sources and role in roles, id=f"{name}-{status.value}-{role.value}"
+                )
 
 
 def test_the_machine_has_exactly_the_expected_transitions():

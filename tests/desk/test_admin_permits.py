@@ -8,7 +8,16 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.permits.models import Holiday, PermitType
 
-EDITABLE = ("name_ar", "name_fr", "name_en", "deadline_days", "working_days", "silence_is_approval", "validity_months", "active")
+EDITABLE = (
+    "name_ar",
+    "name_fr",
+    "name_en",
+    "deadline_days",
+    "working_days",
+    "silence_is_approval",
+    "validity_months",
+    "active",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -46,29 +55,53 @@ def test_a_national_admin_edits_a_permit_type(app, client, demo):
     assert "Repair permit" in listing and "15 calendar days" in listing and f"/admin/permit-types/{type_id}" in listing
     form = client.get(f"/admin/permit-types/{type_id}").get_data(as_text=True)
     assert 'value="Autorisation de réfection"' in form
-    response = client.post(f"/admin/permit-types/{type_id}", {
-        "name_ar": "رخصة الإصلاح", "name_fr": "Autorisation de réfection", "name_en": "Repair authorisation",
-        "deadline_days": "10", "working_days": "working", "silence_is_approval": "", "validity_months": "0", "active": "y",
-    })
+    response = client.post(
+        f"/admin/permit-types/{type_id}",
+        {
+            "name_ar": "رخصة الإصلاح",
+            "name_fr": "Autorisation de réfection",
+            "name_en": "Repair authorisation",
+            "deadline_days": "10",
+            "working_days": "working",
+            "silence_is_approval": "",
+            "validity_months": "0",
+            "active": "y",
+        },
+    )
     assert response.status_code == 303 and response.headers["Location"] == "/admin/permit-types"
     with app.app_context():
         permit_type = db.session.get(PermitType, type_id)
-        assert (permit_type.name_en, permit_type.deadline_days, permit_type.working_days) == ("Repair authorisation", 10, True)
+        assert (permit_type.name_en, permit_type.deadline_days, permit_type.working_days) == (
+            "Repair authorisation",
+            10,
+            True,
+        )
         assert permit_type.silence_is_approval is False and permit_type.validity_months == 0 and permit_type.active
     assert "10 working days" in client.get("/admin/permit-types").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"deadline_days": "0"}, "Enter a number of days between 1 and 365."),
-    ({"deadline_days": ""}, "Enter the legal deadline in days."),
-    ({"name_fr": " "}, "Enter the name in French."),
-    ({"validity_months": "500"}, "Enter a number of months between 0 and 120."),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"deadline_days": "0"}, "Enter a number of days between 1 and 365."),
+        ({"deadline_days": ""}, "Enter the legal deadline in days."),
+        ({"name_fr": " "}, "Enter the name in French."),
+        ({"validity_months": "500"}, "Enter a number of months between 0 and 120."),
+    ],
+)
 def test_a_bad_permit_type_is_refused_and_kept(app, client, demo, changes, message):
     type_id = _type_id(app)
     client.signin("national@demo.ma")
-    data = {"name_ar": "رخصة", "name_fr": "Réfection", "name_en": "Repair", "deadline_days": "15",
-            "working_days": "calendar", "validity_months": "6", "active": "y", **changes}
+    data = {
+        "name_ar": "رخصة",
+        "name_fr": "Réfection",
+        "name_en": "Repair",
+        "deadline_days": "15",
+        "working_days": "calendar",
+        "validity_months": "6",
+        "active": "y",
+        **changes,
+    }
     response = client.post(f"/admin/permit-types/{type_id}", data)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and message in page and "<title>Error:" in page
@@ -107,7 +140,9 @@ def test_a_holiday_needs_a_date_and_a_name(client, demo):
     assert response.status_code == 200 and "Enter the holiday's name." in page and "<title>Error:" in page
 
 
-@pytest.mark.parametrize("email", ["admin@demo.ma", "clerk@demo.ma", "agent@demo.ma", "reviewer@demo.ma", "citizen@demo.ma"])
+@pytest.mark.parametrize(
+    "email", ["admin@demo.ma", "clerk@demo.ma", "agent@demo.ma", "reviewer@demo.ma", "citizen@demo.ma"]
+)
 def test_other_roles_do_not_touch_holidays(app, client, demo, email):
     client.signin(email)
     assert client.get("/admin/holidays").status_code == 403
@@ -116,11 +151,14 @@ def test_other_roles_do_not_touch_holidays(app, client, demo, email):
     assert client.post(f"/admin/holidays/{holiday_id}/delete", {}, form_url="/about").status_code == 403
 
 
-@pytest.mark.parametrize("email, expected, hidden", [
-    ("clerk@demo.ma", ["/desk/permits"], ["/admin/holidays", "/admin/permit-types"]),
-    ("admin@demo.ma", ["/desk/permits"], ["/admin/holidays", "/admin/permit-types"]),
-    ("national@demo.ma", ["/desk/permits", "/admin/holidays", "/admin/permit-types"], []),
-])
+@pytest.mark.parametrize(
+    "email, expected, hidden",
+    [
+        ("clerk@demo.ma", ["/desk/permits"], ["/admin/holidays", "/admin/permit-types"]),
+        ("admin@demo.ma", ["/desk/permits"], ["/admin/holidays", "/admin/permit-types"]),
+        ("national@demo.ma", ["/desk/permits", "/admin/holidays", "/admin/permit-types"], []),
+    ],
+)
 def test_the_staff_home_links_each_role_to_its_pages(client, demo, email, expected, hidden):
     client.signin(email)
     home = client.get("/").get_data(as_text=True)

@@ -56,7 +56,11 @@ def test_a_clerk_of_another_commune_gets_404_on_the_file_and_its_opinions(app, c
     client.signin("clerk2@demo.ma")
     assert client.get(f"/desk/permits/{case_id}").status_code == 404
     assert client.get(f"/desk/permits/{case_id}/approve").status_code == 404
-    response = client.post(f"/desk/permits/{case_id}/opinions/{agency_id}", {f"opinion-{agency_id}-verdict": "favourable"}, form_url="/desk/permits")
+    response = client.post(
+        f"/desk/permits/{case_id}/opinions/{agency_id}",
+        {f"opinion-{agency_id}-verdict": "favourable"},
+        form_url="/desk/permits",
+    )
     assert response.status_code == 404
 
 
@@ -76,7 +80,9 @@ def test_a_reviewer_gets_404_on_files_his_agency_does_not_review(app, client, de
     housing = _complete(app, files, type_code="housing")  # the commune's technical service only
     client.signin("reviewer@demo.ma")
     assert client.get(f"/desk/permits/{housing}").status_code == 404
-    response = client.post(f"/desk/permits/{housing}/notes", {"text": "x", "visibility": "internal"}, form_url="/desk/permits")
+    response = client.post(
+        f"/desk/permits/{housing}/notes", {"text": "x", "visibility": "internal"}, form_url="/desk/permits"
+    )
     assert response.status_code == 404
 
 

@@ -49,10 +49,23 @@ def case_id(app, demo, files):
 def test_the_file_shows_applicant_land_project_documents_and_clock(app, client, case_id):
     client.signin("clerk@demo.ma")
     page = client.get(f"/desk/permits/{case_id}").get_data(as_text=True)
-    for text in ("Mohamed El Amrani", "AB123456", "12 rue Outa Hammam", "12345/08", "Quartier Souika",
-                 "Intended use", "Housing", "Floor area (m²)", "120.5", "Number of levels",
-                 "Signed request", "Architectural plans (1/100)", "Agence urbaine de Tétouan", "Service technique communal",
-                 "The clock starts when the file is found complete. Then there are 15 days to answer."):
+    for text in (
+        "Mohamed El Amrani",
+        "AB123456",
+        "12 rue Outa Hammam",
+        "12345/08",
+        "Quartier Souika",
+        "Intended use",
+        "Housing",
+        "Floor area (m²)",
+        "120.5",
+        "Number of levels",
+        "Signed request",
+        "Architectural plans (1/100)",
+        "Agence urbaine de Tétouan",
+        "Service technique communal",
+        "The clock starts when the file is found complete. Then there are 15 days to answer.",
+    ):
         assert text in page, text
     with app.app_context():
         documents = db.session.scalars(sa.select(CaseDocument).where(CaseDocument.case_id == case_id)).all()
@@ -71,7 +84,13 @@ def test_every_form_on_a_file_under_review_has_its_own_field_ids(app, client, fi
     page = client.get(f"/desk/permits/{case_id}").get_data(as_text=True)
     ids = re.findall(r' id="([^"]+)"', page)
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
-    for step in ("Ask for documents", "Request a site visit", "Send for decision", "Approve the application", "Refuse the application"):
+    for step in (
+        "Ask for documents",
+        "Request a site visit",
+        "Send for decision",
+        "Approve the application",
+        "Refuse the application",
+    ):
         assert step in page, step
     assert page.count("Record an opinion received on paper") == 2
 
@@ -99,11 +118,18 @@ def test_a_step_that_is_no_longer_possible_is_an_error_on_the_page_not_a_500(app
 
 def test_request_documents_item_by_item(app, client, files, case_id):
     client.signin("clerk@demo.ma")
-    response = act(client, case_id, "request-documents", {
-        "ask_site_plan": "y", "reason_site_plan": "The plan is not readable",
-        "ask_other": "y", "reason_other": "A photo of the street front",
-        "documents_message": "Thank you",
-    })
+    response = act(
+        client,
+        case_id,
+        "request-documents",
+        {
+            "ask_site_plan": "y",
+            "reason_site_plan": "The plan is not readable",
+            "ask_other": "y",
+            "reason_other": "A photo of the street front",
+            "documents_message": "Thank you",
+        },
+    )
     assert response.status_code == 303
     assert status(app, files, case_id) is Status.DOCUMENTS_REQUESTED
     with app.app_context():
@@ -117,14 +143,27 @@ def test_request_documents_item_by_item(app, client, files, case_id):
     assert "The plan is not readable" in page and "Other document" in page and "A photo of the street front" in page
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"ask_site_plan": "y", "reason_site_plan": "  "}, "Say why this document is needed."),
-    ({"reason_property": "Out of date"}, "Tick this document to ask for it, or clear its reason."),
-    ({"ask_cadastral_plan": "", "reason_cadastral_plan": ""}, "Tick at least one document to ask for, and say why."),
-])
-def test_request_documents_without_a_reason_is_refused_and_nothing_typed_is_lost(app, client, files, case_id, data, message):
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"ask_site_plan": "y", "reason_site_plan": "  "}, "Say why this document is needed."),
+        ({"reason_property": "Out of date"}, "Tick this document to ask for it, or clear its reason."),
+        (
+            {"ask_cadastral_plan": "", "reason_cadastral_plan": ""},
+            "Tick at least one document to ask for, and say why.",
+        ),
+    ],
+)
+def test_request_documents_without_a_reason_is_refused_and_nothing_typed_is_lost(
+    app, client, files, case_id, data, message
+):
     client.signin("clerk@demo.ma")
-    typed = {"ask_cadastral_plan": "y", "reason_cadastral_plan": "Missing stamp", "documents_message": "Merci de votre patience", **data}
+    typed = {
+        "ask_cadastral_plan": "y",
+        "reason_cadastral_plan": "Missing stamp",
+        "documents_message": "Merci de votre patience",
+        **data,
+    }
     response = act(client, case_id, "request-documents", typed)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -153,21 +192,37 @@ def test_site_visit_requested_then_recorded_by_a_field_agent_with_photos(app, cl
     assert "Record the visit" in page and 'enctype="multipart/form-data"' in page
     missing = act(client, case_id, "site-visit/record", {"visit_note": " "})
     assert missing.status_code == 200 and "Write what was seen on site." in missing.get_data(as_text=True)
-    refused = act(client, case_id, "site-visit/record", {
-        "visit_note": "Walls as on the plans", "photos": (io.BytesIO(b"not an image"), "wall.jpg"),
-    })
+    refused = act(
+        client,
+        case_id,
+        "site-visit/record",
+        {
+            "visit_note": "Walls as on the plans",
+            "photos": (io.BytesIO(b"not an image"), "wall.jpg"),
+        },
+    )
     text = refused.get_data(as_text=True)
     assert refused.status_code == 200 and "This file is not a photo." in text and "Walls as on the plans" in text
     assert status(app, files, case_id) is Status.SITE_VISIT
 
-    response = act(client, case_id, "site-visit/record", {
-        "visit_note": "Walls as on the plans",
-        "photos": [(io.BytesIO(files.photo_bytes((40, 30), fmt="PNG")), "front.png"), (io.BytesIO(files.photo_bytes((40, 30), fmt="PNG")), "back.png")],
-    })
+    response = act(
+        client,
+        case_id,
+        "site-visit/record",
+        {
+            "visit_note": "Walls as on the plans",
+            "photos": [
+                (io.BytesIO(files.photo_bytes((40, 30), fmt="PNG")), "front.png"),
+                (io.BytesIO(files.photo_bytes((40, 30), fmt="PNG")), "back.png"),
+            ],
+        },
+    )
     assert response.status_code == 303
     assert status(app, files, case_id) is Status.UNDER_REVIEW
     with app.app_context():
-        photos = db.session.scalars(sa.select(CaseDocument).where(CaseDocument.case_id == case_id, CaseDocument.item_code == "site_visit")).all()
+        photos = db.session.scalars(
+            sa.select(CaseDocument).where(CaseDocument.case_id == case_id, CaseDocument.item_code == "site_visit")
+        ).all()
         assert len(photos) == 2 and all(p.internal for p in photos)
     page = client.get(f"/desk/permits/{case_id}").get_data(as_text=True)
     assert "Site visit photos" in page and "Walls as on the plans" in page
@@ -191,7 +246,9 @@ def test_send_for_decision_then_approve_with_conditions_then_issue(app, client, 
         assert f"/verify/{case.verify_code}" in page and f"/permits/{case_id}/certificate" in page
 
 
-def test_a_clerk_without_the_right_to_decide_is_not_offered_a_decision_and_cannot_force_one(app, client, files, case_id):
+def test_a_clerk_without_the_right_to_decide_is_not_offered_a_decision_and_cannot_force_one(
+    app, client, files, case_id
+):
     advance(app, files, case_id, "mark_complete")
     files.set_may_decide(app, "clerk@demo.ma", False)
     client.signin("clerk@demo.ma")
@@ -277,14 +334,22 @@ def test_opinions_by_the_reviewer_and_on_paper_by_the_clerk(app, client, make_cl
     assert other.status_code == 200 and "You give opinions for your own agency only." in other.get_data(as_text=True)
     vague = act(client, case_id, f"opinions/{urban}", {f"opinion-{urban}-verdict": "favourable_with_conditions"})
     assert vague.status_code == 200 and "Explain the conditions or the reasons." in vague.get_data(as_text=True)
-    done = act(client, case_id, f"opinions/{urban}", {
-        f"opinion-{urban}-verdict": "favourable_with_conditions", f"opinion-{urban}-comment": "Setback of 3 m",
-    })
+    done = act(
+        client,
+        case_id,
+        f"opinions/{urban}",
+        {
+            f"opinion-{urban}-verdict": "favourable_with_conditions",
+            f"opinion-{urban}-comment": "Setback of 3 m",
+        },
+    )
     assert done.status_code == 303
 
     clerk = make_client()
     clerk.signin("clerk@demo.ma")
-    assert act(clerk, case_id, f"opinions/{technical}", {f"opinion-{technical}-verdict": "favourable"}).status_code == 303
+    assert (
+        act(clerk, case_id, f"opinions/{technical}", {f"opinion-{technical}-verdict": "favourable"}).status_code == 303
+    )
     page = clerk.get(f"/desk/permits/{case_id}").get_data(as_text=True)
     assert "Favourable with conditions" in page and "Setback of 3 m" in page and "Received on paper" in page
     with app.app_context():
@@ -326,6 +391,10 @@ def test_opening_an_action_address_shows_the_file(client, case_id):
 
 def test_an_error_after_a_boosted_post_keeps_the_files_address(client, case_id):
     client.signin("clerk@demo.ma")
-    response = client.post(f"/desk/permits/{case_id}/refuse", {"reasons": ""}, form_url=f"/desk/permits/{case_id}",
-                           headers={"HX-Request": "true", "HX-Boosted": "true"})
+    response = client.post(
+        f"/desk/permits/{case_id}/refuse",
+        {"reasons": ""},
+        form_url=f"/desk/permits/{case_id}",
+        headers={"HX-Request": "true", "HX-Boosted": "true"},
+    )
     assert response.status_code == 200 and response.headers["HX-Push-Url"] == f"/desk/permits/{case_id}"

@@ -96,10 +96,20 @@ def test_live_search_answers_htmx_with_the_rows_only(app, client, demo, files):
     assert "<html" in full and 'hx-target="#queue-rows"' in full and 'method="get"' in full
 
 
-@pytest.mark.parametrize("query", [
-    "page=abc", "page=-3", "page=99999999999999999999", "status=bogus", "status=draft", "type=abc", "type=999999",
-    "q=%25%25_%5C", "page=2&status=issued&type=1&q=x",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=abc",
+        "page=-3",
+        "page=99999999999999999999",
+        "status=bogus",
+        "status=draft",
+        "type=abc",
+        "type=999999",
+        "q=%25%25_%5C",
+        "page=2&status=issued&type=1&q=x",
+    ],
+)
 def test_bad_query_values_never_fail(app, client, demo, files, query):
     _submitted(app, files)
     client.signin("clerk@demo.ma")

@@ -26,8 +26,14 @@ def permit_in_site_visit(app, agent: str | None = "agent@demo.ma", kind: Type = 
         case = files.submitted()
         clerk = files.user("clerk@demo.ma")
         permit_services.mark_complete(case, clerk)
-        inspection = services.request_site_visit(case, clerk, kind, files.user(agent) if agent else None,
-                                                 permit_services.today(), "Le propriétaire ouvrira le portail.")
+        inspection = services.request_site_visit(
+            case,
+            clerk,
+            kind,
+            files.user(agent) if agent else None,
+            permit_services.today(),
+            "Le propriétaire ouvrira le portail.",
+        )
         ids = case.id, inspection.id
         db.session.remove()
     return ids
@@ -40,8 +46,9 @@ def complaint_to_check(app, agent: str | None = "agent@demo.ma") -> tuple[int, i
         complaint = complaints.get(app, complaint_id)
         clerk = files.user("clerk@demo.ma")
         complaint_services.acknowledge(complaint, clerk, "Voirie")
-        inspection = services.request_site_check(complaint, clerk, files.user(agent) if agent else None,
-                                                 permit_services.today() + timedelta(days=1))
+        inspection = services.request_site_check(
+            complaint, clerk, files.user(agent) if agent else None, permit_services.today() + timedelta(days=1)
+        )
         inspection_id = inspection.id
         db.session.remove()
     return complaint_id, inspection_id
@@ -56,8 +63,13 @@ def pdf(name: str = "plan.jpg"):
 
 
 def report_form(key: str = "report-key-1", position=CASE_POSITION, **values) -> dict:
-    form = {"findings": "Les travaux suivent les plans. Deux niveaux, façade en cours.", "outcome": "compliant",
-            "idempotency_key": key, "check_0": "yes", "check_1": "no"}
+    form = {
+        "findings": "Les travaux suivent les plans. Deux niveaux, façade en cours.",
+        "outcome": "compliant",
+        "idempotency_key": key,
+        "check_0": "yes",
+        "check_1": "no",
+    }
     if position:
         form |= {"latitude": str(position[0]), "longitude": str(position[1]), "accuracy": "8"}
     return form | values
@@ -68,7 +80,9 @@ def send(client, inspection_id: int, form: dict, **kwargs):
 
 
 def inspection(inspection_id: int) -> Inspection:
-    return db.session.scalar(sa.select(Inspection).where(Inspection.id == inspection_id).execution_options(skip_commune_scope=True))
+    return db.session.scalar(
+        sa.select(Inspection).where(Inspection.id == inspection_id).execution_options(skip_commune_scope=True)
+    )
 
 
 def reports() -> list[InspectionReport]:

@@ -14,8 +14,14 @@ from tests.permits import files
 
 def _tiznit_agent(app) -> None:
     with app.app_context():
-        create_staff(login="agent2@demo.ma", password="jamaati-demo", full_name="Agent Tiznit", role=Role.AGENT,
-                     commune=files.user("clerk2@demo.ma").commune, enforce_password_policy=False)
+        create_staff(
+            login="agent2@demo.ma",
+            password="jamaati-demo",
+            full_name="Agent Tiznit",
+            role=Role.AGENT,
+            commune=files.user("clerk2@demo.ma").commune,
+            enforce_password_policy=False,
+        )
         db.session.remove()
 
 
@@ -32,7 +38,9 @@ def test_a_report_for_another_communes_inspection_is_refused(app, make_client, d
         assert reports() == [] and inspection(inspection_id).report is None
 
 
-def test_a_clerk_of_the_commune_reads_the_report_and_its_photos_a_clerk_of_another_does_not(app, client, make_client, demo):
+def test_a_clerk_of_the_commune_reads_the_report_and_its_photos_a_clerk_of_another_does_not(
+    app, client, make_client, demo
+):
     _, inspection_id = permit_in_site_visit(app)
     client.signin("agent@demo.ma")
     report_url = send(client, inspection_id, report_form(photos=[photo()])).location
@@ -67,7 +75,10 @@ def test_clerks_assign_and_cancel_agents_do_not(app, client, make_client, demo):
     clerk.signin("clerk@demo.ma")
     refused = clerk.post(f"/inspections/{inspection_id}/assign", {"agent": demo["clerk@demo.ma"]})
     assert refused.status_code == 422 and "Choose a field agent of the commune." in refused.get_data(as_text=True)
-    assert clerk.post(f"/inspections/{inspection_id}/assign", {"agent": demo["agent@demo.ma"], "due_on": ""}).status_code == 303
+    assert (
+        clerk.post(f"/inspections/{inspection_id}/assign", {"agent": demo["agent@demo.ma"], "due_on": ""}).status_code
+        == 303
+    )
     assert f"/inspections/{inspection_id}" in client.get("/inspections/").get_data(as_text=True)
     assert clerk.post(f"/inspections/{inspection_id}/cancel").status_code == 303
     assert f"/inspections/{inspection_id}" not in client.get("/inspections/").get_data(as_text=True)
@@ -98,7 +109,10 @@ def test_the_agent_finds_an_assigned_inspection_in_their_inbox(app, client, make
     assert "An inspection was assigned to you" not in client.get("/notifications/").get_data(as_text=True)
     clerk = make_client()
     clerk.signin("clerk@demo.ma")
-    assert clerk.post(f"/inspections/{inspection_id}/assign", {"agent": demo["agent@demo.ma"], "due_on": ""}).status_code == 303
+    assert (
+        clerk.post(f"/inspections/{inspection_id}/assign", {"agent": demo["agent@demo.ma"], "due_on": ""}).status_code
+        == 303
+    )
     inbox = client.get("/notifications/").get_data(as_text=True)
     assert "An inspection was assigned to you" in inbox and f"I-{inspection_id:06d}" in inbox
 
@@ -114,4 +128,6 @@ def test_the_inspections_queue_is_paged_and_keeps_its_filter(app, client, demo, 
     assert "Page 1 of 2" in first and 'href="/inspections/queue?page=2"' in first
     second = client.get("/inspections/queue?page=2").get_data(as_text=True)
     assert "Page 2 of 2" in second
-    assert "Page 1 of" not in client.get("/inspections/queue?status=requested").get_data(as_text=True)  # one requested: no pages
+    assert "Page 1 of" not in client.get("/inspections/queue?status=requested").get_data(
+        as_text=True
+    )  # one requested: no pages

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.complaints.models import Complaint
 from app.extensions import db
 from app.inspections.models import Checklist, Inspection
 from app.inspections.workflow import Source, Status, Type
 from app.permits import services as permit_services
-from app.permits.models import PermitCase
 from app.permits.workflow import Status as PermitStatus
 from tests.complaints import helpers as complaints
-from tests.inspections.helpers import complaint_to_check, inspection, permit_in_site_visit, photo, report_form, reports, send
+from tests.inspections.helpers import (
+    permit_in_site_visit,
+    photo,
+    report_form,
+    reports,
+    send,
+)
 from tests.permits import files
 
 
@@ -29,13 +33,20 @@ def test_requesting_a_site_visit_on_the_desk_creates_the_inspection(app, client,
     client.signin("clerk@demo.ma")
     page = client.get(f"/desk/permits/{case_id}").get_data(as_text=True)
     assert "End-of-works check" in page and "Youssef El Amrani" in page
-    response = client.post(f"/desk/permits/{case_id}/site-visit/request",
-                           {"visit_type": "end_of_works", "agent": demo["agent@demo.ma"], "due_on": "", "visit_message": "Portail bleu"},
-                           form_url=f"/desk/permits/{case_id}")
+    response = client.post(
+        f"/desk/permits/{case_id}/site-visit/request",
+        {"visit_type": "end_of_works", "agent": demo["agent@demo.ma"], "due_on": "", "visit_message": "Portail bleu"},
+        form_url=f"/desk/permits/{case_id}",
+    )
     assert response.status_code == 303
     with app.app_context():
         (found,) = _all_inspections()
-        assert (found.type, found.source, found.status, found.assigned_to_id) == (Type.END_OF_WORKS, Source.PERMIT, Status.ASSIGNED, demo["agent@demo.ma"])
+        assert (found.type, found.source, found.status, found.assigned_to_id) == (
+            Type.END_OF_WORKS,
+            Source.PERMIT,
+            Status.ASSIGNED,
+            demo["agent@demo.ma"],
+        )
         assert found.latitude == 35.1688 and found.address == "Quartier Souika, Chefchaouen"
         assert files.load(app, case_id).status is PermitStatus.SITE_VISIT
     assert f"/inspections/{found.id}" in client.get(f"/desk/permits/{case_id}").get_data(as_text=True)
@@ -47,23 +58,29 @@ def test_a_site_visit_for_someone_who_is_not_an_agent_is_refused_and_the_file_un
         permit_services.mark_complete(files.load(app, case_id), files.user("clerk@demo.ma"))
         db.session.remove()
     client.signin("clerk@demo.ma")
-    response = client.post(f"/desk/permits/{case_id}/site-visit/request",
-                           {"visit_type": "site_visit", "agent": demo["reviewer@demo.ma"], "visit_message": "Portail bleu"},
-                           form_url=f"/desk/permits/{case_id}")
+    response = client.post(
+        f"/desk/permits/{case_id}/site-visit/request",
+        {"visit_type": "site_visit", "agent": demo["reviewer@demo.ma"], "visit_message": "Portail bleu"},
+        form_url=f"/desk/permits/{case_id}",
+    )
     assert "Choose a field agent of the commune." in response.get_data(as_text=True)
     assert "Portail bleu" in response.get_data(as_text=True)
     with app.app_context():
         assert _all_inspections() == [] and files.load(app, case_id).status is PermitStatus.UNDER_REVIEW
 
 
-def test_a_site_check_requested_on_a_complaint_lands_its_report_on_the_complaints_timeline(app, client, make_client, demo):
+def test_a_site_check_requested_on_a_complaint_lands_its_report_on_the_complaints_timeline(
+    app, client, make_client, demo
+):
     complaint_id = complaints.file(app)
     clerk = make_client()
     clerk.signin("clerk@demo.ma")
     assert "Request a site check" in clerk.get(f"/complaints/desk/{complaint_id}").get_data(as_text=True)
-    response = clerk.post(f"/complaints/desk/{complaint_id}/site-check",
-                          {"agent": demo["agent@demo.ma"], "instructions": "Mesurer le trou"},
-                          form_url=f"/complaints/desk/{complaint_id}")
+    response = clerk.post(
+        f"/complaints/desk/{complaint_id}/site-check",
+        {"agent": demo["agent@demo.ma"], "instructions": "Mesurer le trou"},
+        form_url=f"/complaints/desk/{complaint_id}",
+    )
     assert response.status_code == 303
     with app.app_context():
         (found,) = _all_inspections()
@@ -72,9 +89,22 @@ def test_a_site_check_requested_on_a_complaint_lands_its_report_on_the_complaint
         reference, code = complaints.get(app, complaint_id).reference, complaints.get(app, complaint_id).tracking_code
     client.signin("agent@demo.ma")
     page = client.get(f"/inspections/{found.id}").get_data(as_text=True)
-    assert "Mesurer le trou" in page and "A pothole in front of number 12." in page and "The problem reported exists" in page
-    sent = send(client, found.id, report_form(key="check-1", position=complaints.CHEFCHAOUEN, findings="Trou de 40 cm, dangereux.",
-                                              outcome="not_compliant", public_summary="Un agent a vu le trou : réparation prévue."))
+    assert (
+        "Mesurer le trou" in page
+        and "A pothole in front of number 12." in page
+        and "The problem reported exists" in page
+    )
+    sent = send(
+        client,
+        found.id,
+        report_form(
+            key="check-1",
+            position=complaints.CHEFCHAOUEN,
+            findings="Trou de 40 cm, dangereux.",
+            outcome="not_compliant",
+            public_summary="Un agent a vu le trou : réparation prévue.",
+        ),
+    )
     assert sent.status_code == 303
     desk = clerk.get(f"/complaints/desk/{complaint_id}").get_data(as_text=True)
     assert "Trou de 40 cm, dangereux." in desk and "A field agent checked the site." in desk
@@ -93,8 +123,11 @@ def test_a_site_check_on_a_closed_complaint_is_not_offered(app, client, demo):
         db.session.remove()
     client.signin("clerk@demo.ma")
     assert "Request a site check" not in client.get(f"/complaints/desk/{complaint_id}").get_data(as_text=True)
-    refused = client.post(f"/complaints/desk/{complaint_id}/site-check", {"agent": demo["agent@demo.ma"]},
-                          form_url=f"/complaints/desk/{complaint_id}")
+    refused = client.post(
+        f"/complaints/desk/{complaint_id}/site-check",
+        {"agent": demo["agent@demo.ma"]},
+        form_url=f"/complaints/desk/{complaint_id}",
+    )
     assert "A site check can be requested while the complaint is open." in refused.get_data(as_text=True)
     with app.app_context():
         assert _all_inspections() == []
@@ -121,9 +154,16 @@ def test_an_infraction_on_the_spot_is_opened_and_reported_in_one_form_once(app, 
     client.signin("agent@demo.ma")
     page = client.get("/inspections/new").get_data(as_text=True)
     assert "data-offline" in page and "Works are under way" in page and "The occupation blocks the pavement" in page
-    form = report_form(key="spot-1", infraction="public_domain_occupation", address="Place Outa Hammam",
-                       findings="Terrasse de café sur tout le trottoir.", outcome="not_compliant", photos=[photo()],
-                       unauthorised_construction_0="no", public_domain_occupation_1="no")
+    form = report_form(
+        key="spot-1",
+        infraction="public_domain_occupation",
+        address="Place Outa Hammam",
+        findings="Terrasse de café sur tout le trottoir.",
+        outcome="not_compliant",
+        photos=[photo()],
+        unauthorised_construction_0="no",
+        public_domain_occupation_1="no",
+    )
     first = client.post("/inspections/new", form, content_type="multipart/form-data")
     form["photos"] = [photo()]
     again = client.post("/inspections/new", form, content_type="multipart/form-data")
@@ -131,7 +171,11 @@ def test_an_infraction_on_the_spot_is_opened_and_reported_in_one_form_once(app, 
     with app.app_context():
         (found,) = _all_inspections()
         assert (found.source, found.type, found.status, found.address) == (
-            Source.ON_THE_SPOT, Type.PUBLIC_DOMAIN_OCCUPATION, Status.REPORTED, "Place Outa Hammam")
+            Source.ON_THE_SPOT,
+            Type.PUBLIC_DOMAIN_OCCUPATION,
+            Status.REPORTED,
+            "Place Outa Hammam",
+        )
         (report,) = reports()
         assert report.checklist == [{"question": "An authorisation was shown", "answer": "no"}]  # the kind chosen only
     clerk = make_client()
@@ -158,9 +202,16 @@ def test_commune_admins_edit_the_checklists_agents_answer(app, client, make_clie
     assert "Site visit" in admin.get("/inspections/checklists").get_data(as_text=True)
     page = admin.get("/inspections/checklists/site_visit").get_data(as_text=True)
     assert "The site panel is displayed" in page
-    mismatch = admin.post("/inspections/checklists/site_visit", {"ar": "سؤال", "fr": "Question\nAutre", "en": "Question"})
-    assert mismatch.status_code == 422 and "the lists must have the same number of lines" in mismatch.get_data(as_text=True)
-    saved = admin.post("/inspections/checklists/site_visit", {"ar": "هل الباب مفتوح؟", "fr": "La porte est-elle ouverte ?", "en": "Is the gate open?"})
+    mismatch = admin.post(
+        "/inspections/checklists/site_visit", {"ar": "سؤال", "fr": "Question\nAutre", "en": "Question"}
+    )
+    assert mismatch.status_code == 422 and "the lists must have the same number of lines" in mismatch.get_data(
+        as_text=True
+    )
+    saved = admin.post(
+        "/inspections/checklists/site_visit",
+        {"ar": "هل الباب مفتوح؟", "fr": "La porte est-elle ouverte ?", "en": "Is the gate open?"},
+    )
     assert saved.status_code == 303
     client.signin("agent@demo.ma")
     form = client.get(f"/inspections/{inspection_id}").get_data(as_text=True)
@@ -170,8 +221,11 @@ def test_commune_admins_edit_the_checklists_agents_answer(app, client, make_clie
     assert clerk.get("/inspections/checklists").status_code == 403
     with app.app_context():
         tiznit = files.user("clerk2@demo.ma").commune_id
-        other = db.session.scalar(sa.select(Checklist).where(Checklist.commune_id == tiznit, Checklist.type == Type.SITE_VISIT)
-                                  .execution_options(skip_commune_scope=True))
+        other = db.session.scalar(
+            sa.select(Checklist)
+            .where(Checklist.commune_id == tiznit, Checklist.type == Type.SITE_VISIT)
+            .execution_options(skip_commune_scope=True)
+        )
         assert other.items[2]["en"] == "The site panel is displayed"  # another commune's checklist is its own
 
 
@@ -181,8 +235,11 @@ def test_a_visit_recorded_at_the_desk_takes_the_inspection_off_the_agents_day(ap
     agent.signin("agent@demo.ma")
     assert f"/inspections/{inspection_id}" in agent.get("/inspections/").get_data(as_text=True)
     client.signin("clerk@demo.ma")
-    recorded = client.post(f"/desk/permits/{case_id}/site-visit/record", {"visit_note": "Vu sur place, rapport papier."},
-                           form_url=f"/desk/permits/{case_id}")
+    recorded = client.post(
+        f"/desk/permits/{case_id}/site-visit/record",
+        {"visit_note": "Vu sur place, rapport papier."},
+        form_url=f"/desk/permits/{case_id}",
+    )
     assert recorded.status_code == 303
     assert f"/inspections/{inspection_id}" not in agent.get("/inspections/").get_data(as_text=True)
     with app.app_context():

@@ -12,7 +12,13 @@ from tests.inspections.helpers import permit_in_site_visit, report_form, reports
 def truncated_png() -> bytes:
     """A PNG signature and an IHDR chunk too short: Pillow raises ValueError, not an OSError."""
     body = b"\0" * 4
-    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(body)) + b"IHDR" + body + struct.pack(">I", zlib.crc32(b"IHDR" + body))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", len(body))
+        + b"IHDR"
+        + body
+        + struct.pack(">I", zlib.crc32(b"IHDR" + body))
+    )
 
 
 def test_a_malformed_photo_on_a_report_is_refused_not_a_500(app, client, demo):
@@ -27,8 +33,12 @@ def test_a_malformed_photo_on_a_report_is_refused_not_a_500(app, client, demo):
 
 def test_a_malformed_photo_on_an_infraction_is_refused_not_a_500(app, client, demo):
     client.signin("agent@demo.ma")
-    form = report_form(key="spot-1", infraction="unauthorised_construction", address="Route de Tétouan",
-                       photos=[(io.BytesIO(truncated_png()), "spot.png")])
+    form = report_form(
+        key="spot-1",
+        infraction="unauthorised_construction",
+        address="Route de Tétouan",
+        photos=[(io.BytesIO(truncated_png()), "spot.png")],
+    )
     response = client.post("/inspections/new", form, content_type="multipart/form-data", form_url="/inspections/new")
     assert response.status_code == 422
     with app.app_context():

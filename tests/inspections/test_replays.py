@@ -8,8 +8,13 @@ from tests.inspections.helpers import complaint_to_check, permit_in_site_visit, 
 
 
 def spot(client, findings: str, key: str = "served-once"):
-    form = report_form(key=key, infraction="unauthorised_construction", address="Derb Souika", findings=findings,
-                       outcome="not_compliant")
+    form = report_form(
+        key=key,
+        infraction="unauthorised_construction",
+        address="Derb Souika",
+        findings=findings,
+        outcome="not_compliant",
+    )
     return client.post("/inspections/new", form, content_type="multipart/form-data", form_url="/inspections/new")
 
 
@@ -21,7 +26,10 @@ def test_a_second_infraction_written_in_a_kept_copy_of_the_form_is_filed_too(app
     assert first.status_code == again.status_code == second.status_code == 303
     assert again.location == first.location and second.location != first.location
     with app.app_context():
-        assert sorted(r.findings for r in reports()) == ["Un mur de clôture construit sur la voie.", "Un étage ajouté sans autorisation."]
+        assert sorted(r.findings for r in reports()) == [
+            "Un mur de clôture construit sur la voie.",
+            "Un étage ajouté sans autorisation.",
+        ]
 
 
 def test_a_report_for_another_inspection_with_a_used_key_is_filed_for_that_inspection(app, client, demo):

@@ -4,7 +4,7 @@ landing on the case's timeline; refused with clear errors and nothing lost."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +16,13 @@ from app.permits.models import PermitCase
 from app.permits.workflow import Status as PermitStatus
 from app.timeutil import aware, utcnow
 from tests.inspections.helpers import (
-    inspection, pdf, permit_in_site_visit, photo, report_form, reports, send,
+    inspection,
+    pdf,
+    permit_in_site_visit,
+    photo,
+    report_form,
+    reports,
+    send,
 )
 
 
@@ -47,9 +53,14 @@ def test_the_report_form_follows_the_offline_contract(app, client, demo):
 def test_a_report_with_photos_moves_the_permit_on_and_lands_on_its_timeline(app, client, make_client, demo):
     case_id, inspection_id = permit_in_site_visit(app)
     client.signin("agent@demo.ma")
-    response = send(client, inspection_id, report_form(
-        public_summary="La visite a eu lieu : les travaux sont conformes.", photos=[photo("a.jpg"), photo("b.jpg")],
-    ))
+    response = send(
+        client,
+        inspection_id,
+        report_form(
+            public_summary="La visite a eu lieu : les travaux sont conformes.",
+            photos=[photo("a.jpg"), photo("b.jpg")],
+        ),
+    )
     assert response.status_code == 303 and "/inspections/reports/" in response.location
     confirmation = client.get(response.location).get_data(as_text=True)
     assert "Report received" in confirmation and "Compliant" in confirmation
@@ -132,15 +143,18 @@ def test_the_time_on_site_is_kept_apart_from_the_time_received(app, client, demo
         assert aware(report.received_at) - aware(report.filed_at) >= timedelta(hours=3)
 
 
-@pytest.mark.parametrize(("values", "message"), [
-    ({"outcome": ""}, "Choose the outcome: compliant, not compliant or no access."),
-    ({"findings": "x" * 5000}, "Write the findings in 4,000 characters or fewer."),
-    ({"findings": "  "}, "Write what you found on site."),
-    ({"photos": [photo(f"{n}.jpg") for n in range(11)]}, "Send at most ten photos."),
-    ({"photos": [photo(), pdf("plan.jpg")]}, "plan.jpg is not a photo. Send JPEG or PNG photos."),
-    ({"latitude": "48.85", "longitude": "2.35"}, "This position is outside Morocco."),
-    ({"latitude": "35.17", "longitude": ""}, "Give both the latitude and the longitude, or neither."),
-])
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"outcome": ""}, "Choose the outcome: compliant, not compliant or no access."),
+        ({"findings": "x" * 5000}, "Write the findings in 4,000 characters or fewer."),
+        ({"findings": "  "}, "Write what you found on site."),
+        ({"photos": [photo(f"{n}.jpg") for n in range(11)]}, "Send at most ten photos."),
+        ({"photos": [photo(), pdf("plan.jpg")]}, "plan.jpg is not a photo. Send JPEG or PNG photos."),
+        ({"latitude": "48.85", "longitude": "2.35"}, "This position is outside Morocco."),
+        ({"latitude": "35.17", "longitude": ""}, "Give both the latitude and the longitude, or neither."),
+    ],
+)
 def test_bad_input_is_refused_with_a_clear_message_and_nothing_lost(app, client, demo, values, message):
     _, inspection_id = permit_in_site_visit(app)
     client.signin("agent@demo.ma")
@@ -161,8 +175,12 @@ def test_a_day_of_reports_filed_without_signal_all_arrive_each_once(app, client,
     day = client.get("/inspections/").get_data(as_text=True)
     assert all(f"/inspections/{i}" in day for i in inspections)
     for n, inspection_id in enumerate(inspections):
-        form = report_form(key=f"day-{n}", outcome=["compliant", "not_compliant", "no_access", "compliant"][n],
-                           position=None if n == 2 else (35.1688, -5.2636), photos=[photo()])
+        form = report_form(
+            key=f"day-{n}",
+            outcome=["compliant", "not_compliant", "no_access", "compliant"][n],
+            position=None if n == 2 else (35.1688, -5.2636),
+            photos=[photo()],
+        )
         assert send(client, inspection_id, form).status_code == 303
         if n % 2:
             form["photos"] = [photo()]

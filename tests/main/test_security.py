@@ -7,7 +7,9 @@ from app.config import Config, MissingSecretKey
 
 
 def test_a_form_sent_without_its_csrf_token_is_refused(client, demo):
-    response = client.raw.post("/signin", data={"login": "citizen@demo.ma", "password": "jamaati-demo"}, headers={"Accept-Language": "en"})
+    response = client.raw.post(
+        "/signin", data={"login": "citizen@demo.ma", "password": "jamaati-demo"}, headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 400
     assert "This form has expired" in response.get_data(as_text=True)
 
@@ -17,7 +19,9 @@ def test_an_htmx_request_without_the_csrf_header_is_refused_and_with_it_accepted
     headers = {"HX-Request": "true"}
     assert client.raw.post("/language", data={"lang": "fr"}, headers=headers).status_code == 400
     token = client.token("/")
-    assert client.raw.post("/language", data={"lang": "fr"}, headers={**headers, "X-CSRFToken": token}).status_code == 303
+    assert (
+        client.raw.post("/language", data={"lang": "fr"}, headers={**headers, "X-CSRFToken": token}).status_code == 303
+    )
 
 
 def test_an_htmx_request_that_needs_sign_in_is_redirected_by_htmx(client):
@@ -102,7 +106,9 @@ def test_static_files_are_compressed_at_brotlis_best_and_revalidate(client):
     response.close()
     assert brotli.decompress(response.data) == original
     assert len(response.data) <= len(brotli.compress(original, quality=5))  # smaller than a quick per-request level
-    again = client.get("/static/js/outbox.js", headers={"Accept-Encoding": "br", "If-None-Match": response.headers["ETag"]})
+    again = client.get(
+        "/static/js/outbox.js", headers={"Accept-Encoding": "br", "If-None-Match": response.headers["ETag"]}
+    )
     again.close()
     assert again.status_code == 304
     old_phone = client.get("/static/js/outbox.js", headers={"Accept-Encoding": "gzip"})

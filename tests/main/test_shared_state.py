@@ -52,11 +52,18 @@ def two_servers(tmp_path, redis_url):
         "JAMAATI_AUTH_RATE_LIMIT": "5 per minute",
         "SECRET_KEY": uuid.uuid4().hex,
     }
-    subprocess.run([BIN / "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [BIN / "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     ports = [_free_port(), _free_port()]
     servers = [
-        subprocess.Popen([BIN / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "wsgi:app"], cwd=ROOT, env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            [BIN / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for port in ports
     ]
     try:
@@ -82,7 +89,9 @@ def _answers(url: str) -> bool:
 def _failed_sign_in(session: requests.Session, url: str) -> int:
     page = session.get(url + "/signin").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    return session.post(url + "/signin", data={"csrf_token": token, "login": "someone@demo.ma", "password": "wrong"}, timeout=5).status_code
+    return session.post(
+        url + "/signin", data={"csrf_token": token, "login": "someone@demo.ma", "password": "wrong"}, timeout=5
+    ).status_code
 
 
 def test_two_app_servers_share_the_sign_in_rate_limit_through_redis(two_servers):

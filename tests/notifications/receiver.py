@@ -43,7 +43,9 @@ class PushReceiver:
                 with receiver.lock:
                     status, headers = receiver.answers.popleft() if receiver.answers else (201, {})
                     if status == 201:
-                        receiver.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                        receiver.received.append(
+                            Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                        )
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)

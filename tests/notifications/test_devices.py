@@ -18,8 +18,11 @@ SUBSCRIBE = "/notifications/push/subscribe"
 
 def subscribe(client, browser: Browser, language: str = "fr"):
     token = client.token("/account")
-    return client.raw.post(SUBSCRIBE, json={"subscription": browser.subscription_json(), "language": language},
-                           headers={"X-CSRFToken": token})
+    return client.raw.post(
+        SUBSCRIBE,
+        json={"subscription": browser.subscription_json(), "language": language},
+        headers={"X-CSRFToken": token},
+    )
 
 
 def subscriptions(app) -> list[tuple[str, str]]:
@@ -28,7 +31,9 @@ def subscriptions(app) -> list[tuple[str, str]]:
         return [(endpoint, user_id) for endpoint, user_id in rows]
 
 
-@pytest.mark.parametrize("body", ["[1, 2]", '"subscription"', "5", "null", '{"subscription": [1]}', '{"subscription": {"keys": 3}}'])
+@pytest.mark.parametrize(
+    "body", ["[1, 2]", '"subscription"', "5", "null", '{"subscription": [1]}', '{"subscription": {"keys": 3}}']
+)
 def test_a_body_that_is_not_a_subscription_is_refused_not_a_500(app, client, demo, body):
     client.signin("citizen@demo.ma")
     token = client.token("/account")
@@ -47,7 +52,12 @@ def test_a_nul_byte_in_a_subscription_is_refused(app, client, demo, receiver, wh
         body["keys"][where] += "\x00"
     client.signin("citizen@demo.ma")
     token = client.token("/account")
-    assert client.raw.post(SUBSCRIBE, json={"subscription": body, "language": "ar"}, headers={"X-CSRFToken": token}).status_code == 400
+    assert (
+        client.raw.post(
+            SUBSCRIBE, json={"subscription": body, "language": "ar"}, headers={"X-CSRFToken": token}
+        ).status_code
+        == 400
+    )
     assert subscriptions(app) == []
 
 
@@ -84,8 +94,10 @@ def test_changing_the_password_on_a_phone_keeps_that_phones_pushes(app, client, 
     assert subscribe(other, there).status_code == 204
     client.signin("citizen@demo.ma")
     assert subscribe(client, here).status_code == 204
-    answer = client.post("/account/password", {"current_password": "jamaati-demo", "new_password": "a-new-pass-2026",
-                                               "confirm": "a-new-pass-2026"})
+    answer = client.post(
+        "/account/password",
+        {"current_password": "jamaati-demo", "new_password": "a-new-pass-2026", "confirm": "a-new-pass-2026"},
+    )
     assert answer.status_code == 303
     with app.app_context():
         files.submitted()
@@ -103,13 +115,17 @@ def test_a_long_device_cookie_is_the_same_device_at_sign_out(app, client, demo, 
     assert subscriptions(app) == []
 
 
-@pytest.mark.parametrize("endpoint", [
-    "https://127.0.0.1\\@fcm.googleapis.com/fcm/send/x",  # urlsplit reads fcm.googleapis.com, requests posts to 127.0.0.1
-    "https://169.254.169.254\\.fcm.googleapis.com/latest",  # requests posts to 169.254.169.254
-    "https://user@fcm.googleapis.com/fcm/send/x",
-    "https://fcm.googleapis.com:99999/fcm/send/x",
-    "https://fcm.googleapis.com /fcm/send/x",
-])
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        # urlsplit reads fcm.googleapis.com, requests posts to 127.0.0.1
+        "https://127.0.0.1\\@fcm.googleapis.com/fcm/send/x",
+        "https://169.254.169.254\\.fcm.googleapis.com/latest",  # requests posts to 169.254.169.254
+        "https://user@fcm.googleapis.com/fcm/send/x",
+        "https://fcm.googleapis.com:99999/fcm/send/x",
+        "https://fcm.googleapis.com /fcm/send/x",
+    ],
+)
 def test_an_endpoint_that_only_looks_like_a_push_service_is_refused(app, client, demo, endpoint):
     client.signin("citizen@demo.ma")
     token = client.token("/account")
@@ -120,17 +136,28 @@ def test_an_endpoint_that_only_looks_like_a_push_service_is_refused(app, client,
 
 def test_real_push_services_endpoints_are_still_accepted(app):
     with app.test_request_context():
-        for endpoint in ("https://fcm.googleapis.com/fcm/send/dK9x:APA91bH-x_y", "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABk",
-                         "https://web.push.apple.com/QOz4-Ab_c", "https://wns2-par02p.notify.windows.com/w/?token=BQYAAAB%2b%2fxyz"):
+        for endpoint in (
+            "https://fcm.googleapis.com/fcm/send/dK9x:APA91bH-x_y",
+            "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABk",
+            "https://web.push.apple.com/QOz4-Ab_c",
+            "https://wns2-par02p.notify.windows.com/w/?token=BQYAAAB%2b%2fxyz",
+        ):
             assert services.allowed_endpoint(endpoint), endpoint
 
 
 def test_the_worker_never_posts_to_a_stored_endpoint_that_is_not_a_push_service(app, demo, files, receiver):
     """A subscription stored before the stricter check: dropped by the worker, never sent to."""
     with app.app_context():
-        db.session.add(PushSubscription(user_id=user("citizen@demo.ma").id, device="old-device", language="fr",
-                                        endpoint=f"http://127.0.0.1\\@{receiver.base.split('//')[1]}/push/evil",
-                                        p256dh="BAAA", auth="AAAA"))
+        db.session.add(
+            PushSubscription(
+                user_id=user("citizen@demo.ma").id,
+                device="old-device",
+                language="fr",
+                endpoint=f"http://127.0.0.1\\@{receiver.base.split('//')[1]}/push/evil",
+                p256dh="BAAA",
+                auth="AAAA",
+            )
+        )
         db.session.commit()
         files.submitted()
     work_once(app)

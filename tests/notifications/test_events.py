@@ -22,7 +22,9 @@ def told(app, email: str) -> list[tuple[str, str]]:
     """(kind, English text) of what this person was told, oldest first."""
     with app.test_request_context(headers={"Accept-Language": "en"}):
         person = user(email)
-        rows = db.session.scalars(sa.select(Notification).where(Notification.user_id == person.id).order_by(Notification.id))
+        rows = db.session.scalars(
+            sa.select(Notification).where(Notification.user_id == person.id).order_by(Notification.id)
+        )
         return [(n.kind, describe(n)) for n in rows]
 
 
@@ -62,7 +64,12 @@ def test_the_author_and_supporters_with_accounts_hear_of_the_answer_guests_get_n
     with app.app_context():
         author = user("citizen@demo.ma")
         own = complaints.file_complaint(
-            get(app, complaint_id).commune, get(app, complaint_id).category, get(app, complaint_id).kind, "Broken lamp", author=author, location_text="Rue 2",
+            get(app, complaint_id).commune,
+            get(app, complaint_id).category,
+            get(app, complaint_id).kind,
+            "Broken lamp",
+            author=author,
+            location_text="Rue 2",
         )
         complaints.support(own, user("supporter@demo.ma"))
         complaints.support(own, None, "+212600000000")  # a guest supporter: nothing to send to
@@ -74,12 +81,22 @@ def test_the_author_and_supporters_with_accounts_hear_of_the_answer_guests_get_n
         complaints.acknowledge(guest, clerk, "Voirie")
         reference = own.reference
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ComplaintSupporter)) == 2
-    assert [kind for kind, _text in told(app, "citizen@demo.ma")] == ["complaint.received", "complaint.status", "complaint.answer"]
-    assert told(app, "supporter@demo.ma") == [("complaint.followed_answer", f"A complaint you follow, \u2068{reference}\u2069, has an answer.")]
+    assert [kind for kind, _text in told(app, "citizen@demo.ma")] == [
+        "complaint.received",
+        "complaint.status",
+        "complaint.answer",
+    ]
+    assert told(app, "supporter@demo.ma") == [
+        ("complaint.followed_answer", f"A complaint you follow, \u2068{reference}\u2069, has an answer.")
+    ]
     with app.app_context():
-        supporter_url = db.session.scalar(sa.select(Notification.url).where(Notification.kind == "complaint.followed_answer"))
+        supporter_url = db.session.scalar(
+            sa.select(Notification.url).where(Notification.kind == "complaint.followed_answer")
+        )
         assert supporter_url == f"/complaints/{reference}/public"  # not the author's private page
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 4  # nothing for the guest's complaint
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 4
+        )  # nothing for the guest's complaint
 
 
 def test_the_inbox_counts_unread_in_the_header_and_opens_the_case(app, client, demo, files, make_client):

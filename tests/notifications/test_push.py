@@ -84,7 +84,12 @@ def test_the_push_service_down_delays_notifications_it_never_loses_them(app, dem
     work_once(app)
     assert receiver.received == []
     [delivery] = deliveries(app)
-    assert delivery.attempts == 1 and delivery.sent_at is None and delivery.failed_at is None and "503" in delivery.last_error
+    assert (
+        delivery.attempts == 1
+        and delivery.sent_at is None
+        and delivery.failed_at is None
+        and "503" in delivery.last_error
+    )
     first_retry = aware(delivery.next_attempt_at)
     assert first_retry > utcnow()
     work_once(app)  # not due yet: nothing is tried
@@ -166,8 +171,11 @@ def test_a_phone_subscribes_from_the_account_page_and_sign_out_unsubscribes_it(a
     page = client.get("/account").get_data(as_text=True)
     assert "Notifications on this phone" in page and push_key(app) in page
     token = client.token("/account")
-    answer = client.raw.post("/notifications/push/subscribe", json={"subscription": browser.subscription_json(), "language": "fr"},
-                             headers={"X-CSRFToken": token})
+    answer = client.raw.post(
+        "/notifications/push/subscribe",
+        json={"subscription": browser.subscription_json(), "language": "fr"},
+        headers={"X-CSRFToken": token},
+    )
     assert answer.status_code == 204
     with app.app_context():
         [stored] = db.session.scalars(sa.select(PushSubscription)).all()
@@ -190,7 +198,9 @@ def test_the_server_posts_only_to_browsers_push_services(app, client, demo, endp
     client.signin("citizen@demo.ma")
     token = client.token("/account")
     body = {"subscription": {"endpoint": endpoint, "keys": {"p256dh": "BAAA", "auth": "AAAA"}}, "language": "ar"}
-    assert client.raw.post("/notifications/push/subscribe", json=body, headers={"X-CSRFToken": token}).status_code == 400
+    assert (
+        client.raw.post("/notifications/push/subscribe", json=body, headers={"X-CSRFToken": token}).status_code == 400
+    )
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PushSubscription)) == 0
 
@@ -288,7 +298,9 @@ def test_turning_on_twice_keeps_what_the_phone_still_has_to_receive(app, demo, f
     browser = phone(app, receiver, language="ar")
     with app.app_context():
         files.submitted()
-        services.subscribe(user("citizen@demo.ma"), "device-phone", browser.endpoint, browser.p256dh, browser.auth, "fr")
+        services.subscribe(
+            user("citizen@demo.ma"), "device-phone", browser.endpoint, browser.p256dh, browser.auth, "fr"
+        )
     work_once(app)
     [received] = receiver.received
     assert browser.decrypt(received)["lang"] == "fr"  # the language it was last turned on in

@@ -17,10 +17,11 @@ from app.permits.models import PermitCase, PermitType
 from tests.permits.helpers import MINIMAL_PDF, photo_bytes
 
 
-
 def upload(kind: str, name: str | None = None) -> FileStorage:
     if kind == "image":
-        return FileStorage(io.BytesIO(photo_bytes((40, 30), fmt="PNG")), filename=name or "photo.png", content_type="image/png")
+        return FileStorage(
+            io.BytesIO(photo_bytes((40, 30), fmt="PNG")), filename=name or "photo.png", content_type="image/png"
+        )
     return FileStorage(io.BytesIO(MINIMAL_PDF), filename=name or "plan.pdf", content_type="application/pdf")
 
 
@@ -42,22 +43,43 @@ def citizen(email: str = "citizen@demo.ma", name: str = "Citoyen Test") -> User:
 ANSWERS = {"int": 2, "decimal": 120.5, "text": "Réfection de la façade"}
 
 
-def draft(type_code: str = "building_small", applicant: str = "Mohamed El Amrani", commune_of: str = "clerk@demo.ma",
-          account: str = "citizen@demo.ma") -> PermitCase:
+def draft(
+    type_code: str = "building_small",
+    applicant: str = "Mohamed El Amrani",
+    commune_of: str = "clerk@demo.ma",
+    account: str = "citizen@demo.ma",
+) -> PermitCase:
     permit_type = db.session.scalar(sa.select(PermitType).where(PermitType.code == type_code))
     case = services.start(citizen(account), permit_type, user(commune_of).commune)
-    services.save_step(case, "applicant", {
-        "applicant_name": applicant, "applicant_cin": "AB123456", "applicant_phone": "+212612345678",
-        "applicant_address": "12 rue Outa Hammam, Chefchaouen",
-    })
-    services.save_step(case, "parcel", {
-        "not_titled": False, "land_title": "12345/08", "address": "Quartier Souika, Chefchaouen",
-        "latitude": 35.1688, "longitude": -5.2636,
-    })
-    services.save_step(case, "details", {
-        spec["name"]: spec["choices"][0]["value"] if spec["kind"] == "choice" else ANSWERS[spec["kind"]]
-        for spec in permit_type.fields
-    })
+    services.save_step(
+        case,
+        "applicant",
+        {
+            "applicant_name": applicant,
+            "applicant_cin": "AB123456",
+            "applicant_phone": "+212612345678",
+            "applicant_address": "12 rue Outa Hammam, Chefchaouen",
+        },
+    )
+    services.save_step(
+        case,
+        "parcel",
+        {
+            "not_titled": False,
+            "land_title": "12345/08",
+            "address": "Quartier Souika, Chefchaouen",
+            "latitude": 35.1688,
+            "longitude": -5.2636,
+        },
+    )
+    services.save_step(
+        case,
+        "details",
+        {
+            spec["name"]: spec["choices"][0]["value"] if spec["kind"] == "choice" else ANSWERS[spec["kind"]]
+            for spec in permit_type.fields
+        },
+    )
     for position, item in enumerate(permit_type.documents):
         if item["required"]:
             kind = "image" if item["kinds"] == ["image"] or position % 2 else "pdf"

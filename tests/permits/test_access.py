@@ -5,7 +5,6 @@ commune; reviewers only once it is sent to their kind of agency. Everyone else g
 import re
 
 import pytest
-import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Agency, AgencyKind, Role
@@ -34,14 +33,26 @@ def outsiders(app, demo, make_client):
 
     with app.app_context():
         chefchaouen = get_by_code("01.151.01.01")
-        register_citizen(login="0677777777", password="zitoun-2026-x", full_name="Voisin", cin=None, commune=chefchaouen, locale="en")
+        register_citizen(
+            login="0677777777", password="zitoun-2026-x", full_name="Voisin", cin=None, commune=chefchaouen, locale="en"
+        )
         culture = Agency(commune=chefchaouen, kind=AgencyKind.CULTURE, name="Culture")
         db.session.add(culture)
         db.session.commit()
-        create_staff(login="culture@demo.ma", password="x-password-2", full_name="Reviewer Culture", role=Role.REVIEWER, commune=chefchaouen, agency=culture)
+        create_staff(
+            login="culture@demo.ma",
+            password="x-password-2",
+            full_name="Reviewer Culture",
+            role=Role.REVIEWER,
+            commune=chefchaouen,
+            agency=culture,
+        )
     clients = {}
-    for who, login, password in (("other citizen", "0677777777", "zitoun-2026-x"), ("clerk of Tiznit", "clerk2@demo.ma", "jamaati-demo"),
-                                 ("reviewer of another agency", "culture@demo.ma", "x-password-2")):
+    for who, login, password in (
+        ("other citizen", "0677777777", "zitoun-2026-x"),
+        ("clerk of Tiznit", "clerk2@demo.ma", "jamaati-demo"),
+        ("reviewer of another agency", "culture@demo.ma", "x-password-2"),
+    ):
         client = make_client()
         assert client.signin(login, password).status_code == 303
         clients[who] = client

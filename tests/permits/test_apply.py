@@ -29,14 +29,38 @@ def start(citizen, app, code="building_small"):
     return response.headers["Location"]
 
 
-def fill_everything(citizen, url, documents=("request", "property", "cadastral_plan", "site_plan", "architectural_plans")):
-    assert citizen.post(f"{url}/applicant", {"applicant_name": "محمد العلوي", "applicant_cin": "ab 123456", "applicant_phone": "0612345678", "applicant_address": "12 زنقة الأندلس، شفشاون"}).status_code == 303
-    assert citizen.post(f"{url}/parcel", {"land_title": "12345/08", "address": "حي السلام، شفشاون", "latitude": "35.1688", "longitude": "-5.2636"}).status_code == 303
+def fill_everything(
+    citizen, url, documents=("request", "property", "cadastral_plan", "site_plan", "architectural_plans")
+):
+    assert (
+        citizen.post(
+            f"{url}/applicant",
+            {
+                "applicant_name": "محمد العلوي",
+                "applicant_cin": "ab 123456",
+                "applicant_phone": "0612345678",
+                "applicant_address": "12 زنقة الأندلس، شفشاون",
+            },
+        ).status_code
+        == 303
+    )
+    assert (
+        citizen.post(
+            f"{url}/parcel",
+            {"land_title": "12345/08", "address": "حي السلام، شفشاون", "latitude": "35.1688", "longitude": "-5.2636"},
+        ).status_code
+        == 303
+    )
     assert citizen.post(f"{url}/details", {"use": "housing", "floor_area": "120.5", "levels": "2"}).status_code == 303
     for code in documents:
         data = photo_bytes() if code != "architectural_plans" else MINIMAL_PDF
         name = "photo.jpg" if code != "architectural_plans" else "plans.pdf"
-        response = citizen.post(f"{url}/documents", {"item": code, "file": upload(data, name)}, form_url=f"{url}/documents", content_type="multipart/form-data")
+        response = citizen.post(
+            f"{url}/documents",
+            {"item": code, "file": upload(data, name)},
+            form_url=f"{url}/documents",
+            content_type="multipart/form-data",
+        )
         assert response.status_code == 303, response.get_data(as_text=True)
 
 
@@ -79,11 +103,23 @@ def test_the_application_cannot_be_sent_before_every_part_is_done(citizen, app):
 @pytest.mark.parametrize(
     "step, data, message",
     [
-        ("parcel", {"address": "Douar", "land_title": ""}, "Enter the land title number, or tick that the land has no title."),
+        (
+            "parcel",
+            {"address": "Douar", "land_title": ""},
+            "Enter the land title number, or tick that the land has no title.",
+        ),
         ("parcel", {"address": "", "not_titled": "y"}, "Enter where the land is."),
         ("parcel", {"address": "Douar", "not_titled": "y", "latitude": "95"}, "A latitude is between -90 and 90."),
-        ("applicant", {"applicant_name": "Ali", "applicant_address": "x", "applicant_cin": "12AB"}, "A CIN number is one or two letters"),
-        ("applicant", {"applicant_name": "Ali", "applicant_address": "x", "applicant_phone": "0522"}, "Enter a Moroccan mobile number"),
+        (
+            "applicant",
+            {"applicant_name": "Ali", "applicant_address": "x", "applicant_cin": "12AB"},
+            "A CIN number is one or two letters",
+        ),
+        (
+            "applicant",
+            {"applicant_name": "Ali", "applicant_address": "x", "applicant_phone": "0522"},
+            "Enter a Moroccan mobile number",
+        ),
         ("details", {"use": "housing", "floor_area": "beaucoup", "levels": "2"}, "floor_area"),
         ("details", {"use": "castle", "floor_area": "10", "levels": "2"}, 'href="#use"'),
     ],
@@ -115,8 +151,18 @@ def test_missing_documents_do_not_block_sending_but_are_listed(citizen, app):
 )
 def test_a_bad_file_is_refused_with_a_clear_message_and_nothing_else_is_lost(citizen, app, data, name, message):
     url = start(citizen, app)
-    citizen.post(f"{url}/documents", {"item": "request", "file": upload(photo_bytes(), "request.jpg")}, form_url=f"{url}/documents", content_type="multipart/form-data")
-    response = citizen.post(f"{url}/documents", {"item": "property", "file": upload(data, name)}, form_url=f"{url}/documents", content_type="multipart/form-data")
+    citizen.post(
+        f"{url}/documents",
+        {"item": "request", "file": upload(photo_bytes(), "request.jpg")},
+        form_url=f"{url}/documents",
+        content_type="multipart/form-data",
+    )
+    response = citizen.post(
+        f"{url}/documents",
+        {"item": "property", "file": upload(data, name)},
+        form_url=f"{url}/documents",
+        content_type="multipart/form-data",
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and message in page
     assert "request.jpg" in page  # the document already in stays
@@ -125,8 +171,12 @@ def test_a_bad_file_is_refused_with_a_clear_message_and_nothing_else_is_lost(cit
 def test_an_htmx_upload_swaps_only_its_checklist_item(citizen, app):
     url = start(citizen, app)
     token = citizen.token(f"{url}/documents")
-    response = citizen.raw.post(f"{url}/documents", data={"csrf_token": token, "item": "site_plan", "file": upload(photo_bytes(), "plan.png")},
-                                headers={"HX-Request": "true", "Accept-Language": "en"}, content_type="multipart/form-data")
+    response = citizen.raw.post(
+        f"{url}/documents",
+        data={"csrf_token": token, "item": "site_plan", "file": upload(photo_bytes(), "plan.png")},
+        headers={"HX-Request": "true", "Accept-Language": "en"},
+        content_type="multipart/form-data",
+    )
     page = response.get_data(as_text=True)
     assert page.lstrip().startswith('<li class="doc-item doc-done"') and "<html" not in page
     assert "plan.jpg" in page  # re-encoded as JPEG
@@ -135,8 +185,18 @@ def test_an_htmx_upload_swaps_only_its_checklist_item(citizen, app):
 def test_a_draft_belongs_to_its_applicant_only(citizen, app, make_client):
     url = start(citizen, app)
     other = make_client()
-    other.post("/signup", {"full_name": "Autre", "login": "0677777777", "password": "zitoun-2026-x", "confirm": "zitoun-2026-x",
-                           "commune": re.search(r'<option selected value="(\d+)">', citizen.get("/permits/new").get_data(as_text=True)).group(1)})
+    other.post(
+        "/signup",
+        {
+            "full_name": "Autre",
+            "login": "0677777777",
+            "password": "zitoun-2026-x",
+            "confirm": "zitoun-2026-x",
+            "commune": re.search(
+                r'<option selected value="(\d+)">', citizen.get("/permits/new").get_data(as_text=True)
+            ).group(1),
+        },
+    )
     for path in ("", "/applicant", "/parcel", "/details", "/documents", "/check", "/receipt"):
         assert other.get(url + path).status_code == 404
     assert other.post(f"{url}/parcel", {"address": "x", "not_titled": "y"}, form_url="/").status_code == 404

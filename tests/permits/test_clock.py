@@ -16,10 +16,10 @@ from werkzeug.datastructures import FileStorage
 from app.extensions import db
 from app.models import User
 from app.permits import services
-from tests.permits.helpers import MINIMAL_PDF
 from app.permits.clock import Clock, advance, counts, days_between
 from app.permits.models import PermitCase, PermitType
 from app.permits.workflow import Status
+from tests.permits.helpers import MINIMAL_PDF
 
 MON = date(2026, 11, 30)
 FRI = date(2026, 12, 4)
@@ -40,6 +40,7 @@ def test_the_reference_dates_are_the_weekdays_the_tests_assume():
 
 
 # --- which days count ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("day", "working_days", "expected"),
@@ -105,6 +106,7 @@ def test_a_holiday_that_falls_on_a_weekend_is_not_skipped_twice():
 
 
 # --- the clock of a file -----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("working_days", "expected_deadline"),
@@ -178,7 +180,12 @@ def test_a_paused_clock_stays_frozen(today, working_days, expected_left):
     ],
 )
 def test_a_pause_pushes_the_deadline_by_the_counted_days_paused(
-    working_days, paused_since, resumed_on, pause_length, deadline_before, deadline_after,
+    working_days,
+    paused_since,
+    resumed_on,
+    pause_length,
+    deadline_before,
+    deadline_after,
 ):
     assert Clock(MON, 15, working_days).deadline(paused_since, HOLIDAYS) == deadline_before
     paused = Clock(MON, 15, working_days, paused_since=paused_since)
@@ -209,7 +216,6 @@ def test_two_pauses_add_up():
 # --- the clock through the services, with the demo data --------------------------------------
 
 
-
 def pdf(name: str = "scan.pdf") -> FileStorage:
     return FileStorage(stream=io.BytesIO(MINIMAL_PDF), filename=name, content_type="application/pdf")
 
@@ -217,8 +223,10 @@ def pdf(name: str = "scan.pdf") -> FileStorage:
 @pytest.fixture
 def on_day(monkeypatch):
     """Set what the services take as today."""
+
     def set_today(day: date) -> None:
         monkeypatch.setattr(services, "today", lambda: day)
+
     return set_today
 
 
@@ -250,13 +258,27 @@ def submitted_case(citizen: User) -> PermitCase:
     """A building_small file (15 days), filled in and sent the way the pages do it."""
     permit_type = db.session.scalar(sa.select(PermitType).where(PermitType.code == "building_small"))
     case = services.start(citizen, permit_type, citizen.commune)
-    services.save_step(case, "applicant", {
-        "applicant_name": "Mohammed Alaoui", "applicant_cin": "AB123456", "applicant_phone": None,
-        "applicant_address": "12 rue Mohammed V",
-    })
-    services.save_step(case, "parcel", {
-        "not_titled": False, "land_title": "12345/08", "address": "Route de Martil", "latitude": None, "longitude": None,
-    })
+    services.save_step(
+        case,
+        "applicant",
+        {
+            "applicant_name": "Mohammed Alaoui",
+            "applicant_cin": "AB123456",
+            "applicant_phone": None,
+            "applicant_address": "12 rue Mohammed V",
+        },
+    )
+    services.save_step(
+        case,
+        "parcel",
+        {
+            "not_titled": False,
+            "land_title": "12345/08",
+            "address": "Route de Martil",
+            "latitude": None,
+            "longitude": None,
+        },
+    )
     services.save_step(case, "details", {"use": "housing", "floor_area": 120.5, "levels": 2})
     for item in permit_type.documents:
         if item["required"]:

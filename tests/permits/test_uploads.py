@@ -31,6 +31,7 @@ PHOTOS = ["image"]
 
 # --- files made on the spot ------------------------------------------------------------------
 
+
 def pdf_bytes(total: int | None = None, eof: bool = True) -> bytes:
     head, tail = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n", b"\n%%EOF\n" if eof else b"\n"
     padding = 0 if total is None else total - len(head) - len(tail)
@@ -45,6 +46,7 @@ def blank_image(size=(64, 48), fmt="JPEG", mode="RGB", **save_options) -> bytes:
 
 def huge_png(width: int, height: int) -> bytes:
     """A real, valid 1-bit black PNG of any size, written row by row: small on disk and in memory."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
@@ -59,7 +61,7 @@ def huge_jpeg_header(width: int, height: int) -> bytes:
     """A small JPEG whose frame header announces ``width`` × ``height`` (what a bomb looks like)."""
     data = bytearray(blank_image((16, 16), mode="L"))
     sof = data.find(b"\xff\xc0")
-    data[sof + 5:sof + 9] = struct.pack(">HH", height, width)
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
     return bytes(data)
 
 
@@ -90,12 +92,14 @@ def folder(app, monkeypatch, tmp_path):
 @pytest.fixture
 def store(app, folder):
     """store_upload inside an English request: returns the StoredFile, or the refusal's words."""
+
     def run(file_storage, accepted=BOTH):
         with app.test_request_context(headers={"Accept-Language": "en"}):
             try:
                 return store_upload(file_storage, accepted)
             except UploadError as error:
                 return str(error.message)
+
     return run
 
 
@@ -104,6 +108,7 @@ def stored_files(folder) -> list:
 
 
 # --- refusals ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("data", "filename", "accepted", "expected"),
@@ -117,8 +122,16 @@ def stored_files(folder) -> list:
         (b"", "photo.jpg", BOTH, "This file is empty."),
         (b"%PDF-1.4 whatever", "", BOTH, "Choose a file."),
     ],
-    ids=["text-as-jpg", "text-as-jpg-photos-only", "html-as-pdf", "zip", "exe-as-png-photos-only", "pdf-photos-only",
-         "empty", "no-file-chosen"],
+    ids=[
+        "text-as-jpg",
+        "text-as-jpg-photos-only",
+        "html-as-pdf",
+        "zip",
+        "exe-as-png-photos-only",
+        "pdf-photos-only",
+        "empty",
+        "no-file-chosen",
+    ],
 )
 def test_a_file_that_is_not_what_is_asked_is_refused_in_words(store, folder, data, filename, accepted, expected):
     assert store(upload(data, filename, "image/jpeg"), accepted) == expected
@@ -137,7 +150,10 @@ def test_no_file_at_all_is_refused(store, folder):
         # 100 megapixels: over Pillow's warning threshold.
         (lambda: huge_png(10_000, 10_000), "This image is too large. Send a photo of at most 50 megapixels."),
         # 56 megapixels: under Pillow's threshold, over the app's own limit; the message gives the size.
-        (lambda: huge_png(8_000, 7_000), "This image is too large (8000 × 7000 pixels). Send a photo of at most 50 megapixels."),
+        (
+            lambda: huge_png(8_000, 7_000),
+            "This image is too large (8000 × 7000 pixels). Send a photo of at most 50 megapixels.",
+        ),
     ],
     ids=["png-20000x20000", "png-10000x10000", "png-8000x7000"],
 )
@@ -199,6 +215,7 @@ def test_a_truncated_pdf_is_refused(store, folder, data):
 
 # --- what is stored ------------------------------------------------------------------------------
 
+
 def test_a_pdf_is_stored_as_sent(store, folder):
     data = pdf_bytes()
     result = store(upload(data, "plans.pdf", "application/octet-stream"))
@@ -250,8 +267,19 @@ def test_a_photo_taken_sideways_is_stored_upright(store, folder):
         (blank_image((640, 480), "WEBP", "RGB"), "photo.webp", (640, 480)),
         (blank_image((2000, 2000), "JPEG", "RGB"), "exact.jpg", (2000, 2000)),
     ],
-    ids=["png-rgba", "png-palette", "png-grey-alpha", "png-1bit", "png-16bit", "png-large", "png-tall",
-         "jpeg-cmyk", "gif", "webp", "jpeg-2000-exact"],
+    ids=[
+        "png-rgba",
+        "png-palette",
+        "png-grey-alpha",
+        "png-1bit",
+        "png-16bit",
+        "png-large",
+        "png-tall",
+        "jpeg-cmyk",
+        "gif",
+        "webp",
+        "jpeg-2000-exact",
+    ],
 )
 def test_every_photo_is_stored_as_a_jpeg(store, folder, data, filename, expected_size):
     result = store(upload(data, filename, "image/png"), PHOTOS)
@@ -295,8 +323,19 @@ def test_a_photo_loses_its_jpeg_comment_too(store, folder):
         ('"".pdf', ".pdf"),
         ("a" * 300 + ".pdf", "a" * 150),
     ],
-    ids=["dot-dot", "absolute", "windows", "windows-dot-dot", "quotes-and-angles", "header-injection", "nul",
-         "arabic", "only-a-folder", "only-quotes", "very-long"],
+    ids=[
+        "dot-dot",
+        "absolute",
+        "windows",
+        "windows-dot-dot",
+        "quotes-and-angles",
+        "header-injection",
+        "nul",
+        "arabic",
+        "only-a-folder",
+        "only-quotes",
+        "very-long",
+    ],
 )
 def test_file_names_are_cleaned(store, folder, filename, expected):
     result = store(upload(pdf_bytes(), filename, "application/pdf"))
@@ -314,6 +353,7 @@ def test_two_uploads_of_the_same_file_never_overwrite_each_other(store, folder):
 
 
 # --- through the pages -------------------------------------------------------------------------
+
 
 @pytest.fixture
 def draft(app, demo, folder):

@@ -22,7 +22,10 @@ EXPECTED: dict[str, tuple[set[Status], Status, set[Role], bool]] = {
     "submit": ({S.DRAFT}, S.SUBMITTED, APPLICANT, False),
     "mark_complete": ({S.SUBMITTED}, S.UNDER_REVIEW, CLERKS, False),
     "request_documents": (
-        {S.SUBMITTED, S.UNDER_REVIEW, S.SITE_VISIT, S.DECISION_PENDING}, S.DOCUMENTS_REQUESTED, CLERKS, False,
+        {S.SUBMITTED, S.UNDER_REVIEW, S.SITE_VISIT, S.DECISION_PENDING},
+        S.DOCUMENTS_REQUESTED,
+        CLERKS,
+        False,
     ),
     "provide_documents": ({S.DOCUMENTS_REQUESTED}, S.SUBMITTED, APPLICANT, False),
     "request_site_visit": ({S.UNDER_REVIEW, S.DECISION_PENDING}, S.SITE_VISIT, CLERKS, False),
@@ -34,7 +37,9 @@ EXPECTED: dict[str, tuple[set[Status], Status, set[Role], bool]] = {
     "revoke": ({S.ISSUED}, S.REVOKED, {Role.ADMIN}, True),
     "withdraw": (
         {S.DRAFT, S.SUBMITTED, S.DOCUMENTS_REQUESTED, S.UNDER_REVIEW, S.SITE_VISIT, S.DECISION_PENDING},
-        S.WITHDRAWN, APPLICANT, False,
+        S.WITHDRAWN,
+        APPLICANT,
+        False,
     ),
 }
 
@@ -58,7 +63,11 @@ def _cases():
             for role in Role:
                 for can_decide in (True, False):
                     yield pytest.param(
-                        name, status, role, can_decide, allowed(name, status, role, can_decide),
+                        name,
+                        status,
+                        role,
+                        can_decide,
+                        allowed(name, status, role, can_decide),
                         id=f"{name}-{status.value}-{role.value}-{'decides' if can_decide else 'no_right'}",
                     )
 
@@ -89,7 +98,10 @@ def _available_cases():
             for can_decide in (True, False):
                 expected = {name for name in EXPECTED if allowed(name, status, role, can_decide)}
                 yield pytest.param(
-                    status, role, can_decide, expected,
+                    status,
+                    role,
+                    can_decide,
+                    expected,
                     id=f"{status.value}-{role.value}-{'decides' if can_decide else 'no_right'}",
                 )
 
@@ -108,7 +120,12 @@ def test_available_offers_exactly_the_allowed_transitions(status, role, can_deci
         (S.DRAFT, Role.CITIZEN, False, {"submit", "withdraw"}),
         (S.SUBMITTED, Role.CLERK, False, {"mark_complete", "request_documents"}),
         (S.UNDER_REVIEW, Role.CLERK, False, {"request_documents", "request_site_visit", "send_for_decision"}),
-        (S.UNDER_REVIEW, Role.CLERK, True, {"request_documents", "request_site_visit", "send_for_decision", "approve", "refuse"}),
+        (
+            S.UNDER_REVIEW,
+            Role.CLERK,
+            True,
+            {"request_documents", "request_site_visit", "send_for_decision", "approve", "refuse"},
+        ),
         (S.DECISION_PENDING, Role.ADMIN, True, {"request_documents", "request_site_visit", "approve", "refuse"}),
         (S.SITE_VISIT, Role.AGENT, False, {"record_site_visit"}),
         (S.UNDER_REVIEW, Role.AGENT, False, set()),

@@ -18,7 +18,9 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 def count(app, model) -> int:
     with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(model).execution_options(skip_commune_scope=True))
+        return db.session.scalar(
+            sa.select(sa.func.count()).select_from(model).execution_options(skip_commune_scope=True)
+        )
 
 
 def fresh_token(client) -> str:
@@ -33,7 +35,11 @@ def test_a_complaint_replayed_from_a_fresh_session_is_filed_once_in_its_commune(
     answers = []
     for _ in range(2):  # the first answer was lost on the way: the phone sends it again
         phone = make_client()
-        answers.append(phone.raw.post(f"/complaints/new?commune={CHEFCHAOUEN_CODE}", data={**form, "csrf_token": fresh_token(phone)}))
+        answers.append(
+            phone.raw.post(
+                f"/complaints/new?commune={CHEFCHAOUEN_CODE}", data={**form, "csrf_token": fresh_token(phone)}
+            )
+        )
     assert [a.status_code for a in answers] == [303, 303]
     assert answers[0].headers["Location"] == answers[1].headers["Location"]
     assert count(app, Complaint) == 1
@@ -46,7 +52,9 @@ def test_a_complaint_replayed_from_a_fresh_session_is_filed_once_in_its_commune(
 
 def test_a_replay_without_a_valid_token_is_refused_and_says_so(make_client, app, demo):
     phone = make_client()
-    response = phone.raw.post(f"/complaints/new?commune={CHEFCHAOUEN_CODE}", data={**filing_form(app), "csrf_token": "from-an-old-session"})
+    response = phone.raw.post(
+        f"/complaints/new?commune={CHEFCHAOUEN_CODE}", data={**filing_form(app), "csrf_token": "from-an-old-session"}
+    )
     assert response.status_code == 400 and "<h1>" in response.get_data(as_text=True)
     assert count(app, Complaint) == 0
 
@@ -54,7 +62,9 @@ def test_a_replay_without_a_valid_token_is_refused_and_says_so(make_client, app,
 def test_a_refused_complaint_answers_422_with_the_form_and_what_to_fix(make_client, app, demo):
     phone = make_client()
     form = filing_form(app, contact_phone="12")
-    response = phone.post(f"/complaints/new?commune={CHEFCHAOUEN_CODE}", form, form_url=f"/complaints/new?commune={CHEFCHAOUEN_CODE}")
+    response = phone.post(
+        f"/complaints/new?commune={CHEFCHAOUEN_CODE}", form, form_url=f"/complaints/new?commune={CHEFCHAOUEN_CODE}"
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'class="error-summary"' in page and "Enter a Moroccan mobile number" in page and "data-offline" in page
@@ -67,7 +77,7 @@ def test_the_complaint_form_names_its_commune_and_carries_a_key(make_client, dem
     page = phone.get("/complaints/new").get_data(as_text=True)
     assert f'action="/complaints/new?commune={CHEFCHAOUEN_CODE}"' in page
     assert re.search(r'name="idempotency_key" type="hidden" value="[\w-]{32}"', page)
-    assert 'data-compress' in page and 'accept="image/*"' in page
+    assert "data-compress" in page and 'accept="image/*"' in page
 
 
 def _permit_form(app) -> dict:
@@ -95,7 +105,14 @@ def test_the_same_key_from_another_account_never_opens_someone_elses_application
     with app.app_context():
         from app.auth.services import register_citizen
 
-        register_citizen(login="0699887766", password="another long secret 42", full_name="Other Person", cin=None, commune=None, locale="en")
+        register_citizen(
+            login="0699887766",
+            password="another long secret 42",
+            full_name="Other Person",
+            cin=None,
+            commune=None,
+            locale="en",
+        )
         db.session.commit()
     other.signin("0699887766", "another long secret 42")
     answer = other.post("/permits/new", _permit_form(app))
@@ -119,7 +136,9 @@ def test_a_permit_replay_after_the_session_ended_goes_to_sign_in_and_creates_not
 
 def test_my_drafts_is_the_same_shell_for_everyone_and_explains_it_needs_javascript(client, demo):
     guest_page = client.get("/drafts").get_data(as_text=True)
-    assert "need JavaScript" in guest_page and "data-drafts" in guest_page and "<template data-draft-item>" in guest_page
+    assert (
+        "need JavaScript" in guest_page and "data-drafts" in guest_page and "<template data-draft-item>" in guest_page
+    )
     client.signin("agent@demo.ma")
     assert 'href="/drafts"' in client.get("/").get_data(as_text=True)
 
@@ -140,7 +159,9 @@ def test_another_application_in_a_kept_copy_of_the_form_is_not_taken_for_the_fir
     client.signin("citizen@demo.ma")
     first = client.post("/permits/new", _permit_form(app), form_url="/permits/new")
     with app.app_context():
-        other_type = db.session.scalar(sa.select(PermitType.id).where(PermitType.code != "building_small", PermitType.active.is_(True)))
+        other_type = db.session.scalar(
+            sa.select(PermitType.id).where(PermitType.code != "building_small", PermitType.active.is_(True))
+        )
     second = client.post("/permits/new", {**_permit_form(app), "permit_type": other_type}, form_url="/permits/new")
     assert first.status_code == second.status_code == 303
     assert first.headers["Location"] != second.headers["Location"]

@@ -62,7 +62,13 @@ def test_an_admin_of_commune_2_gets_404_on_commune_1_staff_and_cannot_edit_them(
     from app.communes.services import get_by_code
 
     with app.app_context():
-        create_staff(login="admin2@demo.ma", password="x-password-2", full_name="Admin Deux", role=Role.ADMIN, commune=get_by_code("09.581.01.07"))
+        create_staff(
+            login="admin2@demo.ma",
+            password="x-password-2",
+            full_name="Admin Deux",
+            role=Role.ADMIN,
+            commune=get_by_code("09.581.01.07"),
+        )
     admin2 = make_client()
     admin2.signin("admin2@demo.ma", "x-password-2")
     clerk = _id(app, "clerk@demo.ma")
@@ -98,7 +104,14 @@ def test_an_admin_creates_a_staff_account_in_a_page(client, make_client, app, de
         commune = db.session.scalar(sa.select(User.commune_id).where(User.email == "admin@demo.ma"))
     response = client.post(
         "/staff/new",
-        {"full_name": "Samir Idrissi", "login": "0712345678", "role": "reviewer", "commune": commune, "agency": agency, "password": "premier-acces-9"},
+        {
+            "full_name": "Samir Idrissi",
+            "login": "0712345678",
+            "role": "reviewer",
+            "commune": commune,
+            "agency": agency,
+            "password": "premier-acces-9",
+        },
     )
     assert response.status_code == 303
     assert make_client().signin("07 12 34 56 78", "premier-acces-9").status_code == 303
@@ -108,7 +121,17 @@ def test_a_commune_admin_cannot_create_staff_for_another_commune(client, app, de
     client.signin("admin@demo.ma")
     with app.app_context():
         tiznit = db.session.scalar(sa.select(User.commune_id).where(User.email == "clerk2@demo.ma"))
-    response = client.post("/staff/new", {"full_name": "X Y", "login": "x@demo.ma", "role": "clerk", "commune": tiznit, "agency": 0, "password": "premier-acces-9"})
+    response = client.post(
+        "/staff/new",
+        {
+            "full_name": "X Y",
+            "login": "x@demo.ma",
+            "role": "clerk",
+            "commune": tiznit,
+            "agency": 0,
+            "password": "premier-acces-9",
+        },
+    )
     assert response.status_code == 200
     assert 'href="#commune"' in response.get_data(as_text=True)
     with app.app_context():
@@ -153,7 +176,9 @@ def test_a_national_admin_cannot_be_turned_into_commune_staff_without_a_commune(
     with app.app_context():
         from app.auth.services import create_staff
 
-        create_staff(login="nat2@demo.ma", password="x-password-2", full_name="Nat Deux", role=Role.NATIONAL_ADMIN, commune=None)
+        create_staff(
+            login="nat2@demo.ma", password="x-password-2", full_name="Nat Deux", role=Role.NATIONAL_ADMIN, commune=None
+        )
     nat2 = _id(app, "nat2@demo.ma")
     response = national.post(f"/staff/{nat2}", {"role": "clerk", "active": "y"}, form_url=f"/staff/{nat2}")
     assert response.status_code == 200 and "belongs to no commune" in response.get_data(as_text=True)
@@ -170,10 +195,14 @@ def test_a_national_admin_cannot_be_turned_into_commune_staff_without_a_commune(
 def test_an_admin_gives_a_clerk_the_right_to_decide(client, app, demo):
     client.signin("admin@demo.ma")
     clerk2_like = _id(app, "agent@demo.ma")
-    client.post(f"/staff/{clerk2_like}", {"role": "clerk", "active": "y", "may_decide": "y"}, form_url=f"/staff/{clerk2_like}")
+    client.post(
+        f"/staff/{clerk2_like}", {"role": "clerk", "active": "y", "may_decide": "y"}, form_url=f"/staff/{clerk2_like}"
+    )
     with app.app_context():
         member = db.session.get(User, clerk2_like)
         assert member.role is Role.CLERK and member.can_decide
-    client.post(f"/staff/{clerk2_like}", {"role": "agent", "active": "y", "may_decide": "y"}, form_url=f"/staff/{clerk2_like}")
+    client.post(
+        f"/staff/{clerk2_like}", {"role": "agent", "active": "y", "may_decide": "y"}, form_url=f"/staff/{clerk2_like}"
+    )
     with app.app_context():
         assert not db.session.get(User, clerk2_like).can_decide  # only clerks carry the right

@@ -7,7 +7,9 @@ from app.extensions import db
 from app.permits import services
 from app.permits.models import Verdict
 
-TEMPLATE = '{% from "tracking/_timeline.html" import timeline %}{{ timeline(case.events, case, show_internal=internal) }}'
+TEMPLATE = (
+    '{% from "tracking/_timeline.html" import timeline %}{{ timeline(case.events, case, show_internal=internal) }}'
+)
 
 
 def _render(app, files, case_id: int, internal: bool, language: str = "en") -> str:
@@ -22,7 +24,9 @@ def _every_step(files):
     case = files.submitted()
     clerk, admin = files.user("clerk@demo.ma"), files.user("admin@demo.ma")
     services.mark_complete(case, clerk)
-    services.request_documents(case, clerk, [{"code": "site_plan", "reason": "Blurred"}, {"code": "other", "reason": "Street photo"}], "Thanks")
+    services.request_documents(
+        case, clerk, [{"code": "site_plan", "reason": "Blurred"}, {"code": "other", "reason": "Street photo"}], "Thanks"
+    )
     services.add_document(case, "site_plan", files.upload("pdf", "new-plan.pdf"), case.applicant)
     services.provide_documents(case, case.applicant)
     services.mark_complete(case, clerk)
@@ -49,20 +53,36 @@ def test_every_step_reads_as_a_sentence(app, demo, files):
     for sentence in (
         "The application was sent. Its reference is",
         "The file was found complete. The legal clock started: the answer is due by",
-        "Documents were requested.", "<strong>Site plan</strong> — Blurred", "<strong>Other document</strong> — Street photo",
-        "A document was added: Site plan.", "new-plan.pdf",
+        "Documents were requested.",
+        "<strong>Site plan</strong> — Blurred",
+        "<strong>Other document</strong> — Street photo",
+        "A document was added: Site plan.",
+        "new-plan.pdf",
         "The applicant added the requested documents.",
-        "Opinion of <bdi>Agence urbaine de Tétouan</bdi>: Favourable with conditions (received on paper).", "Setback 3 m",
-        "A site visit was requested.", "Open the gate", "The site visit took place.",
-        "Message from the commune:", "All good so far",
-        "The file was sent for decision.", "The application was approved.", "Conditions:", "White walls",
-        f"The permit was issued. Its number is <bdi>{number}</bdi>.", "The permit was revoked.", "Built higher",
+        "Opinion of <bdi>Agence urbaine de Tétouan</bdi>: Favourable with conditions (received on paper).",
+        "Setback 3 m",
+        "A site visit was requested.",
+        "Open the gate",
+        "The site visit took place.",
+        "Message from the commune:",
+        "All good so far",
+        "The file was sent for decision.",
+        "The application was approved.",
+        "Conditions:",
+        "White walls",
+        f"The permit was issued. Its number is <bdi>{number}</bdi>.",
+        "The permit was revoked.",
+        "Built higher",
     ):
         assert sentence in public, sentence
         assert sentence in staff, sentence
     assert "As on the plans" in staff and "As on the plans" not in public  # what the agent saw stays internal
     assert "Neighbour complained" in staff and "Internal note:" in staff and "The application was started." in staff
-    assert "Neighbour complained" not in public and "Internal" not in public and "The application was started." not in public
+    assert (
+        "Neighbour complained" not in public
+        and "Internal" not in public
+        and "The application was started." not in public
+    )
     assert "Commune clerk" in public and "فاطمة الزهراء بناني" not in public
     assert "فاطمة الزهراء بناني" in staff
 

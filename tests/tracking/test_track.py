@@ -67,7 +67,9 @@ def test_staff_of_another_commune_see_the_same_public_page(app, client, demo, fi
 
 
 def test_guessing_is_rate_limited(app, client, demo):
-    statuses = [client.post("/track", {"reference": "P-2026-000001", "code": f"AAAA{n:04d}"}).status_code for n in range(31)]
+    statuses = [
+        client.post("/track", {"reference": "P-2026-000001", "code": f"AAAA{n:04d}"}).status_code for n in range(31)
+    ]
     assert statuses[:30] == [200] * 30 and statuses[30] == 429
 
 

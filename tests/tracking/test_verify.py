@@ -66,12 +66,15 @@ def test_staff_of_another_commune_can_verify_too(app, client, demo, files):
     assert "Valid permit" in client.get(f"/verify/{code}").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("name, masked", [
-    ("Mohamed El Amrani", "Mo***** El Am****"),
-    ("  Ali   Ba ", "Al* Ba"),
-    ("محمد العلوي", "مح** ال****"),
-    ("", ""),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    "name, masked",
+    [
+        ("Mohamed El Amrani", "Mo***** El Am****"),
+        ("  Ali   Ba ", "Al* Ba"),
+        ("محمد العلوي", "مح** ال****"),
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_names_are_partly_masked(name, masked):
     assert mask_name(name) == masked
