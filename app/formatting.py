@@ -5,7 +5,7 @@ from flask_babel import format_date, format_datetime, format_decimal, to_user_ti
 from markupsafe import Markup
 
 from app.auth.identity import format_phone
-from app.geo import PUBLIC_DECIMALS, public_coordinate
+from app.core.geo import PUBLIC_DECIMALS, public_coordinate
 
 
 def init_app(app: Flask) -> None:

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from app.geo import in_morocco
+from app.core.geo import in_morocco
 
 AGENCY_LABELS = {
     "commune_technical": _l("Commune technical service"),

@@ -18,10 +18,10 @@ from flask import current_app
 from app.complaints import services as complaint_services
 from app.complaints.models import ApiClient, Complaint, ComplaintCategory
 from app.complaints.workflow import OPEN, Kind, Status
+from app.core.dates import aware
+from app.core.geo import in_morocco, public_coordinate
 from app.extensions import db
-from app.geo import in_morocco, public_coordinate
 from app.models import Commune
-from app.timeutil import aware
 
 ANSWER_DAYS = 60  # decree 2-17-265: an answer within 60 days
 OPEN311_KIND = Kind.COMPLAINT  # a report from an Open311 client is filed as a complaint

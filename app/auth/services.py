@@ -14,10 +14,10 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.auth.identity import parse_login
+from app.core.dates import aware, utcnow
 from app.extensions import db
 from app.models import Agency, Commune, LoginThrottle, Role, User
 from app.models.user import verify_dummy_password
-from app.timeutil import aware, utcnow
 
 MIN_PASSWORD_LENGTH = 8
 COMMON_PASSWORDS = frozenset(

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from flask import current_app, request
 from flask_login import current_user
 
+from app.core.dates import utcnow
 from app.extensions import db
 from app.models import Commune
-from app.timeutil import utcnow
 
 COMMUNE_COOKIE = "commune"
 

@@ -29,6 +29,7 @@ from app.complaints.forms import (
 )
 from app.complaints.models import Complaint, ComplaintCategory
 from app.complaints.workflow import STATUS_LABELS, IllegalTransition, Outcome, Status
+from app.core.errors import RuleError
 from app.extensions import db
 from app.inspections import services as inspections
 from app.inspections.forms import SiteCheckForm, agent_choices
@@ -155,7 +156,7 @@ def _act(complaint: Complaint, key: str, form: FlaskForm, do, success: str):
     return form_step(
         form,
         do,
-        refusals=(services.ComplaintError, IllegalTransition, inspections.InspectionError),
+        refusals=(RuleError, IllegalTransition, RuleError),
         explain=explain,
         success=success,
         redirect_to=url_for("complaints.desk_show", complaint_id=complaint.id),
@@ -258,7 +259,7 @@ def desk_assign(complaint_id: int):
 
     def do():
         if form.agent.data and form.agent.data not in agents:
-            raise services.ComplaintError(_("Choose a member of the commune's staff."), "agent")
+            raise RuleError(_("Choose a member of the commune's staff."), "agent")
         services.assign(complaint, _user(), agents.get(form.agent.data))
 
     return _act(complaint, "assign", form, do, _("The assignment is saved."))

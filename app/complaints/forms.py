@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.auth.identity import InvalidIdentifier, normalize_email, normalize_phone
 from app.complaints.workflow import KIND_LABELS, OUTCOME_LABELS, Kind, Outcome
-from app.positions import position_valid
+from app.core.positions import position_valid
 
 DESCRIPTION_MAX = 2000
 MESSAGE_MAX = 4000

@@ -8,12 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.complaints.workflow import Kind, Outcome, Status
+from app.core.dates import utcnow
+from app.core.models import Localized, enum_column
 from app.extensions import db
 from app.models import Commune, User
-from app.models.user import enum_column
-from app.permits.models import Localized
 from app.scoping import CommuneScoped
-from app.timeutil import utcnow
 
 
 class ComplaintCategory(Localized, CommuneScoped, db.Model):

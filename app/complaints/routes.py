@@ -16,6 +16,7 @@ from app.complaints import bp, services
 from app.complaints.forms import FileForm, RateForm, ReopenForm, SupportForm
 from app.complaints.models import Complaint
 from app.complaints.workflow import IllegalTransition, Kind
+from app.core.errors import RuleError
 from app.extensions import db, limiter
 from app.models import Role
 from app.scoping import set_commune_scope
@@ -193,7 +194,7 @@ def _rate(complaint: Complaint, form: RateForm) -> bool:
     if form.validate_on_submit():
         try:
             services.rate(complaint, int(form.rating.data), form.comment.data)
-        except services.ComplaintError as error:
+        except RuleError as error:
             db.session.rollback()
             form.form_errors.append(str(error.message))
             return False
@@ -206,7 +207,7 @@ def _reopen(complaint: Complaint, form: ReopenForm, actor) -> bool:
     if form.validate_on_submit():
         try:
             services.reopen(complaint, actor, form.reason.data)
-        except (services.ComplaintError, IllegalTransition) as error:
+        except (RuleError, IllegalTransition) as error:
             db.session.rollback()
             form.form_errors.append(str(getattr(error, "message", None) or _("This complaint cannot be reopened now.")))
             return False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,11 +13,12 @@ from app.complaints import workflow
 from app.complaints.catalog import CATEGORIES
 from app.complaints.models import Complaint, ComplaintCategory, ComplaintEvent, ComplaintPhoto, ComplaintSupporter
 from app.complaints.workflow import ACKNOWLEDGE_DAYS, ANSWER_DAYS, OPEN, Kind, Outcome, Status
+from app.core.codes import new_tracking_code, reference, same_code
+from app.core.dates import aware, local_day, today, utcnow
+from app.core.errors import RuleError
+from app.core.geo import distance_m, outside_commune
 from app.extensions import db
-from app.geo import distance_m, outside_commune
 from app.models import Commune, Role, User
-from app.permits.services import MOROCCO, TRACKING_ALPHABET, today
-from app.timeutil import aware, utcnow
 from app.uploads import store_upload, stored_path
 
 MAX_PHOTOS = 3
@@ -117,14 +117,14 @@ def file_complaint(
         api_client_id=api_client.id if api_client else None,
         idempotency_key=idempotency_key,
         department=category.department,
-        tracking_code="".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8)),
+        tracking_code=new_tracking_code(),
     )
     db.session.add(complaint)
     for file in stored:
         db.session.add(ComplaintPhoto(complaint=complaint, storage_name=file.storage_name, size=file.size))
     try:
         db.session.flush()
-        complaint.reference = f"C-{today().year}-{complaint.id:06d}"
+        complaint.reference = reference("C", today().year, complaint.id)
         log(complaint, "received", author, reference=complaint.reference)
         db.session.commit()
     except sa.exc.IntegrityError:
@@ -151,21 +151,12 @@ def by_tracking(reference: str, code: str) -> Complaint | None:
         .execution_options(skip_commune_scope=True)
     )
     complaint = db.session.scalar(statement)
-    if complaint is None or not secrets.compare_digest(complaint.tracking_code, code.strip().upper()):
+    if complaint is None or not same_code(complaint.tracking_code, code):
         return None
     return complaint
 
 
 # --- where: Morocco, distances, duplicates ------------------------------------------------
-
-
-class ComplaintError(Exception):
-    """A rule of complaints was broken; ``field`` names the form field it belongs to, if any."""
-
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 def active_categories(commune: Commune) -> list[ComplaintCategory]:
@@ -247,7 +238,7 @@ class Clock:
 
 
 def received_on(complaint: Complaint) -> date:
-    return aware(complaint.received_at).astimezone(MOROCCO).date()
+    return local_day(complaint.received_at)
 
 
 def clock(complaint: Complaint, on: date | None = None) -> Clock:
@@ -292,7 +283,7 @@ def start(complaint: Complaint, actor: User) -> None:
 def answer(complaint: Complaint, actor: User, outcome: Outcome, text: str) -> None:
     text = (text or "").strip()
     if not text:
-        raise ComplaintError(_l("Write the answer the citizen will read."), "answer")
+        raise RuleError(_l("Write the answer the citizen will read."), "answer")
     _move(complaint, "answer", actor, actor.role, message=text, outcome=outcome.value)
     complaint.outcome = outcome
     complaint.answer = text
@@ -309,7 +300,7 @@ def close(complaint: Complaint, actor: User) -> None:
 def close_out_of_scope(complaint: Complaint, actor: User, message: str) -> None:
     message = (message or "").strip()
     if not message:
-        raise ComplaintError(_l("Tell the citizen where to go instead."), "message")
+        raise RuleError(_l("Tell the citizen where to go instead."), "message")
     _move(complaint, "close_out_of_scope", actor, actor.role, message=message)
     complaint.answer = message
     complaint.closed_at = utcnow()
@@ -337,11 +328,9 @@ def can_rate(complaint: Complaint) -> bool:
 
 def reopen(complaint: Complaint, actor: User | None, reason: str | None = None) -> None:
     if complaint.reopen_count >= 1:
-        raise ComplaintError(_l("This complaint was already reopened once."))
+        raise RuleError(_l("This complaint was already reopened once."))
     if not can_reopen(complaint):
-        raise ComplaintError(
-            _l("A complaint can be reopened only within %(days)d days of its answer.", days=reopen_days())
-        )
+        raise RuleError(_l("A complaint can be reopened only within %(days)d days of its answer.", days=reopen_days()))
     _move(complaint, "reopen", actor, Role.CITIZEN, message=(reason or "").strip() or None)
     complaint.reopen_count += 1
     db.session.commit()
@@ -349,9 +338,9 @@ def reopen(complaint: Complaint, actor: User | None, reason: str | None = None) 
 
 def rate(complaint: Complaint, rating: int, comment: str | None) -> None:
     if not can_rate(complaint):
-        raise ComplaintError(_l("A complaint can be rated once it is answered."))
+        raise RuleError(_l("A complaint can be rated once it is answered."))
     if rating not in range(1, 6):
-        raise ComplaintError(_l("Choose a rating from 1 to 5."), "rating")
+        raise RuleError(_l("Choose a rating from 1 to 5."), "rating")
     complaint.rating = rating
     complaint.rating_comment = (comment or "").strip() or None
     log(complaint, "rated", None, public=False, rating=rating)
@@ -372,7 +361,7 @@ def add_note(complaint: Complaint, actor: User, text: str) -> None:
 def set_photo_public(complaint: Complaint, photo_id: int, public: bool) -> None:
     photo = next((p for p in complaint.photos if p.id == photo_id), None)
     if photo is None:
-        raise ComplaintError(_l("This photo is not part of the complaint."))
+        raise RuleError(_l("This photo is not part of the complaint."))
     photo.public = public
     db.session.commit()
 
@@ -381,9 +370,9 @@ def merge(complaint: Complaint, actor: User, target: Complaint | None) -> None:
     """A duplicate closed with a public pointer to the other complaint; its author (or contact)
     becomes a supporter of the other one."""
     if target is None or target.id == complaint.id or target.commune_id != complaint.commune_id:
-        raise ComplaintError(_l("No other complaint of this commune has this reference."), "target")
+        raise RuleError(_l("No other complaint of this commune has this reference."), "target")
     if target.status not in OPEN:
-        raise ComplaintError(_l("Merge into a complaint that is still open."), "target")
+        raise RuleError(_l("Merge into a complaint that is still open."), "target")
     _move(complaint, "close_out_of_scope", actor, actor.role, merged_into=target.reference)
     complaint.merged_into_id = target.id
     complaint.closed_at = utcnow()

@@ -7,8 +7,8 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
+from app.core.statemachine import IllegalTransition, StateMachine, transition
 from app.models import Role
-from app.statemachine import IllegalTransition, StateMachine, transition
 
 __all__ = ["IllegalTransition", "TRANSITIONS", "check", "available", "Status", "Kind", "Outcome"]
 

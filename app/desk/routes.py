@@ -1,7 +1,7 @@
 """The clerks' desk: the commune's queue and its files.
 
 Every action on a file is a POST to its own URL that calls the permit services; a broken rule
-(services.CaseError, workflow.IllegalTransition, an upload refused) re-renders the file with
+(RuleError, workflow.IllegalTransition, an upload refused) re-renders the file with
 the message next to what was typed, never a 500. Files are found through
 services.staff_cases(), so another commune's file, or for a reviewer a file not sent to his
 agency, is a 404 — for the page and for every action.
@@ -16,6 +16,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from app.auth.access import staff_required
+from app.core.dates import today
+from app.core.errors import RuleError
 from app.desk import bp
 from app.desk import services as desk
 from app.desk.forms import (
@@ -83,8 +85,8 @@ def queue():
     query = (form.q.data or "").strip()[:80]
     page = desk.queue(status, type_id, query, page_number())
     filters = {k: v for k, v in {"status": status, "type": type_id, "q": query}.items() if v}
-    today, holidays = services.today(), services.holidays()
-    rows = [(case, desk.clock_view(case, today, holidays)) for case in page.items]
+    on, holidays = today(), services.holidays()
+    rows = [(case, desk.clock_view(case, on, holidays)) for case in page.items]
     return render("desk/queue.html", "desk/_queue_rows.html", form=form, page=page, rows=rows, filters=filters)
 
 
@@ -106,7 +108,7 @@ def _file_page(case: PermitCase, failed: dict[str, FlaskForm] | None = None):
     if not desk.can_message_applicant():
         note_form.visibility.choices = note_form.visibility.choices[:1]
     error_form = next(iter(failed.values()), None)
-    today, holidays = services.today(), services.holidays()
+    on, holidays = today(), services.holidays()
     response = render(
         "desk/show.html",
         case=case,
@@ -114,7 +116,7 @@ def _file_page(case: PermitCase, failed: dict[str, FlaskForm] | None = None):
         opinion_forms=opinion_forms,
         note_form=note_form,
         error_form=error_form,
-        clock=desk.clock_view(case, today, holidays),
+        clock=desk.clock_view(case, on, holidays),
         silence_approval=services.silence_means_approval(case),
         agencies=services.required_agencies(case),
         status_label=STATUS_LABELS[case.status],
@@ -152,7 +154,7 @@ def _illegal(case: PermitCase, error: IllegalTransition) -> str:
 
 def _act(case: PermitCase, key: str, form: FlaskForm, do, success, fields: dict[str, str] | None = None):
     """Take one step on the file (see web.form_step). ``fields`` maps a service's field names
-    (CaseError.field) to this form's field names."""
+    (RuleError.field) to this form's field names."""
 
     def explain(error):
         if isinstance(error, IllegalTransition):
@@ -164,7 +166,7 @@ def _act(case: PermitCase, key: str, form: FlaskForm, do, success, fields: dict[
     return form_step(
         form,
         do,
-        refusals=(services.CaseError, IllegalTransition, UploadError, inspections.InspectionError),
+        refusals=(RuleError, IllegalTransition, UploadError, RuleError),
         explain=explain,
         success=success,
         redirect_to=url_for("desk.show", case_id=case.id),

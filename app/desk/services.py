@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
 
+from app.core.dates import today
 from app.extensions import db
 from app.models import Role
 from app.permits import services
@@ -89,7 +90,7 @@ def queue(status: str = "", type_id: int | None = None, query: str = "", page: i
                 sa.func.lower(PermitCase.applicant_name).contains(query.lower(), autoescape=True),
             )
         )
-    order = _urgency_order(statement, services.today(), services.holidays())
+    order = _urgency_order(statement, today(), services.holidays())
     page = min(max(page, 1), MAX_PAGE)
     return db.paginate(statement.order_by(*order), page=page, per_page=PER_PAGE, error_out=False)
 

@@ -21,9 +21,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.core.dates import today
+from app.core.positions import position_valid
 from app.inspections.workflow import INFRACTION_TYPES, OUTCOME_LABELS, PERMIT_TYPES, TYPE_LABELS, Outcome
-from app.permits.services import today
-from app.positions import position_valid
 
 FINDINGS_MAX = 4000
 SUMMARY_MAX = 1000

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.dates import utcnow
+from app.core.models import enum_column
 from app.extensions import db
 from app.i18n import current_language
 from app.inspections.workflow import FAR_FROM_CASE_M, Outcome, Source, Status, Type
 from app.models import Commune, User
-from app.models.user import enum_column
 from app.scoping import CommuneScoped
-from app.timeutil import utcnow
 
 if TYPE_CHECKING:  # the complaints and permits packages import this one's services
     from app.complaints.models import Complaint

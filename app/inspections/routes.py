@@ -14,6 +14,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import roles_required
+from app.core.dates import today
+from app.core.errors import RuleError
 from app.extensions import db
 from app.inspections import bp, services, workflow
 from app.inspections.forms import (
@@ -99,7 +101,7 @@ def my_day():
         "inspections/my_day.html",
         inspections=services.my_day(user),
         reported=services.reported_today(user),
-        today=services.today(),
+        today=today(),
     )
 
 
@@ -133,7 +135,7 @@ def show(inspection_id: int):
                         status=STATUS_LABELS[inspection.status],
                     )
                 )
-            except (services.InspectionError, UploadError) as error:
+            except (RuleError, UploadError) as error:
                 form.form_errors.append(str(error.message))
         status = 422
     else:
@@ -146,7 +148,7 @@ def show(inspection_id: int):
         checks=checks,
         can_report=can_report,
         photos_lost=_photos_lost(form),
-        today=services.today(),
+        today=today(),
         **_clerk_forms(inspection),
     )
 
@@ -180,7 +182,7 @@ def on_the_spot():
                     user, kind, form.address.data, form.latitude.data, form.longitude.data
                 )
                 return _filed(services.file_report(inspection, user, _report_input(form, checks_by_kind[kind])))
-            except (services.InspectionError, IllegalTransition, UploadError) as error:
+            except (RuleError, IllegalTransition, UploadError) as error:
                 db.session.rollback()
                 form.form_errors.append(
                     str(error.message) if hasattr(error, "message") else _("This report cannot be filed.")
@@ -227,7 +229,7 @@ def queue():
         page=page,
         inspections=page.items,
         chosen=chosen,
-        today=services.today(),
+        today=today(),
         filters={"status": chosen} if chosen else {},
         statuses=[(s.value, STATUS_LABELS[s]) for s in Status],
     )
@@ -254,7 +256,7 @@ def _act(inspection: Inspection, form, do, success: str):
             checks=checks,
             can_report=False,
             photos_lost=False,
-            today=services.today(),
+            today=today(),
             **_clerk_forms(inspection, form if isinstance(form, AssignForm) else None),
         )
 
@@ -269,7 +271,7 @@ def _act(inspection: Inspection, form, do, success: str):
     return form_step(
         form,
         do,
-        refusals=(services.InspectionError, IllegalTransition),
+        refusals=(RuleError, IllegalTransition),
         explain=explain,
         success=success,
         redirect_to=url_for("inspections.show", inspection_id=inspection.id),
@@ -324,7 +326,7 @@ def checklist(kind: str):
     if form.validate_on_submit():
         try:
             services.save_checklist(item, *(form.lines(form[language].data) for language in ("ar", "fr", "en")))
-        except services.InspectionError as error:
+        except RuleError as error:
             db.session.rollback()
             form[error.field].errors = [*form[error.field].errors, str(error.message)]
         else:

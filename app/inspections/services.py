@@ -12,8 +12,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.complaints import services as complaints
 from app.complaints.models import Complaint
+from app.core.dates import MOROCCO, aware, today, utcnow
+from app.core.errors import RuleError
+from app.core.geo import distance_m
 from app.extensions import db
-from app.geo import distance_m
 from app.inspections import workflow
 from app.inspections.catalog import CHECKLISTS
 from app.inspections.models import Checklist, Inspection, InspectionReport, ReportPhoto
@@ -30,22 +32,11 @@ from app.models import Commune, Role, User
 from app.notifications import services as notifications  # a module, not names: the two areas import each other
 from app.permits import services as permits
 from app.permits.models import PermitCase
-from app.permits.services import MOROCCO, today
 from app.permits.workflow import Status as PermitStatus
-from app.timeutil import aware, utcnow
 from app.uploads import store_upload, stored_path
 
 MAX_PHOTOS = 10
 FILED_AT_TOLERANCE = timedelta(days=30)  # an on-site time older than this is not believed
-
-
-class InspectionError(Exception):
-    """A rule of inspections was broken; ``field`` names the form field it belongs to, if any."""
-
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 # --- checklists ---------------------------------------------------------------------------
@@ -78,7 +69,7 @@ def checklist_for(commune_id: int, kind: Type) -> Checklist | None:
 
 def save_checklist(checklist: Checklist, ar: list[str], fr: list[str], en: list[str]) -> None:
     if not (len(ar) == len(fr) == len(en)):
-        raise InspectionError(
+        raise RuleError(
             _l("Write each question in the three languages: the lists must have the same number of lines."), "fr"
         )
     checklist.items = [{"ar": a, "fr": f, "en": e} for a, f, e in zip(ar, fr, en, strict=False)]
@@ -99,13 +90,13 @@ def pick_agent(commune_id: int, agent_id: int | None) -> User | None:
         return None
     agent = next((u for u in field_agents(commune_id) if u.id == agent_id), None)
     if agent is None:
-        raise InspectionError(_l("Choose a field agent of the commune."), "agent")
+        raise RuleError(_l("Choose a field agent of the commune."), "agent")
     return agent
 
 
 def _agent_of(commune_id: int, agent: User | None) -> User | None:
     if agent is not None and (agent.role is not Role.AGENT or agent.commune_id != commune_id):
-        raise InspectionError(_l("Choose a field agent of the commune."), "agent")
+        raise RuleError(_l("Choose a field agent of the commune."), "agent")
     return agent
 
 
@@ -144,7 +135,7 @@ def request_site_visit(
 ) -> Inspection:
     """The permit goes to "site visit" and an inspection waits for (or goes to) an agent."""
     if kind not in PERMIT_TYPES:
-        raise InspectionError(_l("Choose a site visit or an end-of-works check."), "visit_type")
+        raise RuleError(_l("Choose a site visit or an end-of-works check."), "visit_type")
     permits.take(case, "request_site_visit", clerk, message=message)
     inspection = _new(
         case.commune_id,
@@ -167,7 +158,7 @@ def request_site_check(
     complaint: Complaint, clerk: User, agent: User | None, due_on: date | None, instructions: str | None = None
 ) -> Inspection:
     if complaint.status not in complaints.OPEN:
-        raise InspectionError(_l("A site check can be requested while the complaint is open."))
+        raise RuleError(_l("A site check can be requested while the complaint is open."))
     inspection = _new(
         complaint.commune_id,
         Source.COMPLAINT,
@@ -195,7 +186,7 @@ def request_site_check(
 
 def assign(inspection: Inspection, clerk: User, agent: User | None, due_on: date | None) -> None:
     if agent is None:
-        raise InspectionError(_l("Choose a field agent of the commune."), "agent")
+        raise RuleError(_l("Choose a field agent of the commune."), "agent")
     workflow.check("assign", inspection.status, clerk.role)
     inspection.assigned_to = _agent_of(inspection.commune_id, agent)
     inspection.due_on = due_on or inspection.due_on
@@ -314,7 +305,7 @@ def file_report(inspection: Inspection, agent: User, data: ReportInput) -> Inspe
             # A parallel replay of the same key won the race: that one is the report.
             if (existing := by_idempotency_key(data.idempotency_key)) is not None:
                 return existing
-            raise InspectionError(_l("This inspection already has a report.")) from None
+            raise RuleError(_l("This inspection already has a report.")) from None
         raise
     current_app.logger.info(
         "inspection report id=%s inspection=%s outcome=%s", report.id, inspection.id, report.outcome
@@ -345,7 +336,7 @@ def open_on_the_spot(
 ) -> Inspection:
     """An infraction the agent found: its inspection, opened there and then (committed with its report)."""
     if kind not in INFRACTION_TYPES:
-        raise InspectionError(_l("Choose the kind of infraction."), "infraction")
+        raise RuleError(_l("Choose the kind of infraction."), "infraction")
     return _new(
         agent.commune_id,
         Source.ON_THE_SPOT,

@@ -6,8 +6,8 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
+from app.core.statemachine import IllegalTransition, StateMachine, transition
 from app.models import Role
-from app.statemachine import IllegalTransition, StateMachine, transition
 
 __all__ = ["IllegalTransition", "check", "available", "Status", "Source", "Type", "Outcome"]
 

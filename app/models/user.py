@@ -12,10 +12,11 @@ from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.dates import utcnow
+from app.core.models import enum_column
 from app.extensions import db
 from app.models.commune import Commune
 from app.scoping import CommuneScoped
-from app.timeutil import utcnow
 
 
 def _hasher() -> PasswordHasher:
@@ -54,16 +55,6 @@ class AgencyKind(enum.StrEnum):
     PROVINCE = "province"
     CULTURE = "culture"
     OTHER = "other"
-
-
-def enum_column(enum_cls: type[enum.Enum], length: int) -> sa.Enum:
-    return sa.Enum(
-        enum_cls,
-        native_enum=False,
-        length=length,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
 
 
 class Agency(CommuneScoped, db.Model):

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.complaints.models import ComplaintEvent
+from app.core.dates import utcnow
 from app.extensions import db
 from app.models import User
 from app.permits.models import CaseEvent
-from app.timeutil import utcnow
 
 
 class Notification(db.Model):

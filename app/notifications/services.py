@@ -20,6 +20,7 @@ from app.complaints.workflow import OPEN as COMPLAINT_OPEN
 from app.complaints.workflow import STATUS_LABELS as COMPLAINT_STATUS_LABELS
 from app.complaints.workflow import TRANSITIONS as COMPLAINT_TRANSITIONS
 from app.config import BABEL_LOCALES, LANGUAGES
+from app.core.dates import utcnow
 from app.extensions import db
 from app.i18n import text_direction
 from app.models import Role, User
@@ -29,7 +30,6 @@ from app.permits.models import CaseEvent, PermitCase
 from app.permits.workflow import OPEN as PERMIT_OPEN
 from app.permits.workflow import STATUS_LABELS as PERMIT_STATUS_LABELS
 from app.permits.workflow import TRANSITIONS as PERMIT_TRANSITIONS
-from app.timeutil import utcnow
 from app.tracking.services import iso_day
 
 INBOX_SIZE = 50

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from app.core.dates import utcnow
 from app.extensions import db
 from app.notifications import push, services
 from app.notifications.models import PushDelivery, PushSubscription
-from app.timeutil import utcnow
 
 log = logging.getLogger("jamaati.notifications")
 

@@ -8,22 +8,13 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.dates import utcnow
+from app.core.models import Localized, enum_column
 from app.extensions import db
-from app.i18n import current_language
 from app.models import Agency, Commune, User
-from app.models.user import enum_column
 from app.permits.clock import Clock
 from app.permits.workflow import Status
 from app.scoping import CommuneScoped
-from app.timeutil import utcnow
-
-
-class Localized:
-    """Models with name_ar / name_fr / name_en show the one for the page's language."""
-
-    @property
-    def name(self) -> str:
-        return getattr(self, f"name_{current_language()}") or self.name_fr
 
 
 class PermitType(Localized, db.Model):

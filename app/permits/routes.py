@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from app.auth.access import roles_required
 from app.auth.identity import format_phone, normalize_cin, normalize_phone
 from app.communes.services import open_communes
+from app.core.errors import RuleError
 from app.extensions import db
 from app.models import Role
 from app.permits import bp, services
@@ -166,7 +167,7 @@ def documents(case_id: int):
         if form.validate_on_submit():
             try:
                 services.add_document(case, item, form.file.data, current_user)
-            except (UploadError, services.CaseError) as error:
+            except (UploadError, RuleError) as error:
                 errors[item] = error.message
             else:
                 flash(_("The document is added."), "success")
@@ -199,7 +200,7 @@ def remove_document(case_id: int, document_id: int):
     document = next((d for d in case.documents if d.id == document_id), None) or abort(404)
     try:
         services.remove_document(case, document, current_user)
-    except services.CaseError as error:
+    except RuleError as error:
         flash(error.message, "error")
     return redirect(url_for("permits.documents", case_id=case.id), code=303)
 
@@ -235,7 +236,7 @@ def provide(case_id: int):
     case = own_case(case_id)
     try:
         services.provide_documents(case, current_user)
-    except (services.CaseError, IllegalTransition) as error:
+    except (RuleError, IllegalTransition) as error:
         flash(getattr(error, "message", None) or _("This cannot be done on the file now."), "error")
     else:
         flash(_("Thank you. The commune has been told that the documents are in."), "success")

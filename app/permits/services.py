@@ -7,13 +7,15 @@ timeline entry in the same transaction.
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app.core.codes import new_tracking_code, reference, same_code
+from app.core.dates import today, utcnow
+from app.core.errors import RuleError
 from app.extensions import db
 from app.models import Agency, AgencyKind, Commune, Role, User
 from app.permits import workflow
@@ -28,26 +30,9 @@ from app.permits.models import (
     Verdict,
 )
 from app.permits.workflow import CLOCK_RUNNING, OPEN, Status
-from app.timeutil import utcnow
 from app.uploads import UploadError, store_upload, stored_path
 
 STEPS = ("applicant", "parcel", "details", "documents")
-MOROCCO = ZoneInfo("Africa/Casablanca")
-TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud on the phone
-
-
-class CaseError(Exception):
-    """A rule of the file was broken; ``field`` names the form field it belongs to, if any."""
-
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-
-
-def today() -> date:
-    """Today in Morocco: legal days turn at midnight in Casablanca, not in UTC."""
-    return datetime.now(MOROCCO).date()
 
 
 def holidays() -> set[date]:
@@ -121,7 +106,7 @@ def start(applicant: User, permit_type: PermitType, commune: Commune, idempotenc
 
 def _editable(case: PermitCase) -> None:
     if case.status is not Status.DRAFT:
-        raise CaseError(_l("This application has been sent: it can no longer be changed."))
+        raise RuleError(_l("This application has been sent: it can no longer be changed."))
 
 
 def save_step(case: PermitCase, step: str, values: dict) -> None:
@@ -163,11 +148,11 @@ def can_upload(case: PermitCase, user: User) -> bool:
 
 def add_document(case: PermitCase, item_code: str, file_storage, user: User) -> CaseDocument:
     if not can_upload(case, user):
-        raise CaseError(_l("Documents can be added only to a draft, or when the commune asks for them."))
+        raise RuleError(_l("Documents can be added only to a draft, or when the commune asks for them."))
     item = case.type.document(item_code)
     requested_other = item_code == "other" and case.open_request is not None
     if item is None and not requested_other:
-        raise CaseError(_l("This document is not on the list for this permit."))
+        raise RuleError(_l("This document is not on the list for this permit."))
     stored = store_upload(file_storage, item["kinds"] if item else ["pdf", "image"])
     document = CaseDocument(
         case=case,
@@ -192,11 +177,11 @@ def add_document(case: PermitCase, item_code: str, file_storage, user: User) -> 
 
 def remove_document(case: PermitCase, document: CaseDocument, user: User) -> None:
     if not can_upload(case, user) or document.case_id != case.id:
-        raise CaseError(_l("This document can no longer be removed."))
+        raise RuleError(_l("This document can no longer be removed."))
     if case.status is not Status.DRAFT and document.uploaded_at < (
         case.open_request.requested_at if case.open_request else utcnow()
     ):
-        raise CaseError(_l("This document can no longer be removed."))
+        raise RuleError(_l("This document can no longer be removed."))
     db.session.delete(document)
     db.session.commit()
     stored_path(document.storage_name).unlink(missing_ok=True)  # the scan of a deed or a CIN goes too
@@ -204,11 +189,11 @@ def remove_document(case: PermitCase, document: CaseDocument, user: User) -> Non
 
 def submit(case: PermitCase, user: User) -> PermitCase:
     if ready_to_send(case):
-        raise CaseError(_l("Some steps are not finished yet."))
+        raise RuleError(_l("Some steps are not finished yet."))
     take(case, "submit", user)
     case.submitted_at = utcnow()
-    case.reference = f"P-{today().year}-{case.id:06d}"
-    case.tracking_code = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+    case.reference = reference("P", today().year, case.id)
+    case.tracking_code = new_tracking_code()
     case.events[-1].params = {"reference": case.reference}
     db.session.commit()
     current_app.logger.info("permit submitted case=%s ref=%s", case.id, case.reference)
@@ -218,10 +203,10 @@ def submit(case: PermitCase, user: User) -> PermitCase:
 def provide_documents(case: PermitCase, user: User) -> None:
     request = case.open_request
     if request is None:
-        raise CaseError(_l("No document is requested on this file."))
+        raise RuleError(_l("No document is requested on this file."))
     added_since = [d for d in case.documents if d.uploaded_at >= request.requested_at]
     if not added_since:
-        raise CaseError(_l("Add the requested documents first."))
+        raise RuleError(_l("Add the requested documents first."))
     take(case, "provide_documents", user)
     request.answered_at = utcnow()
     if case.paused_since is not None:
@@ -255,7 +240,7 @@ def mark_complete(case: PermitCase, clerk: User) -> None:
 def request_documents(case: PermitCase, clerk: User, items: list[dict], message: str | None = None) -> DocumentRequest:
     """``items``: [{"code": checklist code or "other", "reason": why}] — each with its reason."""
     if not items or any(not (i.get("reason") or "").strip() for i in items):
-        raise CaseError(_l("Say, for each document, why it is needed."), field="items")
+        raise RuleError(_l("Say, for each document, why it is needed."), field="items")
     if case.clock_started_on is not None and case.paused_since is None:
         case.paused_since = today()  # also when a file already found complete is asked again
     take(case, "request_documents", clerk, message=message, items=items)
@@ -275,18 +260,18 @@ def required_agencies(case: PermitCase) -> list[Agency]:
 
 def record_opinion(case: PermitCase, agency: Agency, verdict: Verdict, comment: str | None, actor: User) -> Opinion:
     if case.status not in CLOCK_RUNNING:
-        raise CaseError(_l("Opinions are recorded while the file is under review."))
+        raise RuleError(_l("Opinions are recorded while the file is under review."))
     if agency not in required_agencies(case):
-        raise CaseError(_l("This agency does not give an opinion on this kind of permit."))
+        raise RuleError(_l("This agency does not give an opinion on this kind of permit."))
     on_paper = actor.role is not Role.REVIEWER
     if actor.role is Role.REVIEWER and actor.agency_id != agency.id:
-        raise CaseError(_l("You give opinions for your own agency only."))
+        raise RuleError(_l("You give opinions for your own agency only."))
     if actor.role not in (Role.REVIEWER, Role.CLERK, Role.ADMIN):
-        raise CaseError(_l("You may not record opinions."))
+        raise RuleError(_l("You may not record opinions."))
     if verdict is not Verdict.FAVOURABLE and not (comment or "").strip():
-        raise CaseError(_l("Explain the conditions or the reasons."), field="comment")
+        raise RuleError(_l("Explain the conditions or the reasons."), field="comment")
     if any(o.agency_id == agency.id for o in case.opinions):
-        raise CaseError(_l("This agency's opinion is already recorded."))
+        raise RuleError(_l("This agency's opinion is already recorded."))
     opinion = Opinion(
         case=case,
         agency=agency,
@@ -301,7 +286,7 @@ def record_opinion(case: PermitCase, agency: Agency, verdict: Verdict, comment: 
         db.session.commit()
     except sa.exc.IntegrityError:  # the same agency's opinion, recorded a moment earlier elsewhere
         db.session.rollback()
-        raise CaseError(_l("This agency's opinion is already recorded.")) from None
+        raise RuleError(_l("This agency's opinion is already recorded.")) from None
     return opinion
 
 
@@ -312,7 +297,7 @@ def request_site_visit(case: PermitCase, clerk: User, message: str | None = None
 
 def record_site_visit(case: PermitCase, actor: User, note: str, photos: list) -> None:
     if not note.strip():
-        raise CaseError(_l("Write what was seen on site."), field="note")
+        raise RuleError(_l("Write what was seen on site."), field="note")
     workflow.check("record_site_visit", case.status, actor.role, actor.can_decide)  # before any file is kept
     stored = []
     try:
@@ -357,7 +342,7 @@ def approve(case: PermitCase, clerk: User, conditions: str | None) -> None:
 def refuse(case: PermitCase, clerk: User, reasons: list[str]) -> None:
     reasons = [r.strip() for r in reasons if r and r.strip()]
     if not reasons:
-        raise CaseError(_l("Give at least one reason for the refusal."), field="reasons")
+        raise RuleError(_l("Give at least one reason for the refusal."), field="reasons")
     take(case, "refuse", clerk, reasons=reasons)
     case.refusal_reasons = reasons
     case.decided_at, case.decided_by_id = utcnow(), clerk.id
@@ -388,7 +373,7 @@ def issue(case: PermitCase, clerk: User) -> None:
 
 def revoke(case: PermitCase, admin: User, reason: str) -> None:
     if not reason.strip():
-        raise CaseError(_l("Say why the permit is revoked."), field="reason")
+        raise RuleError(_l("Say why the permit is revoked."), field="reason")
     take(case, "revoke", admin, message=reason.strip())
     case.revoked_at = utcnow()
     db.session.commit()
@@ -401,7 +386,7 @@ def withdraw(case: PermitCase, applicant: User) -> None:
 
 def add_note(case: PermitCase, author: User, text: str, public: bool) -> None:
     if not text.strip():
-        raise CaseError(_l("Write the message first."), field="text")
+        raise RuleError(_l("Write the message first."), field="text")
     log(case, "message" if public else "note", author, public=public, message=text.strip())
     db.session.commit()
 
@@ -471,7 +456,7 @@ def _public(statement):
 
 def by_tracking(reference: str, code: str) -> PermitCase | None:
     case = db.session.scalar(_public(sa.select(PermitCase).where(PermitCase.reference == reference.strip().upper())))
-    if case is None or not secrets.compare_digest((case.tracking_code or ""), code.strip().upper()):
+    if case is None or not same_code(case.tracking_code, code):
         return None
     return case
 

@@ -11,8 +11,8 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
+from app.core.statemachine import IllegalTransition, StateMachine, Transition, transition
 from app.models import Role
-from app.statemachine import IllegalTransition, StateMachine, Transition, transition
 
 __all__ = ["IllegalTransition", "Transition", "TRANSITIONS", "check", "available", "Status"]
 

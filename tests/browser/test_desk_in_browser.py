@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from app.core.dates import today
 from app.extensions import db
 from app.permits import services
 from tests.browser.conftest import wait_until
@@ -27,7 +28,7 @@ def desk_files(app, demo, tmp_path, monkeypatch):
         waiting = files.submitted(applicant="سعاد المرابط")
         overdue = files.submitted(applicant="Mohamed El Amrani")
         services.mark_complete(overdue, clerk)
-        overdue.clock_started_on = services.today() - timedelta(days=20)
+        overdue.clock_started_on = today() - timedelta(days=20)
         recent = files.submitted(type_code="repair", applicant="يوسف البقالي")
         services.mark_complete(recent, clerk)
         services.add_note(recent, clerk, "ملاحظة داخلية", public=False)

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from app.complaints import services
 from app.complaints.models import ComplaintCategory
+from app.core.dates import utcnow
 from app.extensions import db
-from app.timeutil import utcnow
 from tests.complaints.helpers import REFERENCE, TIZNIT, file, get
 
 

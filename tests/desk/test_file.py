@@ -6,6 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from app.core.dates import today
 from app.extensions import db
 from app.permits import services
 from app.permits.models import CaseDocument, CaseEvent, DocumentRequest, Opinion
@@ -375,7 +376,7 @@ def test_silence_counts_as_approval_is_said_plainly(app, client, files, case_id)
     advance(app, files, case_id, "mark_complete")
     with app.app_context():
         case = files.load(app, case_id)
-        case.clock_started_on = services.today() - timedelta(days=40)
+        case.clock_started_on = today() - timedelta(days=40)
         db.session.commit()
     client.signin("clerk@demo.ma")
     page = client.get(f"/desk/permits/{case_id}").get_data(as_text=True)

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core.dates import today
 from app.extensions import db
 from app.permits import services
 from app.permits.models import PermitType
@@ -15,7 +16,7 @@ def _started(app, files, days_ago: int, **options) -> str:
     with app.app_context():
         case = files.submitted(**options)
         services.mark_complete(case, files.user("clerk@demo.ma"))
-        case.clock_started_on = services.today() - timedelta(days=days_ago)
+        case.clock_started_on = today() - timedelta(days=days_ago)
         db.session.commit()
         reference = case.reference
         db.session.remove()

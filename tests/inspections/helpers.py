@@ -8,6 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.complaints import services as complaint_services
+from app.core.dates import today
 from app.extensions import db
 from app.inspections import services
 from app.inspections.models import Inspection, InspectionReport
@@ -31,7 +32,7 @@ def permit_in_site_visit(app, agent: str | None = "agent@demo.ma", kind: Type = 
             clerk,
             kind,
             files.user(agent) if agent else None,
-            permit_services.today(),
+            today(),
             "Le propriétaire ouvrira le portail.",
         )
         ids = case.id, inspection.id
@@ -47,7 +48,7 @@ def complaint_to_check(app, agent: str | None = "agent@demo.ma") -> tuple[int, i
         clerk = files.user("clerk@demo.ma")
         complaint_services.acknowledge(complaint, clerk, "Voirie")
         inspection = services.request_site_check(
-            complaint, clerk, files.user(agent) if agent else None, permit_services.today() + timedelta(days=1)
+            complaint, clerk, files.user(agent) if agent else None, today() + timedelta(days=1)
         )
         inspection_id = inspection.id
         db.session.remove()

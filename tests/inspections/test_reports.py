@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core.dates import aware, utcnow
 from app.extensions import db
 from app.inspections.models import ReportPhoto
 from app.inspections.workflow import Outcome, Status
 from app.permits.models import PermitCase
 from app.permits.workflow import Status as PermitStatus
-from app.timeutil import aware, utcnow
 from tests.inspections.helpers import (
     inspection,
     pdf,

@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from app.complaints import services as complaints
 from app.complaints.models import ComplaintSupporter
 from app.complaints.workflow import Outcome
+from app.core.dates import utcnow
 from app.extensions import db
 from app.notifications.models import Notification
 from app.notifications.services import describe, remind_deadlines
 from app.permits import services as permits
-from app.timeutil import utcnow
 from tests.complaints.helpers import file, get, user
 
 

@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid
 
+from app.core.dates import aware, utcnow
 from app.extensions import db
 from app.notifications import push, services, worker
 from app.notifications.models import Notification, PushDelivery, PushSubscription
 from app.permits import services as permits
-from app.timeutil import aware, utcnow
 from tests.complaints.helpers import user
 from tests.notifications.receiver import Browser, b64
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from app.core.dates import today
 from app.extensions import db
 from app.permits import services
 from app.tracking.services import mask_name
@@ -49,7 +50,7 @@ def test_an_expired_permit(app, client, demo, files):
     case_id, code = _issued(app, files)
     with app.app_context():
         case = files.load(app, case_id)
-        case.valid_until = services.today() - timedelta(days=1)
+        case.valid_until = today() - timedelta(days=1)
         db.session.commit()
         db.session.remove()
     page = client.get(f"/verify/{code}").get_data(as_text=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from app.geo import in_morocco
+from app.core.geo import in_morocco
 
 
 def position_valid(form, outside_morocco: str) -> bool:
