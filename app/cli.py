@@ -14,8 +14,8 @@ from flask.cli import AppGroup
 from app.auth.services import AccountError, create_staff
 from app.communes.services import get_by_code, import_communes, open_commune
 from app.config import ROOT
+from app.demo import seed_demo_inspections
 from app.extensions import db
-from app.inspections.demo import seed_demo_inspections
 from app.models import Agency, AgencyKind, Role, User
 from app.permits.services import seed_types
 

@@ -4,8 +4,8 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, to_user_timezone
 from markupsafe import Markup
 
-from app.auth.identity import format_phone
 from app.core.geo import PUBLIC_DECIMALS, public_coordinate
+from app.core.identity import format_phone
 
 
 def init_app(app: Flask) -> None:

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
-from app.auth.identity import InvalidIdentifier, normalize_cin, parse_login
+from app.core.identity import InvalidIdentifier, normalize_cin, parse_login
 
 LOGIN_HINT = _l("A Moroccan mobile number such as 06 12 34 56 78, or an e-mail address.")
 

@@ -5,9 +5,9 @@ from wtforms import SelectChoice
 
 from app.auth import bp
 from app.auth.forms import ChangePasswordForm, SignInForm, SignUpForm
-from app.auth.identity import normalize_cin
 from app.auth.services import AccountError, SignInResult, authenticate, change_password, register_citizen
 from app.communes.services import chosen_commune, open_communes
+from app.core.identity import normalize_cin
 from app.extensions import db, limiter
 from app.i18n import current_language
 from app.web import attach_error, full_redirect, local_target, redirect_back, render

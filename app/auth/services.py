@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app.auth.identity import parse_login
 from app.core.dates import aware, utcnow
+from app.core.identity import parse_login
 from app.extensions import db
 from app.models import Agency, Commune, LoginThrottle, Role, User
 from app.models.user import verify_dummy_password

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app, request
 from flask_login import current_user
 
+from app.communes import signals
 from app.core.dates import utcnow
 from app.extensions import db
 from app.models import Commune
@@ -52,16 +53,13 @@ def import_communes() -> tuple[int, int]:
 
 
 def open_commune(commune: Commune) -> None:
-    """Open a commune on the platform, with the standard complaint categories and inspection checklists."""
-    from app.complaints.services import seed_categories
-    from app.inspections.services import seed_checklists
-
+    """Open a commune on the platform; the areas give it what it starts with (complaint
+    categories, inspection checklists) when they hear of it."""
     if commune.opened_at is None:
         commune.opened_at = utcnow()
         db.session.commit()
         current_app.logger.info("commune opened code=%s", commune.code)
-    seed_categories(commune)
-    seed_checklists(commune)
+    signals.commune_opened.send(commune)
 
 
 def get_by_code(code: str) -> Commune | None:

@@ -2,11 +2,7 @@ from flask import Blueprint
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints")
 
-from app.complaints import (  # noqa: E402,F401
-    models,
-    routes,
-    workflow,  # noqa: E402
-)
+from app.complaints import handlers, models, notices, routes, workflow  # noqa: E402,F401  (handlers and notices connect)
 from app.complaints.workflow import KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS  # noqa: E402
 
 

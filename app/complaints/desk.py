@@ -119,7 +119,7 @@ def _page(complaint: Complaint, failed: dict[str, FlaskForm] | None = None):
         error_form=next(iter(failed.values()), None),
         can_handle=user.role in workflow.HANDLERS,
         templates=templates,
-        inspections=inspections.of_complaint(complaint),
+        inspections=inspections.of_complaint(complaint.id),
         site_check_form=_site_check_form(complaint, failed.get("site_check")),
     )
     if failed and request.htmx:
@@ -182,7 +182,7 @@ def desk_site_check(complaint_id: int):
 
     def do():
         agent = inspections.pick_agent(complaint.commune_id, form.agent.data)
-        inspections.request_site_check(
+        services.request_site_check(
             complaint, _user(), agent, form.due_on.data, (form.instructions.data or "").strip() or None
         )
 

@@ -19,8 +19,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.auth.identity import InvalidIdentifier, normalize_email, normalize_phone
 from app.complaints.workflow import KIND_LABELS, OUTCOME_LABELS, Kind, Outcome
+from app.core.identity import InvalidIdentifier, normalize_email, normalize_phone
 from app.core.positions import position_valid
 
 DESCRIPTION_MAX = 2000

@@ -7,9 +7,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.complaints import signals
 from app.complaints.workflow import Kind, Outcome, Status
 from app.core.dates import utcnow
 from app.core.models import Localized, enum_column
+from app.core.timeline import HasTimeline, TimelineEntry
 from app.extensions import db
 from app.models import Commune, User
 from app.scoping import CommuneScoped
@@ -36,8 +38,12 @@ class ComplaintCategory(Localized, CommuneScoped, db.Model):
     commune: Mapped[Commune] = relationship()
 
 
-class Complaint(CommuneScoped, db.Model):
+class Complaint(HasTimeline, CommuneScoped, db.Model):
+    """A complaint, observation or suggestion, from receipt to answer (decree 2-17-265)."""
+
     __tablename__ = "complaints"
+    timeline_case = "complaint"
+    timeline_signal = signals.complaint_event
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commune_id: Mapped[int] = mapped_column(sa.ForeignKey("communes.id"), index=True)
@@ -102,23 +108,18 @@ class ComplaintPhoto(db.Model):
     complaint: Mapped[Complaint] = relationship(back_populates="photos")
 
 
-class ComplaintEvent(db.Model):
-    """One line of a complaint's timeline, rendered in the reader's language from ``event``."""
+class ComplaintEvent(TimelineEntry, db.Model):
+    """One line of a complaint's timeline (see app.core.timeline)."""
 
     __tablename__ = "complaint_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(sa.ForeignKey("complaints.id"), index=True)
-    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    event: Mapped[str] = mapped_column(sa.String(40))
     status: Mapped[Status | None] = mapped_column(enum_column(Status, 16))
-    params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    message: Mapped[str | None] = mapped_column(sa.Text)
-    public: Mapped[bool] = mapped_column(default=True)
 
     complaint: Mapped[Complaint] = relationship(back_populates="events")
-    actor: Mapped[User | None] = relationship()
+
+
+Complaint.timeline_entry = ComplaintEvent
 
 
 class ComplaintSupporter(db.Model):

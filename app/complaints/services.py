@@ -11,13 +11,15 @@ from flask_babel import lazy_gettext as _l
 
 from app.complaints import workflow
 from app.complaints.catalog import CATEGORIES
-from app.complaints.models import Complaint, ComplaintCategory, ComplaintEvent, ComplaintPhoto, ComplaintSupporter
+from app.complaints.models import Complaint, ComplaintCategory, ComplaintPhoto, ComplaintSupporter
 from app.complaints.workflow import ACKNOWLEDGE_DAYS, ANSWER_DAYS, OPEN, Kind, Outcome, Status
 from app.core.codes import new_tracking_code, reference, same_code
 from app.core.dates import aware, local_day, today, utcnow
 from app.core.errors import RuleError
 from app.core.geo import distance_m, outside_commune
 from app.extensions import db
+from app.inspections import services as inspections
+from app.inspections.models import Inspection
 from app.models import Commune, Role, User
 from app.uploads import store_upload, stored_path
 
@@ -47,25 +49,6 @@ def seed_categories(commune: Commune) -> None:
                 )
             )
     db.session.commit()
-
-
-def log(
-    complaint: Complaint, event: str, actor: User | None, *, public: bool = True, message: str | None = None, **params
-) -> ComplaintEvent:
-    entry = ComplaintEvent(
-        complaint=complaint,
-        actor=actor,
-        event=event,
-        status=complaint.status,
-        params=params,
-        message=message,
-        public=public,
-    )
-    db.session.add(entry)
-    from app.notifications import on_complaint_event  # imported here: notifications builds on complaints
-
-    on_complaint_event(entry)  # in this transaction: the event and who is told of it land together
-    return entry
 
 
 def by_idempotency_key(key: str | None) -> Complaint | None:
@@ -125,7 +108,7 @@ def file_complaint(
     try:
         db.session.flush()
         complaint.reference = reference("C", today().year, complaint.id)
-        log(complaint, "received", author, reference=complaint.reference)
+        complaint.record("received", author, reference=complaint.reference)
         db.session.commit()
     except sa.exc.IntegrityError:
         # The same key, committed a moment earlier by a parallel replay: that one is the complaint.
@@ -259,24 +242,20 @@ def clock(complaint: Complaint, on: date | None = None) -> Clock:
 # --- handling -------------------------------------------------------------------------------
 
 
-def _move(
-    complaint: Complaint, name: str, actor: User | None, role: Role, *, message: str | None = None, **params
-) -> None:
-    step = workflow.check(name, complaint.status, role)
-    complaint.status = step.target
-    log(complaint, name, actor, message=message, **params)
-
-
 def acknowledge(complaint: Complaint, actor: User, department: str) -> None:
     department = (department or "").strip() or complaint.category.department
-    _move(complaint, "acknowledge", actor, actor.role, department=department)
+    workflow.MACHINE.apply(complaint, "acknowledge", actor, department=department)
     complaint.department = department
     complaint.acknowledged_at = utcnow()
     db.session.commit()
 
 
 def start(complaint: Complaint, actor: User) -> None:
-    _move(complaint, "start", actor, actor.role)
+    workflow.MACHINE.apply(
+        complaint,
+        "start",
+        actor,
+    )
     db.session.commit()
 
 
@@ -284,7 +263,7 @@ def answer(complaint: Complaint, actor: User, outcome: Outcome, text: str) -> No
     text = (text or "").strip()
     if not text:
         raise RuleError(_l("Write the answer the citizen will read."), "answer")
-    _move(complaint, "answer", actor, actor.role, message=text, outcome=outcome.value)
+    workflow.MACHINE.apply(complaint, "answer", actor, message=text, outcome=outcome.value)
     complaint.outcome = outcome
     complaint.answer = text
     complaint.answered_at = utcnow()
@@ -292,7 +271,11 @@ def answer(complaint: Complaint, actor: User, outcome: Outcome, text: str) -> No
 
 
 def close(complaint: Complaint, actor: User) -> None:
-    _move(complaint, "close", actor, actor.role)
+    workflow.MACHINE.apply(
+        complaint,
+        "close",
+        actor,
+    )
     complaint.closed_at = utcnow()
     db.session.commit()
 
@@ -301,7 +284,7 @@ def close_out_of_scope(complaint: Complaint, actor: User, message: str) -> None:
     message = (message or "").strip()
     if not message:
         raise RuleError(_l("Tell the citizen where to go instead."), "message")
-    _move(complaint, "close_out_of_scope", actor, actor.role, message=message)
+    workflow.MACHINE.apply(complaint, "close_out_of_scope", actor, message=message)
     complaint.answer = message
     complaint.closed_at = utcnow()
     db.session.commit()
@@ -331,7 +314,7 @@ def reopen(complaint: Complaint, actor: User | None, reason: str | None = None) 
         raise RuleError(_l("This complaint was already reopened once."))
     if not can_reopen(complaint):
         raise RuleError(_l("A complaint can be reopened only within %(days)d days of its answer.", days=reopen_days()))
-    _move(complaint, "reopen", actor, Role.CITIZEN, message=(reason or "").strip() or None)
+    workflow.MACHINE.apply(complaint, "reopen", actor, role=Role.CITIZEN, message=(reason or "").strip() or None)
     complaint.reopen_count += 1
     db.session.commit()
 
@@ -343,19 +326,33 @@ def rate(complaint: Complaint, rating: int, comment: str | None) -> None:
         raise RuleError(_l("Choose a rating from 1 to 5."), "rating")
     complaint.rating = rating
     complaint.rating_comment = (comment or "").strip() or None
-    log(complaint, "rated", None, public=False, rating=rating)
+    complaint.record("rated", None, public=False, rating=rating)
     db.session.commit()
 
 
 def assign(complaint: Complaint, actor: User, agent: User | None) -> None:
     complaint.assigned_to = agent
-    log(complaint, "assigned", actor, public=False, agent=agent.full_name if agent else None)
+    complaint.record("assigned", actor, public=False, agent=agent.full_name if agent else None)
     db.session.commit()
 
 
 def add_note(complaint: Complaint, actor: User, text: str) -> None:
-    log(complaint, "note", actor, public=False, message=text.strip())
+    complaint.record("note", actor, public=False, message=text.strip())
     db.session.commit()
+
+
+def request_site_check(
+    complaint: Complaint, clerk: User, agent: User | None, due_on: date | None, instructions: str | None = None
+) -> Inspection:
+    """A field agent goes and looks: an inspection from the complaint, noted on its timeline."""
+    if complaint.status not in OPEN:
+        raise RuleError(_l("A site check can be requested while the complaint is open."))
+    inspection = inspections.request_for_complaint(complaint, clerk, agent, due_on, instructions)
+    complaint.record(
+        "site_check_requested", clerk, public=False, message=instructions, agent=agent.full_name if agent else None
+    )
+    db.session.commit()
+    return inspection
 
 
 def set_photo_public(complaint: Complaint, photo_id: int, public: bool) -> None:
@@ -373,7 +370,7 @@ def merge(complaint: Complaint, actor: User, target: Complaint | None) -> None:
         raise RuleError(_l("No other complaint of this commune has this reference."), "target")
     if target.status not in OPEN:
         raise RuleError(_l("Merge into a complaint that is still open."), "target")
-    _move(complaint, "close_out_of_scope", actor, actor.role, merged_into=target.reference)
+    workflow.MACHINE.apply(complaint, "close_out_of_scope", actor, merged_into=target.reference)
     complaint.merged_into_id = target.id
     complaint.closed_at = utcnow()
     contact = complaint.contact_phone or complaint.contact_email
@@ -381,7 +378,7 @@ def merge(complaint: Complaint, actor: User, target: Complaint | None) -> None:
         already = complaint.author_id and any(s.user_id == complaint.author_id for s in target.supporters)
         if not already and not (complaint.author_id and complaint.author_id == target.author_id):
             db.session.add(ComplaintSupporter(complaint=target, user_id=complaint.author_id, contact=contact))
-    log(target, "merged", actor, reference=complaint.reference)
+    target.record("merged", actor, reference=complaint.reference)
     db.session.commit()
 
 

@@ -23,3 +23,13 @@ def aware(moment: datetime) -> datetime:
 def local_day(moment: datetime) -> date:
     """The day in Morocco on which a stored moment fell."""
     return aware(moment).astimezone(MOROCCO).date()
+
+
+def iso_day(value) -> date | None:
+    """A day kept as an ISO string (a timeline entry's or a notice's params), or None."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None

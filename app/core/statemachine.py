@@ -1,6 +1,9 @@
-"""Workflows as data: a case's statuses, the transitions between them, who may take each.
+"""Workflows as data, and the one engine that moves every kind of case.
 
-Both permit files and complaints use it; a transition that is not in the table cannot happen.
+Each kind of case (permit file, complaint, inspection) declares its statuses, the transitions
+between them and who may take each. ``StateMachine.apply`` is the only way a case changes status:
+it checks the transition, sets the status and writes the timeline entry (public or internal as
+the transition says), which announces the area's event in the same transaction.
 """
 
 from __future__ import annotations
@@ -8,8 +11,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.models import Role
+
+if TYPE_CHECKING:
+    from app.core.timeline import HasTimeline, TimelineEntry
+    from app.models import User
 
 
 @dataclass(frozen=True)
@@ -56,3 +64,25 @@ class StateMachine:
             for t in self.transitions.values()
             if status in t.sources and role in t.roles and (can_decide or not t.needs_decision_right)
         ]
+
+    def apply(
+        self,
+        case: HasTimeline,
+        name: str,
+        actor: User | None,
+        *,
+        role: Role | None = None,
+        message: str | None = None,
+        **params,
+    ) -> TimelineEntry:
+        """Take a transition or raise IllegalTransition: the status changes and the timeline gets
+        its entry (which announces the area's event). ``role`` is for someone without an account
+        acting with what they hold (a guest reopening a complaint with its tracking code)."""
+        if actor is None and role is None:
+            raise ValueError("a transition needs an actor or, for a guest, the role they act in")
+        taken = self.check(name, case.status, role or actor.role, bool(actor and actor.can_decide))
+        previous = case.status
+        case.status = taken.target
+        return case.record(
+            name, actor, public=taken.public, message=message, transition=taken, previous=previous, **params
+        )

@@ -120,7 +120,7 @@ def _file_page(case: PermitCase, failed: dict[str, FlaskForm] | None = None):
         silence_approval=services.silence_means_approval(case),
         agencies=services.required_agencies(case),
         status_label=STATUS_LABELS[case.status],
-        inspections=inspections.of_permit(case),
+        inspections=inspections.of_permit(case.id),
     )
     if failed and request.htmx:
         # A boosted form would otherwise leave the action's URL in the address bar.
@@ -213,7 +213,7 @@ def request_site_visit(case_id: int):
         case,
         "request_site_visit",
         form,
-        lambda: inspections.request_site_visit(
+        lambda: services.request_site_visit(
             case,
             _user(),
             InspectionType(form.visit_type.data),
@@ -232,12 +232,15 @@ def record_site_visit(case_id: int):
     case = desk.case_or_404(case_id)
     form = RecordSiteVisitForm()
 
-    def record():
-        services.record_site_visit(case, _user(), form.visit_note.data, request.files.getlist(form.photos.name))
-        inspections.settle_for_permit(case, _user())  # the agent's inspection is no longer waited for
-
     return _act(
-        case, "record_site_visit", form, record, _("The site visit is recorded."), fields={"note": "visit_note"}
+        case,
+        "record_site_visit",
+        form,
+        lambda: services.record_site_visit(
+            case, _user(), form.visit_note.data, request.files.getlist(form.photos.name)
+        ),
+        _("The site visit is recorded."),
+        fields={"note": "visit_note"},
     )
 
 

@@ -77,7 +77,7 @@ def _urgency_order(statement, today: date, holidays: Collection[date]) -> list:
 def queue(status: str = "", type_id: int | None = None, query: str = "", page: int = 1):
     """The files this staff member may see (commune wall, reviewer's agency), filtered and
     ordered by urgency, one page of them."""
-    statement = services.staff_cases()
+    statement = services.staff_cases(current_user)
     if status:
         statement = statement.where(PermitCase.status == Status(status))
     if type_id:
@@ -98,7 +98,7 @@ def queue(status: str = "", type_id: int | None = None, query: str = "", page: i
 def case_or_404(case_id: int) -> PermitCase:
     """A file this staff member may see: another commune's, or (for a reviewer) one not sent
     to his agency, does not exist for him."""
-    case = db.session.scalar(services.staff_cases().where(PermitCase.id == case_id))
+    case = db.session.scalar(services.staff_cases(current_user).where(PermitCase.id == case_id))
     if case is None:
         abort(404)
     return case

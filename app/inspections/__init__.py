@@ -2,7 +2,7 @@ from flask import Blueprint
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
-from app.inspections import models, routes  # noqa: E402,F401
+from app.inspections import handlers, models, notices, routes  # noqa: E402,F401  (handlers and notices connect)
 from app.inspections.workflow import OUTCOME_LABELS, STATUS_LABELS, TYPE_LABELS, Outcome, Status, Type  # noqa: E402
 
 

@@ -11,13 +11,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.dates import utcnow
 from app.core.models import enum_column
+from app.core.timeline import HasTimeline, TimelineEntry
 from app.extensions import db
 from app.i18n import current_language
+from app.inspections import signals
 from app.inspections.workflow import FAR_FROM_CASE_M, Outcome, Source, Status, Type
 from app.models import Commune, User
 from app.scoping import CommuneScoped
 
-if TYPE_CHECKING:  # the complaints and permits packages import this one's services
+if TYPE_CHECKING:  # the complaints and permits areas import this one, never the other way round
     from app.complaints.models import Complaint
     from app.permits.models import PermitCase
 
@@ -39,8 +41,12 @@ class Checklist(CommuneScoped, db.Model):
         return [item.get(language) or item.get("fr") or "" for item in self.items]
 
 
-class Inspection(CommuneScoped, db.Model):
+class Inspection(HasTimeline, CommuneScoped, db.Model):
+    """A visit an agent makes: from a permit file, from a complaint, or opened on the spot."""
+
     __tablename__ = "inspections"
+    timeline_case = "inspection"
+    timeline_signal = signals.inspection_event
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commune_id: Mapped[int] = mapped_column(sa.ForeignKey("communes.id"), index=True)
@@ -69,10 +75,25 @@ class Inspection(CommuneScoped, db.Model):
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
     report: Mapped[InspectionReport | None] = relationship(back_populates="inspection", uselist=False)
+    events: Mapped[list[InspectionEvent]] = relationship(back_populates="inspection", order_by="InspectionEvent.id")
 
     @property
     def reference(self) -> str:
         return f"I-{self.id:06d}"
+
+
+class InspectionEvent(TimelineEntry, db.Model):
+    """One line of an inspection's timeline: who requested, assigned, reported or cancelled it, and when."""
+
+    __tablename__ = "inspection_events"
+
+    inspection_id: Mapped[int] = mapped_column(sa.ForeignKey("inspections.id"), index=True)
+    status: Mapped[Status | None] = mapped_column(enum_column(Status, 16))
+
+    inspection: Mapped[Inspection] = relationship(back_populates="events")
+
+
+Inspection.timeline_entry = InspectionEvent
 
 
 class InspectionReport(CommuneScoped, db.Model):

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from app.complaints import services as complaints
-from app.complaints.models import Complaint
 from app.core.dates import MOROCCO, aware, today, utcnow
 from app.core.errors import RuleError
 from app.core.geo import distance_m
 from app.extensions import db
-from app.inspections import workflow
+from app.inspections import signals, workflow
 from app.inspections.catalog import CHECKLISTS
 from app.inspections.models import Checklist, Inspection, InspectionReport, ReportPhoto
 from app.inspections.workflow import (
@@ -29,11 +28,11 @@ from app.inspections.workflow import (
     Type,
 )
 from app.models import Commune, Role, User
-from app.notifications import services as notifications  # a module, not names: the two areas import each other
-from app.permits import services as permits
-from app.permits.models import PermitCase
-from app.permits.workflow import Status as PermitStatus
 from app.uploads import store_upload, stored_path
+
+if TYPE_CHECKING:  # the areas inspections come from call in; inspections never imports them
+    from app.complaints.models import Complaint
+    from app.permits.models import PermitCase
 
 MAX_PHOTOS = 10
 FILED_AT_TOLERANCE = timedelta(days=30)  # an on-site time older than this is not believed
@@ -103,110 +102,83 @@ def _agent_of(commune_id: int, agent: User | None) -> User | None:
 def _new(
     commune_id: int, source: Source, kind: Type, actor: User, agent: User | None, due_on: date | None, **where
 ) -> Inspection:
-    inspection = Inspection(
-        commune_id=commune_id,
-        source=source,
-        type=kind,
-        requested_by=actor,
-        assigned_to=_agent_of(commune_id, agent),
-        status=Status.ASSIGNED if agent else Status.REQUESTED,
-        due_on=due_on,
-        **where,
-    )
+    """A new inspection, waiting for an agent; with an agent chosen at once, assigned to them
+    (two entries on its timeline: who asked for it, who assigned it)."""
+    inspection = Inspection(commune_id=commune_id, source=source, type=kind, requested_by=actor, due_on=due_on, **where)
     db.session.add(inspection)
+    db.session.flush()  # the reference is made of the id
+    inspection.record("requested", actor, message=where.get("instructions"))
     if agent is not None:
-        _tell_agent(inspection)
+        _assign(inspection, actor, agent)
     return inspection
 
 
-def _tell_agent(inspection: Inspection) -> None:
-    """The agent hears of the inspection in their inbox and on their phone, in the same commit."""
-    db.session.flush()  # the reference is made of the id
-    notifications.notify(
-        inspection.assigned_to,
-        "inspection.assigned",
-        notifications.path_for("inspections.show", inspection_id=inspection.id),
-        reference=inspection.reference,
-    )
+def _assign(inspection: Inspection, clerk: User, agent: User) -> None:
+    inspection.assigned_to = _agent_of(inspection.commune_id, agent)
+    workflow.MACHINE.apply(inspection, "assign", clerk, agent=agent.full_name, agent_id=agent.id)
 
 
-def request_site_visit(
+def request_for_permit(
     case: PermitCase, clerk: User, kind: Type, agent: User | None, due_on: date | None, message: str | None = None
 ) -> Inspection:
-    """The permit goes to "site visit" and an inspection waits for (or goes to) an agent."""
+    """A site visit or an end-of-works check of a permit file (the file's area moves the file
+    itself; committed by the caller)."""
     if kind not in PERMIT_TYPES:
         raise RuleError(_l("Choose a site visit or an end-of-works check."), "visit_type")
-    permits.take(case, "request_site_visit", clerk, message=message)
-    inspection = _new(
+    return _new(
         case.commune_id,
         Source.PERMIT,
         kind,
         clerk,
         agent,
         due_on,
-        permit_case=case,
+        permit_case_id=case.id,
         latitude=case.latitude,
         longitude=case.longitude,
         address=case.address,
         instructions=message,
     )
-    db.session.commit()
-    return inspection
 
 
-def request_site_check(
+def request_for_complaint(
     complaint: Complaint, clerk: User, agent: User | None, due_on: date | None, instructions: str | None = None
 ) -> Inspection:
-    if complaint.status not in complaints.OPEN:
-        raise RuleError(_l("A site check can be requested while the complaint is open."))
-    inspection = _new(
+    """A site check of a complaint (committed by the caller, with the complaint's own entry)."""
+    return _new(
         complaint.commune_id,
         Source.COMPLAINT,
         Type.COMPLAINT_CHECK,
         clerk,
         agent,
         due_on,
-        complaint=complaint,
+        complaint_id=complaint.id,
         latitude=complaint.latitude,
         longitude=complaint.longitude,
         address=complaint.location_text,
         instructions=instructions,
     )
-    complaints.log(
-        complaint,
-        "site_check_requested",
-        clerk,
-        public=False,
-        message=instructions,
-        agent=agent.full_name if agent else None,
-    )
-    db.session.commit()
-    return inspection
 
 
 def assign(inspection: Inspection, clerk: User, agent: User | None, due_on: date | None) -> None:
     if agent is None:
         raise RuleError(_l("Choose a field agent of the commune."), "agent")
-    workflow.check("assign", inspection.status, clerk.role)
-    inspection.assigned_to = _agent_of(inspection.commune_id, agent)
     inspection.due_on = due_on or inspection.due_on
-    inspection.status = Status.ASSIGNED
-    _tell_agent(inspection)
+    _assign(inspection, clerk, agent)
     db.session.commit()
 
 
 def cancel(inspection: Inspection, clerk: User) -> None:
-    inspection.status = workflow.check("cancel", inspection.status, clerk.role).target
+    workflow.MACHINE.apply(inspection, "cancel", clerk)
     db.session.commit()
 
 
-def settle_for_permit(case: PermitCase, actor: User) -> None:
+def settle_for_permit(case_id: int, actor: User) -> None:
     """The visit was recorded at the desk (a paper report): the file's open inspections are done
-    with, so they leave the agent's day instead of waiting there for a report nobody will send."""
-    for inspection in of_permit(case):
+    with, so they leave the agent's day instead of waiting there for a report nobody will send.
+    Not committed: the caller commits it with the visit."""
+    for inspection in of_permit(case_id):
         if inspection.status in OPEN:
-            inspection.status = workflow.check("settle", inspection.status, actor.role).target
-    db.session.commit()
+            workflow.MACHINE.apply(inspection, "settle", actor)
 
 
 # --- reports --------------------------------------------------------------------------------
@@ -294,8 +266,9 @@ def file_report(inspection: Inspection, agent: User, data: ReportInput) -> Inspe
         db.session.add(report)
         for file in stored:
             db.session.add(ReportPhoto(report=report, storage_name=file.storage_name, size=file.size))
-        inspection.status = Status.REPORTED
-        _land_on_case(inspection, report, agent)
+        workflow.MACHINE.apply(inspection, "report", agent, outcome=report.outcome.value)
+        # The case's own area lands the report on the case's timeline (and moves a permit on).
+        signals.report_filed.send(report, agent=agent)
         db.session.commit()
     except Exception as error:
         db.session.rollback()
@@ -313,41 +286,28 @@ def file_report(inspection: Inspection, agent: User, data: ReportInput) -> Inspe
     return report
 
 
-def _land_on_case(inspection: Inspection, report: InspectionReport, agent: User) -> None:
-    """An internal entry with the findings on the case's timeline, the public summary (if any)
-    for the applicant or citizen; a permit waiting for this visit goes back to review."""
-    params = {"inspection": inspection.reference, "outcome": report.outcome.value}
-    if (case := inspection.permit_case) is not None:
-        if case.status is PermitStatus.SITE_VISIT:
-            permits.take(case, "record_site_visit", agent, message=report.public_summary, **params)
-        elif report.public_summary:
-            permits.log(case, "message", agent, message=report.public_summary)
-        permits.log(case, "note", agent, public=False, message=report.findings, **params)
-    elif (complaint := inspection.complaint) is not None:
-        complaints.log(complaint, "site_check", agent, public=False, message=report.findings, **params)
-        if report.public_summary:
-            complaints.log(
-                complaint, "site_check", agent, message=report.public_summary, inspection=inspection.reference
-            )
-
-
 def open_on_the_spot(
     agent: User, kind: Type, address: str | None, latitude: float | None, longitude: float | None
 ) -> Inspection:
     """An infraction the agent found: its inspection, opened there and then (committed with its report)."""
     if kind not in INFRACTION_TYPES:
         raise RuleError(_l("Choose the kind of infraction."), "infraction")
-    return _new(
-        agent.commune_id,
-        Source.ON_THE_SPOT,
-        kind,
-        agent,
-        agent,
-        today(),
+    # Opened by the agent who does it: it starts assigned to them (no clerk assigns it).
+    inspection = Inspection(
+        commune_id=agent.commune_id,
+        source=Source.ON_THE_SPOT,
+        type=kind,
+        requested_by=agent,
+        assigned_to=agent,
+        status=Status.ASSIGNED,
+        due_on=today(),
         latitude=latitude,
         longitude=longitude,
         address=(address or "").strip() or None,
     )
+    db.session.add(inspection)
+    inspection.record("opened_on_the_spot", agent)
+    return inspection
 
 
 # --- finding inspections --------------------------------------------------------------------
@@ -386,15 +346,15 @@ def queue(status: str = "", page: int = 1):
     return db.paginate(statement, page=min(max(page, 1), 10_000), per_page=QUEUE_PER_PAGE, error_out=False)
 
 
-def of_permit(case: PermitCase) -> list[Inspection]:
+def of_permit(case_id: int) -> list[Inspection]:
     return list(
-        db.session.scalars(sa.select(Inspection).where(Inspection.permit_case_id == case.id).order_by(Inspection.id))
+        db.session.scalars(sa.select(Inspection).where(Inspection.permit_case_id == case_id).order_by(Inspection.id))
     )
 
 
-def of_complaint(complaint: Complaint) -> list[Inspection]:
+def of_complaint(complaint_id: int) -> list[Inspection]:
     return list(
-        db.session.scalars(sa.select(Inspection).where(Inspection.complaint_id == complaint.id).order_by(Inspection.id))
+        db.session.scalars(sa.select(Inspection).where(Inspection.complaint_id == complaint_id).order_by(Inspection.id))
     )
 
 

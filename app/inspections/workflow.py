@@ -17,6 +17,9 @@ class Status(enum.StrEnum):
     ASSIGNED = "assigned"
     REPORTED = "reported"
     CANCELLED = "cancelled"
+    # The visit was recorded on the file itself (at the desk, from a paper report): off the
+    # agent's day, yet a report the agent's phone still holds is welcome when it arrives.
+    SETTLED = "settled"
 
 
 class Source(enum.StrEnum):
@@ -48,6 +51,7 @@ STATUS_LABELS = {
     Status.ASSIGNED: _l("Assigned"),
     Status.REPORTED: _l("Reported"),
     Status.CANCELLED: _l("Cancelled"),
+    Status.SETTLED: _l("Recorded at the desk"),
 }
 TYPE_LABELS = {
     Type.SITE_VISIT: _l("Site visit"),
@@ -70,10 +74,10 @@ OPEN = {Status.REQUESTED, Status.ASSIGNED}
 
 MACHINE = StateMachine(
     transition("assign", OPEN, Status.ASSIGNED, CLERKS),
-    transition("report", OPEN, Status.REPORTED, FIELD),
+    transition("report", {*OPEN, Status.SETTLED}, Status.REPORTED, FIELD),
     transition("cancel", OPEN, Status.CANCELLED, CLERKS),
-    # The visit was recorded on the file itself (at the desk): whoever may record it closes it.
-    transition("settle", OPEN, Status.CANCELLED, FIELD),
+    # The visit was recorded on the file itself (at the desk): whoever may record it settles it.
+    transition("settle", OPEN, Status.SETTLED, FIELD),
 )
 check = MACHINE.check
 available = MACHINE.available

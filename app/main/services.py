@@ -136,7 +136,7 @@ def my_work(user: User) -> list[Task]:
         tasks += [
             Task(
                 "completeness",
-                count(staff_cases().where(PermitCase.status == PermitStatus.SUBMITTED)),
+                count(staff_cases(user).where(PermitCase.status == PermitStatus.SUBMITTED)),
                 url_for("desk.queue", status=PermitStatus.SUBMITTED.value),
             ),
             Task(
@@ -152,6 +152,6 @@ def my_work(user: User) -> list[Task]:
         ]
     if user.role is Role.REVIEWER and user.agency_id:
         given = sa.select(Opinion.id).where(Opinion.case_id == PermitCase.id, Opinion.agency_id == user.agency_id)
-        waiting = staff_cases().where(PermitCase.status == PermitStatus.UNDER_REVIEW, ~sa.exists(given))
+        waiting = staff_cases(user).where(PermitCase.status == PermitStatus.UNDER_REVIEW, ~sa.exists(given))
         tasks.append(Task("opinions", count(waiting), url_for("desk.queue", status=PermitStatus.UNDER_REVIEW.value)))
     return [task for task in tasks if task.count]

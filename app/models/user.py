@@ -150,6 +150,14 @@ class User(UserMixin, CommuneScoped, db.Model):
         return f"<User {self.id} {self.role}>"
 
 
+def clerks_of(commune_id: int) -> list[User]:
+    """The commune's active clerks and administrators: who hears of its deadlines."""
+    statement = sa.select(User).where(
+        User.commune_id == commune_id, User.role.in_([Role.CLERK, Role.ADMIN]), User.active.is_(True)
+    )
+    return list(db.session.scalars(statement.execution_options(skip_commune_scope=True)))
+
+
 def _dummy_hash() -> str:
     return _dummy_hash_for(_hasher())
 

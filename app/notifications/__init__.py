@@ -5,7 +5,10 @@ from flask import Blueprint
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications", cli_group="notifications")
 
-from app.notifications import cli, routes  # noqa: E402,F401  (they attach to bp)
-from app.notifications.services import notify, on_complaint_event, on_permit_event  # noqa: E402
+from app.notifications import (  # noqa: E402,F401  (they attach to bp)
+    cli,
+    routes,
+    services,  # noqa: E402,F401  (connects to app.core.notices.announced)
+)
 
-__all__ = ["bp", "notify", "on_complaint_event", "on_permit_event"]
+__all__ = ["bp"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 
-from app.notifications import bp, services, worker
+from app.core import jobs
+from app.notifications import bp, worker
 
 
 @bp.cli.command("work")
@@ -18,4 +20,4 @@ def work(once: bool, idle: float) -> None:
 @bp.cli.command("deadlines")
 def deadlines() -> None:
     """Tell clerks about legal deadlines about to pass or passed (once per case and threshold)."""
-    click.echo(f"deadline reminders: {services.remind_deadlines()} sent")
+    click.echo(f"deadline reminders: {jobs.run(jobs.remind_deadlines, current_app._get_current_object())} sent")

@@ -8,16 +8,15 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.complaints.models import ComplaintEvent
 from app.core.dates import utcnow
 from app.extensions import db
 from app.models import User
-from app.permits.models import CaseEvent
 
 
 class Notification(db.Model):
-    """What happened, stored as a kind and parameters: the text is written when it is read or
-    pushed, in the reader's language. Per person, not per commune (no CommuneScoped)."""
+    """What happened, stored as a kind and the parameters its sentence needs (a reference, a
+    status…): the text is written when it is read or pushed, in the reader's language (each area
+    declares its kinds, app.core.notices). Per person, not per commune (no CommuneScoped)."""
 
     __tablename__ = "notifications"
     __table_args__ = (
@@ -30,17 +29,11 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(60))
     params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     url: Mapped[str] = mapped_column(sa.String(300))
-    # A timeline entry: its parameters may still change in the transaction that writes it
-    # (the reference is given right after "submit"), so it is read at rendering time.
-    permit_event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case_events.id", ondelete="CASCADE"))
-    complaint_event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("complaint_events.id", ondelete="CASCADE"))
     once_key: Mapped[str | None] = mapped_column(sa.String(80))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
-    permit_event: Mapped[CaseEvent | None] = relationship()
-    complaint_event: Mapped[ComplaintEvent | None] = relationship()
 
 
 class PushSubscription(db.Model):

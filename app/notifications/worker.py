@@ -12,7 +12,9 @@ import time
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
+from app.core import jobs
 from app.core.dates import utcnow
 from app.extensions import db
 from app.notifications import push, services
@@ -112,7 +114,7 @@ def run(once: bool = False, idle_seconds: float = 5.0) -> None:
     while True:
         try:
             if last_deadlines is None or time.monotonic() - last_deadlines >= DEADLINES_EVERY_SECONDS:
-                told = services.remind_deadlines()
+                told = jobs.run(jobs.remind_deadlines, current_app._get_current_object())
                 purge_sent()
                 last_deadlines = time.monotonic()
                 log.info("deadline reminders: %s clerks told", told)

@@ -2,7 +2,7 @@ from flask import Blueprint
 
 bp = Blueprint("permits", __name__, url_prefix="/permits")
 
-from app.permits import models, routes  # noqa: E402,F401
+from app.permits import handlers, models, notices, routes  # noqa: E402,F401  (handlers and notices connect to signals)
 from app.permits.workflow import STATUS_LABELS  # noqa: E402
 
 

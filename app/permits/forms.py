@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.auth.forms import valid_cin
-from app.auth.identity import InvalidIdentifier, normalize_phone
+from app.core.identity import InvalidIdentifier, normalize_phone
 from app.i18n import current_language
 
 

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.dates import utcnow
 from app.core.models import Localized, enum_column
+from app.core.timeline import HasTimeline, TimelineEntry
 from app.extensions import db
 from app.models import Agency, Commune, User
+from app.permits import signals
 from app.permits.clock import Clock
 from app.permits.workflow import Status
 from app.scoping import CommuneScoped
@@ -56,10 +58,12 @@ class Holiday(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
 
 
-class PermitCase(CommuneScoped, db.Model):
+class PermitCase(HasTimeline, CommuneScoped, db.Model):
     """One application for a permit, from draft to issued permit."""
 
     __tablename__ = "permit_cases"
+    timeline_case = "case"
+    timeline_signal = signals.file_event
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commune_id: Mapped[int] = mapped_column(sa.ForeignKey("communes.id"), index=True)
@@ -162,24 +166,15 @@ class CaseDocument(db.Model):
         return self.content_type.startswith("image/")
 
 
-class CaseEvent(db.Model):
-    """One line of a file's timeline: who, when, what. Texts are rendered in the reader's
-    language from ``event`` and ``params``; ``message`` is what a person wrote."""
+class CaseEvent(TimelineEntry, db.Model):
+    """One line of a permit file's timeline (see app.core.timeline)."""
 
     __tablename__ = "case_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("permit_cases.id"), index=True)
-    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    event: Mapped[str] = mapped_column(sa.String(40))
     status: Mapped[Status | None] = mapped_column(enum_column(Status, 24))  # status after the event
-    params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    message: Mapped[str | None] = mapped_column(sa.Text)
-    public: Mapped[bool] = mapped_column(default=True)
 
     case: Mapped[PermitCase] = relationship(back_populates="events")
-    actor: Mapped[User | None] = relationship()
 
 
 class DocumentRequest(db.Model):
@@ -221,3 +216,6 @@ class Opinion(db.Model):
     case: Mapped[PermitCase] = relationship(back_populates="opinions")
     agency: Mapped[Agency] = relationship()
     recorded_by: Mapped[User] = relationship()
+
+
+PermitCase.timeline_entry = CaseEvent

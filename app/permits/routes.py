@@ -11,9 +11,9 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app.auth.access import roles_required
-from app.auth.identity import format_phone, normalize_cin, normalize_phone
 from app.communes.services import open_communes
 from app.core.errors import RuleError
+from app.core.identity import format_phone, normalize_cin, normalize_phone
 from app.extensions import db
 from app.models import Role
 from app.permits import bp, services
@@ -262,7 +262,7 @@ def withdraw(case_id: int):
 def visible_case(case_id: int) -> PermitCase:
     """The applicant's own file, or a file the staff member may see (commune scope, agency)."""
     if current_user.is_staff:
-        case = db.session.scalar(services.staff_cases().where(PermitCase.id == case_id))
+        case = db.session.scalar(services.staff_cases(current_user).where(PermitCase.id == case_id))
     else:
         case = db.session.scalar(
             sa.select(PermitCase).where(PermitCase.id == case_id, PermitCase.applicant_id == current_user.id)

@@ -1,7 +1,8 @@
 """The rules of a permit file: drafting, submitting, instructing, deciding, issuing.
 
-Every status change goes through ``take()``, which asks the state machine first and writes the
-timeline entry in the same transaction.
+Every status change goes through the state machine's ``apply`` (app/core/statemachine.py), which
+checks the transition and writes the timeline entry in the same transaction; the entry announces
+``signals.file_event``, to which notifications and other areas listen.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from app.core.codes import new_tracking_code, reference, same_code
 from app.core.dates import today, utcnow
 from app.core.errors import RuleError
 from app.extensions import db
+from app.inspections import services as inspections
+from app.inspections.models import Inspection
 from app.models import Agency, AgencyKind, Commune, Role, User
 from app.permits import workflow
+from app.permits.catalog import FIXED_HOLIDAYS, PERMIT_TYPES
 from app.permits.models import (
     CaseDocument,
-    CaseEvent,
     DocumentRequest,
     Holiday,
     Opinion,
@@ -43,19 +46,6 @@ def active_types() -> list[PermitType]:
     return list(
         db.session.scalars(sa.select(PermitType).where(PermitType.active).order_by(PermitType.position, PermitType.id))
     )
-
-
-def log(
-    case: PermitCase, event: str, actor: User | None, *, public: bool = True, message: str | None = None, **params
-) -> CaseEvent:
-    entry = CaseEvent(
-        case=case, actor=actor, event=event, status=case.status, params=params, message=message, public=public
-    )
-    db.session.add(entry)
-    from app.notifications import on_permit_event  # imported here: notifications builds on permits
-
-    on_permit_event(entry)  # in this transaction: the event and who is told of it land together
-    return entry
 
 
 # --- the applicant's journey ---------------------------------------------------------------
@@ -92,7 +82,7 @@ def start(applicant: User, permit_type: PermitType, commune: Commune, idempotenc
         steps_done=[],
     )
     db.session.add(case)
-    log(case, "created", applicant, public=False)
+    case.record("created", applicant, public=False)
     try:
         db.session.commit()
     except sa.exc.IntegrityError:
@@ -165,7 +155,7 @@ def add_document(case: PermitCase, item_code: str, file_storage, user: User) -> 
     )
     db.session.add(document)
     if case.status is not Status.DRAFT:
-        log(case, "document_added", user, item=item_code, name=stored.original_name)
+        case.record("document_added", user, item=item_code, name=stored.original_name)
     try:
         db.session.commit()
     except Exception:
@@ -190,11 +180,10 @@ def remove_document(case: PermitCase, document: CaseDocument, user: User) -> Non
 def submit(case: PermitCase, user: User) -> PermitCase:
     if ready_to_send(case):
         raise RuleError(_l("Some steps are not finished yet."))
-    take(case, "submit", user)
     case.submitted_at = utcnow()
     case.reference = reference("P", today().year, case.id)
     case.tracking_code = new_tracking_code()
-    case.events[-1].params = {"reference": case.reference}
+    workflow.MACHINE.apply(case, "submit", user, reference=case.reference)
     db.session.commit()
     current_app.logger.info("permit submitted case=%s ref=%s", case.id, case.reference)
     return case
@@ -207,7 +196,7 @@ def provide_documents(case: PermitCase, user: User) -> None:
     added_since = [d for d in case.documents if d.uploaded_at >= request.requested_at]
     if not added_since:
         raise RuleError(_l("Add the requested documents first."))
-    take(case, "provide_documents", user)
+    workflow.MACHINE.apply(case, "provide_documents", user)
     request.answered_at = utcnow()
     if case.paused_since is not None:
         case.paused_days += case.clock.pause_length(today(), holidays())
@@ -218,22 +207,15 @@ def provide_documents(case: PermitCase, user: User) -> None:
 # --- instruction ---------------------------------------------------------------------------
 
 
-def take(case: PermitCase, name: str, actor: User, *, message: str | None = None, **params) -> workflow.Transition:
-    """Take a transition, or raise IllegalTransition; logs it on the timeline."""
-    transition = workflow.check(name, case.status, actor.role, actor.can_decide)
-    case.status = transition.target
-    log(case, name, actor, public=transition.public, message=message, **params)
-    return transition
-
-
 def mark_complete(case: PermitCase, clerk: User) -> None:
-    take(case, "mark_complete", clerk)
+    workflow.check("mark_complete", case.status, clerk.role, clerk.can_decide)  # before the clock is touched
     if case.clock_started_on is None:
         case.clock_started_on = today()
         # The rule in force when the clock starts stays the file's, whatever the type becomes.
         case.legal_days, case.working_days = case.type.deadline_days, case.type.working_days
         case.silence_is_approval = case.type.silence_is_approval
-    case.events[-1].params = {"deadline": case.clock.deadline(today(), holidays()).isoformat()}
+    deadline = case.clock.deadline(today(), holidays())
+    workflow.MACHINE.apply(case, "mark_complete", clerk, deadline=deadline.isoformat())
     db.session.commit()
 
 
@@ -243,7 +225,7 @@ def request_documents(case: PermitCase, clerk: User, items: list[dict], message:
         raise RuleError(_l("Say, for each document, why it is needed."), field="items")
     if case.clock_started_on is not None and case.paused_since is None:
         case.paused_since = today()  # also when a file already found complete is asked again
-    take(case, "request_documents", clerk, message=message, items=items)
+    workflow.MACHINE.apply(case, "request_documents", clerk, message=message, items=items)
     request = DocumentRequest(case=case, items=items, requested_by_id=clerk.id)
     db.session.add(request)
     db.session.commit()
@@ -281,7 +263,7 @@ def record_opinion(case: PermitCase, agency: Agency, verdict: Verdict, comment: 
         recorded_by=actor,
     )
     db.session.add(opinion)
-    log(case, "opinion", actor, agency=agency.name, verdict=verdict.value, on_paper=on_paper, message=opinion.comment)
+    case.record("opinion", actor, agency=agency.name, verdict=verdict.value, on_paper=on_paper, message=opinion.comment)
     try:
         db.session.commit()
     except sa.exc.IntegrityError:  # the same agency's opinion, recorded a moment earlier elsewhere
@@ -290,9 +272,14 @@ def record_opinion(case: PermitCase, agency: Agency, verdict: Verdict, comment: 
     return opinion
 
 
-def request_site_visit(case: PermitCase, clerk: User, message: str | None = None) -> None:
-    take(case, "request_site_visit", clerk, message=message)
+def request_site_visit(
+    case: PermitCase, clerk: User, kind, agent: User | None, due_on: date | None, message: str | None = None
+) -> Inspection:
+    """The file goes to "site visit" and an inspection waits for (or goes to) an agent."""
+    workflow.MACHINE.apply(case, "request_site_visit", clerk, message=message)
+    inspection = inspections.request_for_permit(case, clerk, kind, agent, due_on, message)
     db.session.commit()
+    return inspection
 
 
 def record_site_visit(case: PermitCase, actor: User, note: str, photos: list) -> None:
@@ -309,8 +296,8 @@ def record_site_visit(case: PermitCase, actor: User, note: str, photos: list) ->
             stored_path(file.storage_name).unlink(missing_ok=True)
         raise
     # The applicant sees that the visit took place; what was seen stays an internal note.
-    take(case, "record_site_visit", actor, photos=len(stored))
-    log(case, "note", actor, public=False, message=note.strip())
+    workflow.MACHINE.apply(case, "record_site_visit", actor, photos=len(stored))
+    case.record("note", actor, public=False, message=note.strip())
     for file in stored:
         db.session.add(
             CaseDocument(
@@ -324,16 +311,18 @@ def record_site_visit(case: PermitCase, actor: User, note: str, photos: list) ->
                 uploaded_by_id=actor.id,
             )
         )
+    # Recorded here from a paper report: the file's inspections no longer wait for an agent's one.
+    inspections.settle_for_permit(case.id, actor)
     db.session.commit()
 
 
 def send_for_decision(case: PermitCase, clerk: User) -> None:
-    take(case, "send_for_decision", clerk)
+    workflow.MACHINE.apply(case, "send_for_decision", clerk)
     db.session.commit()
 
 
 def approve(case: PermitCase, clerk: User, conditions: str | None) -> None:
-    take(case, "approve", clerk, message=(conditions or "").strip() or None)
+    workflow.MACHINE.apply(case, "approve", clerk, message=(conditions or "").strip() or None)
     case.conditions = (conditions or "").strip() or None
     case.decided_at, case.decided_by_id = utcnow(), clerk.id
     db.session.commit()
@@ -343,7 +332,7 @@ def refuse(case: PermitCase, clerk: User, reasons: list[str]) -> None:
     reasons = [r.strip() for r in reasons if r and r.strip()]
     if not reasons:
         raise RuleError(_l("Give at least one reason for the refusal."), field="reasons")
-    take(case, "refuse", clerk, reasons=reasons)
+    workflow.MACHINE.apply(case, "refuse", clerk, reasons=reasons)
     case.refusal_reasons = reasons
     case.decided_at, case.decided_by_id = utcnow(), clerk.id
     db.session.commit()
@@ -361,12 +350,12 @@ def _add_months(day: date, months: int) -> date:
 
 
 def issue(case: PermitCase, clerk: User) -> None:
-    take(case, "issue", clerk)
+    workflow.check("issue", case.status, clerk.role, clerk.can_decide)  # before a number is given
     case.issued_on = today()
     case.valid_until = _add_months(case.issued_on, case.type.validity_months) if case.type.validity_months else None
     case.permit_number = f"{case.issued_on.year}/{case.commune.code}/{case.id:06d}"
     case.verify_code = secrets.token_urlsafe(12)
-    case.events[-1].params = {"number": case.permit_number}
+    workflow.MACHINE.apply(case, "issue", clerk, number=case.permit_number)
     db.session.commit()
     current_app.logger.info("permit issued case=%s number=%s", case.id, case.permit_number)
 
@@ -374,20 +363,20 @@ def issue(case: PermitCase, clerk: User) -> None:
 def revoke(case: PermitCase, admin: User, reason: str) -> None:
     if not reason.strip():
         raise RuleError(_l("Say why the permit is revoked."), field="reason")
-    take(case, "revoke", admin, message=reason.strip())
+    workflow.MACHINE.apply(case, "revoke", admin, message=reason.strip())
     case.revoked_at = utcnow()
     db.session.commit()
 
 
 def withdraw(case: PermitCase, applicant: User) -> None:
-    take(case, "withdraw", applicant)
+    workflow.MACHINE.apply(case, "withdraw", applicant)
     db.session.commit()
 
 
 def add_note(case: PermitCase, author: User, text: str, public: bool) -> None:
     if not text.strip():
         raise RuleError(_l("Write the message first."), field="text")
-    log(case, "message" if public else "note", author, public=public, message=text.strip())
+    case.record("message" if public else "note", author, public=public, message=text.strip())
     db.session.commit()
 
 
@@ -436,14 +425,12 @@ def applicant_cases(user: User) -> list[PermitCase]:
     return list(db.session.scalars(statement))
 
 
-def staff_cases():
+def staff_cases(user: User):
     """Files a staff member may see: the commune scope applies to every query; reviewers see
     only files sent to their agency's kind of body, once complete."""
-    from flask_login import current_user
-
     statement = sa.select(PermitCase).where(PermitCase.status != Status.DRAFT)
-    if current_user.role is Role.REVIEWER:
-        kind = current_user.agency.kind.value if current_user.agency else None
+    if user.role is Role.REVIEWER:
+        kind = user.agency.kind.value if user.agency else None
         type_ids = [t.id for t in db.session.scalars(sa.select(PermitType)) if kind in t.agency_kinds]
         statement = statement.where(PermitCase.clock_started_on.is_not(None), PermitCase.type_id.in_(type_ids))
     return statement
@@ -469,8 +456,6 @@ def by_verify_code(code: str) -> PermitCase | None:
 
 def seed_types() -> None:
     """Create the catalogue's permit types that do not exist yet; fixed holidays for this year and next."""
-    from app.permits.catalog import FIXED_HOLIDAYS, PERMIT_TYPES
-
     existing = set(db.session.scalars(sa.select(PermitType.code)))
     for position, spec in enumerate(PERMIT_TYPES):
         if spec["code"] in existing:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 
+from app.core.dates import iso_day
 from app.i18n import current_language
 from app.models import Role
 from app.permits.models import Verdict
@@ -44,16 +43,6 @@ def verdict_label(verdict) -> str:
 
 def actor_label(user) -> str:
     return ACTOR_LABELS.get(user.role, "") if user is not None else _l("Jamaati")
-
-
-def iso_day(value) -> date | None:
-    """Dates kept in a timeline entry's params are ISO strings."""
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def mask_name(name: str | None) -> str:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from app.core.dates import today
 from app.extensions import db
+from app.inspections.workflow import Type
 from app.permits import services
 from app.permits.models import CaseDocument, CaseEvent, DocumentRequest, Opinion
 from app.permits.workflow import Status
@@ -32,7 +33,7 @@ def advance(app, files, case_id, *steps, actor="admin@demo.ma"):
             if step == "mark_complete":
                 services.mark_complete(case, user)
             elif step == "request_site_visit":
-                services.request_site_visit(case, user)
+                services.request_site_visit(case, user, Type.SITE_VISIT, None, None)
             elif step == "send_for_decision":
                 services.send_for_decision(case, user)
             elif step == "approve":

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from app.complaints import services as complaint_services
 from app.core.dates import today
 from app.extensions import db
-from app.inspections import services
 from app.inspections.models import Inspection, InspectionReport
 from app.inspections.workflow import Type
 from app.permits import services as permit_services
@@ -27,7 +26,7 @@ def permit_in_site_visit(app, agent: str | None = "agent@demo.ma", kind: Type = 
         case = files.submitted()
         clerk = files.user("clerk@demo.ma")
         permit_services.mark_complete(case, clerk)
-        inspection = services.request_site_visit(
+        inspection = permit_services.request_site_visit(
             case,
             clerk,
             kind,
@@ -47,7 +46,7 @@ def complaint_to_check(app, agent: str | None = "agent@demo.ma") -> tuple[int, i
         complaint = complaints.get(app, complaint_id)
         clerk = files.user("clerk@demo.ma")
         complaint_services.acknowledge(complaint, clerk, "Voirie")
-        inspection = services.request_site_check(
+        inspection = complaint_services.request_site_check(
             complaint, clerk, files.user(agent) if agent else None, today() + timedelta(days=1)
         )
         inspection_id = inspection.id

@@ -243,4 +243,4 @@ def test_a_visit_recorded_at_the_desk_takes_the_inspection_off_the_agents_day(ap
     assert recorded.status_code == 303
     assert f"/inspections/{inspection_id}" not in agent.get("/inspections/").get_data(as_text=True)
     with app.app_context():
-        assert db.session.get(Inspection, inspection_id).status.value == "cancelled"
+        assert db.session.get(Inspection, inspection_id).status.value == "settled"

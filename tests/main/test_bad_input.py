@@ -34,7 +34,7 @@ def test_odd_sign_in_input(client, data):
 
 
 def test_digits_of_other_scripts_are_read_as_digits(client, app, demo):
-    from app.auth.identity import normalize_phone
+    from app.core.identity import normalize_phone
 
     assert normalize_phone("٠٦١٢٣٤٥٦٧٨") == "+212612345678"
     assert normalize_phone("06१२३४५६७८") == "+212612345678"

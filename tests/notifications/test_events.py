@@ -10,10 +10,11 @@ import sqlalchemy as sa
 from app.complaints import services as complaints
 from app.complaints.models import ComplaintSupporter
 from app.complaints.workflow import Outcome
+from app.core import jobs
 from app.core.dates import utcnow
 from app.extensions import db
 from app.notifications.models import Notification
-from app.notifications.services import describe, remind_deadlines
+from app.notifications.services import describe
 from app.permits import services as permits
 from tests.complaints.helpers import file, get, user
 
@@ -151,8 +152,8 @@ def test_clerks_are_told_of_deadlines_once_per_case_and_threshold(app, demo, fil
         complaint.received_at = utcnow() - timedelta(days=20)  # not acknowledged within 15 days
         db.session.commit()
         references = soon.reference, late.reference, complaint.reference
-        first = remind_deadlines()
-        assert remind_deadlines() == 0  # once per case and threshold
+        first = jobs.run(jobs.remind_deadlines, app)
+        assert jobs.run(jobs.remind_deadlines, app) == 0  # once per case and threshold
     texts = {text for kind, text in told(app, "clerk@demo.ma") if kind.startswith("deadline.")}
     assert first == 3 * 2  # the clerk and the commune's admin
     assert any(references[0] in t and "legal deadline ends on" in t for t in texts)

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from app.extensions import db
+from app.inspections.workflow import Type
 from app.models import Agency, AgencyKind, Role
 from app.permits import services
 
@@ -18,7 +19,7 @@ def case(app, demo, files):
         case = files.submitted()
         clerk = files.user("clerk@demo.ma")
         services.mark_complete(case, clerk)
-        services.request_site_visit(case, clerk)
+        services.request_site_visit(case, clerk, Type.SITE_VISIT, None, None)
         services.record_site_visit(case, files.user("agent@demo.ma"), "Seen", [files.upload("image", "site.png")])
         public_doc = next(d.id for d in case.documents if not d.internal)
         internal_doc = next(d.id for d in case.documents if d.internal)

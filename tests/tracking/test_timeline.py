@@ -4,6 +4,7 @@ entries only for staff."""
 from flask import render_template_string
 
 from app.extensions import db
+from app.inspections.workflow import Type
 from app.permits import services
 from app.permits.models import Verdict
 
@@ -32,7 +33,7 @@ def _every_step(files):
     services.mark_complete(case, clerk)
     agency = next(a for a in services.required_agencies(case) if a.kind.value == "urban_agency")
     services.record_opinion(case, agency, Verdict.FAVOURABLE_WITH_CONDITIONS, "Setback 3 m", clerk)
-    services.request_site_visit(case, clerk, "Open the gate")
+    services.request_site_visit(case, clerk, Type.SITE_VISIT, None, None, "Open the gate")
     services.record_site_visit(case, files.user("agent@demo.ma"), "As on the plans", [])
     services.add_note(case, clerk, "Neighbour complained", public=False)
     services.add_note(case, clerk, "All good so far", public=True)

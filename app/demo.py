@@ -13,8 +13,8 @@ from werkzeug.datastructures import FileStorage
 from app.complaints import services as complaints
 from app.complaints.models import ComplaintCategory
 from app.complaints.workflow import Kind
+from app.core.dates import today
 from app.extensions import db
-from app.inspections import services
 from app.inspections.models import Inspection
 from app.inspections.workflow import Type
 from app.models import User
@@ -73,9 +73,7 @@ def seed_demo_inspections() -> None:
             permits.add_document(case, item["code"], _plan(), citizen)
     permits.submit(case, citizen)
     permits.mark_complete(case, clerk)
-    services.request_site_visit(
-        case, clerk, Type.SITE_VISIT, agent, permits.today(), "Le propriétaire sera présent le matin."
-    )
+    permits.request_site_visit(case, clerk, Type.SITE_VISIT, agent, today(), "Le propriétaire sera présent le matin.")
 
     category = db.session.scalar(
         sa.select(ComplaintCategory).where(
@@ -92,6 +90,6 @@ def seed_demo_inspections() -> None:
         location_text="Avenue Hassan II",
     )
     complaints.acknowledge(complaint, clerk, category.department)
-    services.request_site_check(
-        complaint, clerk, agent, permits.today() + timedelta(days=1), "Mesurer le trou et dire s'il est dangereux."
+    complaints.request_site_check(
+        complaint, clerk, agent, today() + timedelta(days=1), "Mesurer le trou et dire s'il est dangereux."
     )
