@@ -45,7 +45,6 @@ def create_app(config: Config | None = None) -> Flask:
         auth,
         communes,
         complaints,
-        desk,
         inspections,
         main,
         notifications,
@@ -54,22 +53,13 @@ def create_app(config: Config | None = None) -> Flask:
         staff,
         tracking,
     )
+    from app.complaints import desk as complaints_desk
+    from app.inspections import desk as inspections_desk
+    from app.permits import desk as permits_desk
 
-    for module in (
-        main,
-        auth,
-        communes,
-        staff,
-        admin,
-        permits,
-        desk,
-        tracking,
-        pwa,
-        complaints,
-        inspections,
-        notifications,
-        api,
-    ):
+    areas = (main, auth, communes, staff, admin, permits, tracking, pwa, complaints, inspections, notifications, api)
+    desks = (permits_desk, complaints_desk, inspections_desk)  # /desk/<area>: each area's desk for its staff
+    for module in (*areas, *desks):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.admin_bp)  # /admin/api-keys: Open311 keys, kept with the API
 

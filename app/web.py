@@ -17,9 +17,12 @@ from htmx_flask import make_response as htmx_response
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import IntegerConverter
 
+from app.core.errors import RuleError
+from app.core.statemachine import IllegalTransition
 from app.extensions import db, login_manager
 from app.i18n import LANGUAGE_NAMES, current_language, text_direction
 from app.scoping import set_commune_scope
+from app.uploads import UploadError
 
 YEAR = 365 * 24 * 3600
 
@@ -110,6 +113,35 @@ def redirect_back(default_endpoint: str = "main.home", target: str | None = None
 def local_target(default_endpoint: str = "main.home") -> str:
     target = request.values.get("next")
     return target if is_local_url(target) else url_for(default_endpoint)
+
+
+def desk_step(
+    form, do, *, success, redirect_to: str, show_again, not_now, fields: dict[str, str | None] | None = None
+) -> Response:
+    """One step a member of staff takes on a case from a desk (see form_step). A refused
+    transition is told in words: who may take it, or ``not_now()`` — the area's sentence for a
+    step the case's status does not allow (it may have changed since the page was opened).
+    ``fields`` maps a service's field names (RuleError.field) to this form's."""
+
+    def explain(error) -> tuple[str | None, str]:
+        if isinstance(error, IllegalTransition):
+            if error.reason == "needs the right to decide":
+                return None, _("Only a clerk with the right to decide can take this step.")
+            if error.reason == "not for this role":
+                return None, _("Your role does not allow this step.")
+            return None, not_now()
+        field = "photos" if isinstance(error, UploadError) else error.field
+        return (fields or {}).get(field, field), error.message
+
+    return form_step(
+        form,
+        do,
+        refusals=(RuleError, IllegalTransition, UploadError),
+        explain=explain,
+        success=success,
+        redirect_to=redirect_to,
+        show_again=show_again,
+    )
 
 
 def page_number() -> int:

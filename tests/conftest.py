@@ -17,6 +17,7 @@ from app.config import database_url as config_database_url
 from app.extensions import db, limiter
 
 DEMO_PASSWORD = "jamaati-demo"
+REFERENCE_TABLES = {"communes", "permit_types", "holidays"}
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
@@ -64,30 +65,10 @@ def clean_database(app):
     yield
     with app.app_context():
         db.session.rollback()
-        for table in (
-            "push_deliveries",
-            "push_subscriptions",
-            "notifications",
-            "inspection_photos",
-            "inspection_reports",
-            "inspections",
-            "inspection_checklists",
-            "complaint_events",
-            "complaint_photos",
-            "complaint_supporters",
-            "complaints",
-            "complaint_categories",
-            "api_clients",
-            "case_events",
-            "opinions",
-            "document_requests",
-            "case_documents",
-            "permit_cases",
-            "login_throttles",
-            "users",
-            "agencies",
-        ):
-            db.session.execute(sa.text(f"DELETE FROM {table}"))
+        # Every table but the reference data the session loaded once (communes, permit types, holidays).
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in REFERENCE_TABLES:
+                db.session.execute(table.delete())
         db.session.execute(
             sa.text(
                 "UPDATE communes SET opened_at = NULL, centre_latitude = NULL, "

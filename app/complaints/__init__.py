@@ -2,7 +2,7 @@ from flask import Blueprint
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints")
 
-from app.complaints import handlers, models, notices, routes, workflow  # noqa: E402,F401  (handlers and notices connect)
+from app.complaints import categories, handlers, models, notices, routes, workflow  # noqa: E402,F401
 from app.complaints.workflow import KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS  # noqa: E402
 
 

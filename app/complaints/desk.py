@@ -1,4 +1,4 @@
-"""The clerks' side of complaints, at /complaints/desk: the commune's queue and each complaint.
+"""The complaint desk, at /desk/complaints: the commune's queue and each complaint.
 
 Complaints are found through services.staff_complaints(), which the commune wall filters: another
 commune's complaint is a 404 for the page and for every action. A broken rule re-renders the
@@ -7,35 +7,36 @@ complaint with the message next to what was typed, never a 500.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
-from app.auth.access import admin_required, roles_required, staff_required
-from app.complaints import bp, services, workflow
+from app.auth.access import roles_required, staff_required
+from app.complaints import services, workflow
+from app.complaints.categories import commune_categories
 from app.complaints.forms import (
     AcknowledgeForm,
     ActionForm,
     AnswerForm,
     AssignForm,
-    CategoryForm,
     MergeForm,
     NoteForm,
     OutOfScopeForm,
     QueueFilterForm,
 )
-from app.complaints.models import Complaint, ComplaintCategory
-from app.complaints.workflow import STATUS_LABELS, IllegalTransition, Outcome, Status
+from app.complaints.models import Complaint
+from app.complaints.workflow import STATUS_LABELS, Outcome, Status
 from app.core.errors import RuleError
 from app.extensions import db
 from app.inspections import services as inspections
 from app.inspections.forms import SiteCheckForm, agent_choices
 from app.models import Role
 from app.uploads import stored_path
-from app.web import form_step, page_number, render
+from app.web import desk_step, page_number, render
+
+bp = Blueprint("complaints_desk", __name__, url_prefix="/desk/complaints")
 
 handlers_required = roles_required(Role.CLERK, Role.ADMIN, Role.NATIONAL_ADMIN)
 
@@ -45,23 +46,14 @@ def _user():
 
 
 def complaint_or_404(complaint_id: int) -> Complaint:
-    complaint = db.session.scalar(services.staff_complaints().where(Complaint.id == complaint_id))
-    if complaint is None:
-        abort(404)
-    return complaint
+    return db.one_or_404(services.staff_complaints().where(Complaint.id == complaint_id))
 
 
-def _categories() -> list[ComplaintCategory]:
-    return list(
-        db.session.scalars(sa.select(ComplaintCategory).order_by(ComplaintCategory.position, ComplaintCategory.id))
-    )
-
-
-@bp.get("/desk")
+@bp.get("")
 @staff_required
 def queue():
     form = QueueFilterForm(request.args)
-    categories = _categories()
+    categories = commune_categories()
     departments = sorted({c.department for c in categories})
     form.status.choices = [SelectChoice("", _("All statuses"))] + [
         SelectChoice(s.value, STATUS_LABELS[s]) for s in Status
@@ -123,44 +115,34 @@ def _page(complaint: Complaint, failed: dict[str, FlaskForm] | None = None):
         site_check_form=_site_check_form(complaint, failed.get("site_check")),
     )
     if failed and request.htmx:
-        response.headers["HX-Push-Url"] = url_for("complaints.desk_show", complaint_id=complaint.id)
+        response.headers["HX-Push-Url"] = url_for("complaints_desk.show", complaint_id=complaint.id)
     return response
 
 
-@bp.get("/desk/<id:complaint_id>")
+@bp.get("/<id:complaint_id>")
 @staff_required
-def desk_show(complaint_id: int):
+def show(complaint_id: int):
     return _page(complaint_or_404(complaint_id))
 
 
-@bp.get("/desk/<id:complaint_id>/<path:action>")
+@bp.get("/<id:complaint_id>/<path:action>")
 @staff_required
-def desk_back(complaint_id: int, action: str):
-    return redirect(url_for("complaints.desk_show", complaint_id=complaint_or_404(complaint_id).id), code=303)
+def back(complaint_id: int, action: str):
+    return redirect(url_for("complaints_desk.show", complaint_id=complaint_or_404(complaint_id).id), code=303)
 
 
 def _act(complaint: Complaint, key: str, form: FlaskForm, do, success: str):
-    """Take one step on the complaint (see web.form_step)."""
-
-    def explain(error):
-        if isinstance(error, IllegalTransition):
-            if error.reason == "not for this role":
-                return None, _("Your role does not allow this step.")
-            return None, _(
-                "This step is not possible while the complaint is “%(status)s”. It may "
-                "have changed since you opened it.",
-                status=STATUS_LABELS[complaint.status],
-            )
-        return error.field, error.message
-
-    return form_step(
+    """Take one step on the complaint (see web.desk_step)."""
+    return desk_step(
         form,
         do,
-        refusals=(RuleError, IllegalTransition, RuleError),
-        explain=explain,
         success=success,
-        redirect_to=url_for("complaints.desk_show", complaint_id=complaint.id),
+        redirect_to=url_for("complaints_desk.show", complaint_id=complaint.id),
         show_again=lambda: _page(complaint, failed={key: form}),
+        not_now=lambda: _(
+            "This step is not possible while the complaint is “%(status)s”. It may have changed since you opened it.",
+            status=STATUS_LABELS[complaint.status],
+        ),
     )
 
 
@@ -173,9 +155,9 @@ def _site_check_form(complaint: Complaint, failed: SiteCheckForm | None = None) 
     return form
 
 
-@bp.post("/desk/<id:complaint_id>/site-check")
+@bp.post("/<id:complaint_id>/site-check")
 @handlers_required
-def desk_site_check(complaint_id: int):
+def site_check(complaint_id: int):
     complaint = complaint_or_404(complaint_id)
     form = SiteCheckForm()
     form.agent.choices = agent_choices(inspections.field_agents(complaint.commune_id), "")
@@ -189,9 +171,9 @@ def desk_site_check(complaint_id: int):
     return _act(complaint, "site_check", form, do, _("A site check is requested."))
 
 
-@bp.post("/desk/<id:complaint_id>/acknowledge")
+@bp.post("/<id:complaint_id>/acknowledge")
 @handlers_required
-def desk_acknowledge(complaint_id: int):
+def acknowledge(complaint_id: int):
     complaint = complaint_or_404(complaint_id)
     form = AcknowledgeForm()
     return _act(
@@ -203,18 +185,18 @@ def desk_acknowledge(complaint_id: int):
     )
 
 
-@bp.post("/desk/<id:complaint_id>/start")
+@bp.post("/<id:complaint_id>/start")
 @handlers_required
-def desk_start(complaint_id: int):
+def start(complaint_id: int):
     complaint = complaint_or_404(complaint_id)
     return _act(
         complaint, "start", ActionForm(), lambda: services.start(complaint, _user()), _("The complaint is in progress.")
     )
 
 
-@bp.post("/desk/<id:complaint_id>/answer")
+@bp.post("/<id:complaint_id>/answer")
 @handlers_required
-def desk_answer(complaint_id: int):
+def answer(complaint_id: int):
     complaint = complaint_or_404(complaint_id)
     form = AnswerForm()
     return _act(
@@ -226,18 +208,18 @@ def desk_answer(complaint_id: int):
     )
 
 
-@bp.post("/desk/<id:complaint_id>/close")
+@bp.post("/<id:complaint_id>/close")
 @handlers_required
-def desk_close(complaint_id: int):
+def close(complaint_id: int):
     complaint = complaint_or_404(complaint_id)
     return _act(
         complaint, "close", ActionForm(), lambda: services.close(complaint, _user()), _("The complaint is closed.")
     )
 
 
-@bp.post("/desk/<id:complaint_id>/out-of-scope")
+@bp.post("/<id:complaint_id>/out-of-scope")
 @handlers_required
-def desk_out_of_scope(complaint_id: int):
+def out_of_scope(complaint_id: int):
     complaint = complaint_or_404(complaint_id)
     form = OutOfScopeForm()
     return _act(
@@ -249,9 +231,9 @@ def desk_out_of_scope(complaint_id: int):
     )
 
 
-@bp.post("/desk/<id:complaint_id>/assign")
+@bp.post("/<id:complaint_id>/assign")
 @handlers_required
-def desk_assign(complaint_id: int):
+def assign(complaint_id: int):
     complaint = complaint_or_404(complaint_id)
     form = AssignForm()
     agents = {u.id: u for u in services.agents_of(complaint.commune_id)}
@@ -265,9 +247,9 @@ def desk_assign(complaint_id: int):
     return _act(complaint, "assign", form, do, _("The assignment is saved."))
 
 
-@bp.post("/desk/<id:complaint_id>/notes")
+@bp.post("/<id:complaint_id>/notes")
 @staff_required
-def desk_note(complaint_id: int):
+def note(complaint_id: int):
     complaint = complaint_or_404(complaint_id)
     form = NoteForm()
     return _act(
@@ -279,9 +261,9 @@ def desk_note(complaint_id: int):
     )
 
 
-@bp.post("/desk/<id:complaint_id>/merge")
+@bp.post("/<id:complaint_id>/merge")
 @handlers_required
-def desk_merge(complaint_id: int):
+def merge(complaint_id: int):
     complaint = complaint_or_404(complaint_id)
     form = MergeForm()
 
@@ -294,9 +276,9 @@ def desk_merge(complaint_id: int):
     return _act(complaint, "merge", form, do, _("The duplicate is closed; it points to the other complaint."))
 
 
-@bp.post("/desk/<id:complaint_id>/photos/<id:photo_id>/public")
+@bp.post("/<id:complaint_id>/photos/<id:photo_id>/public")
 @handlers_required
-def desk_photo_public(complaint_id: int, photo_id: int):
+def photo_public(complaint_id: int, photo_id: int):
     complaint = complaint_or_404(complaint_id)
     public = request.form.get("public") == "1"
     return _act(
@@ -308,54 +290,11 @@ def desk_photo_public(complaint_id: int, photo_id: int):
     )
 
 
-@bp.get("/desk/<id:complaint_id>/photos/<id:photo_id>")
+@bp.get("/<id:complaint_id>/photos/<id:photo_id>")
 @staff_required
-def desk_photo(complaint_id: int, photo_id: int):
+def photo(complaint_id: int, photo_id: int):
     complaint = complaint_or_404(complaint_id)
     photo = next((p for p in complaint.photos if p.id == photo_id), None)
     if photo is None:
         abort(404)
     return send_file(stored_path(photo.storage_name), mimetype="image/jpeg", max_age=0)
-
-
-# --- categories (commune admins) -------------------------------------------------------------
-
-
-def _templates_text(templates: list) -> str:
-    return "\n\n".join(f"{t.get('title', '')}\n{t.get('text', '')}".strip() for t in templates or [])
-
-
-def _templates_list(text: str) -> list[dict]:
-    result = []
-    for block in (text or "").replace("\r\n", "\n").split("\n\n"):
-        lines = block.strip().split("\n", 1)
-        if lines[0].strip():
-            result.append({"title": lines[0].strip()[:120], "text": (lines[1] if len(lines) > 1 else "").strip()})
-    return result
-
-
-@bp.get("/categories")
-@admin_required
-def categories():
-    return render("complaints/categories.html", categories=_categories())
-
-
-@bp.route("/categories/<id:category_id>", methods=["GET", "POST"])
-@admin_required
-def category(category_id: int):
-    item = db.session.scalar(sa.select(ComplaintCategory).where(ComplaintCategory.id == category_id))
-    if item is None:
-        abort(404)
-    form = CategoryForm(obj=item)
-    if request.method == "GET":
-        form.answer_templates.data = _templates_text(item.answer_templates)
-    if form.validate_on_submit():
-        for name in ("name_ar", "name_fr", "name_en", "department"):
-            setattr(item, name, getattr(form, name).data.strip())
-        item.duplicate_radius_m = form.duplicate_radius_m.data
-        item.answer_templates = _templates_list(form.answer_templates.data)
-        item.active = form.active.data
-        db.session.commit()
-        flash(_("The category is saved."), "success")
-        return redirect(url_for("complaints.categories"), code=303)
-    return render("complaints/category.html", form=form, category=item)

@@ -59,7 +59,7 @@ def remind_clerks(app, **_) -> int:
         clock_ = clock(complaint)
         passed = [("acknowledge", clock_.acknowledge_by)] if clock_.acknowledgment_overdue else []
         passed += [("answer", clock_.deadline)] if clock_.overdue else []
-        url = path_for("complaints.desk_show", complaint_id=complaint.id)
+        url = path_for("complaints_desk.show", complaint_id=complaint.id)
         for threshold, day in passed:
             params = {"reference": complaint.reference, "date": day.isoformat()}
             once = f"complaint:{complaint.id}:{threshold}"

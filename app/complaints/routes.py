@@ -316,4 +316,8 @@ def public_photo(reference: str, photo_id: int):
     return response
 
 
-from app.complaints import desk  # noqa: E402,F401
+@bp.get("/desk", defaults={"rest": ""})
+@bp.get("/desk/<path:rest>")
+def old_desk_address(rest: str):
+    """The desk moved to /desk/complaints: clerks' bookmarks still land on it."""
+    return redirect(f"/desk/complaints/{rest}".rstrip("/"), code=301)

@@ -19,7 +19,6 @@ from app.core.errors import RuleError
 from app.extensions import db
 from app.inspections import bp, services, workflow
 from app.inspections.forms import (
-    ActionForm,
     AssignForm,
     ChecklistForm,
     OnTheSpotForm,
@@ -28,13 +27,12 @@ from app.inspections.forms import (
     checklist_fields,
 )
 from app.inspections.models import Inspection, InspectionReport
-from app.inspections.workflow import STATUS_LABELS, IllegalTransition, Outcome, Status, Type
+from app.inspections.workflow import STATUS_LABELS, IllegalTransition, Outcome, Type
 from app.models import Role
 from app.uploads import UploadError, photos_problem, stored_path
-from app.web import form_step, page_number, render
+from app.web import render
 
 field_required = roles_required(Role.AGENT, Role.CLERK, Role.ADMIN)
-handlers_required = roles_required(Role.CLERK, Role.ADMIN)
 commune_admin_required = roles_required(Role.ADMIN)  # checklists are one commune's
 
 
@@ -43,7 +41,7 @@ def _user():
 
 
 def inspection_or_404(inspection_id: int) -> Inspection:
-    return services.inspection_by_id(inspection_id) or abort(404)
+    return db.one_or_404(sa.select(Inspection).where(Inspection.id == inspection_id))
 
 
 def _with_key(form: ReportForm) -> ReportForm:
@@ -149,7 +147,7 @@ def show(inspection_id: int):
         can_report=can_report,
         photos_lost=_photos_lost(form),
         today=today(),
-        **_clerk_forms(inspection),
+        **clerk_forms(inspection),
     )
 
 
@@ -215,27 +213,8 @@ def photo(report_id: int, photo_id: int):
     return response
 
 
-# --- the clerks' side ------------------------------------------------------------------------
-
-
-@bp.get("/queue")
-@field_required
-def queue():
-    chosen = request.args.get("status", "")
-    chosen = chosen if chosen in {s.value for s in Status} else ""
-    page = services.queue(chosen, page_number())
-    return render(
-        "inspections/queue.html",
-        page=page,
-        inspections=page.items,
-        chosen=chosen,
-        today=today(),
-        filters={"status": chosen} if chosen else {},
-        statuses=[(s.value, STATUS_LABELS[s]) for s in Status],
-    )
-
-
-def _clerk_forms(inspection: Inspection, failed: AssignForm | None = None) -> dict:
+def clerk_forms(inspection: Inspection, failed: AssignForm | None = None) -> dict:
+    """The assignment form, for a clerk, while the inspection is open."""
     if _user().role not in workflow.CLERKS or inspection.status not in workflow.OPEN:
         return {"assign_form": None}
     form = failed or AssignForm(formdata=None, agent=inspection.assigned_to_id or 0, due_on=inspection.due_on)
@@ -243,65 +222,28 @@ def _clerk_forms(inspection: Inspection, failed: AssignForm | None = None) -> di
     return {"assign_form": form}
 
 
-def _act(inspection: Inspection, form, do, success: str):
-    def show_again():
-        report_form = _with_key(ReportForm(formdata=None))
-        checklist = services.checklist_for(inspection.commune_id, inspection.type)
-        checks = checklist_fields(report_form, checklist.questions() if checklist else [], None)
-        return render(
-            "inspections/show.html",
-            status=422,
-            inspection=inspection,
-            form=report_form,
-            checks=checks,
-            can_report=False,
-            photos_lost=False,
-            today=today(),
-            **_clerk_forms(inspection, form if isinstance(form, AssignForm) else None),
-        )
-
-    def explain(error):
-        if isinstance(error, IllegalTransition):
-            return None, _(
-                "This inspection is “%(status)s”: this step is not possible now.",
-                status=STATUS_LABELS[inspection.status],
-            )
-        return error.field, error.message
-
-    return form_step(
-        form,
-        do,
-        refusals=(RuleError, IllegalTransition),
-        explain=explain,
-        success=success,
-        redirect_to=url_for("inspections.show", inspection_id=inspection.id),
-        show_again=show_again,
+def page_for_clerk(inspection: Inspection, failed: AssignForm | None = None):
+    """The inspection's page after a clerk's step was refused (422), the form kept."""
+    report_form = _with_key(ReportForm(formdata=None))
+    checklist = services.checklist_for(inspection.commune_id, inspection.type)
+    checks = checklist_fields(report_form, checklist.questions() if checklist else [], None)
+    return render(
+        "inspections/show.html",
+        status=422,
+        inspection=inspection,
+        form=report_form,
+        checks=checks,
+        can_report=False,
+        photos_lost=False,
+        today=today(),
+        **clerk_forms(inspection, failed),
     )
 
 
-@bp.post("/<id:inspection_id>/assign")
-@handlers_required
-def assign(inspection_id: int):
-    inspection = inspection_or_404(inspection_id)
-    form = AssignForm()
-    form.agent.choices = agent_choices(services.field_agents(inspection.commune_id), "")
-    return _act(
-        inspection,
-        form,
-        lambda: services.assign(
-            inspection, _user(), services.pick_agent(inspection.commune_id, form.agent.data), form.due_on.data
-        ),
-        _("The inspection is assigned."),
-    )
-
-
-@bp.post("/<id:inspection_id>/cancel")
-@handlers_required
-def cancel(inspection_id: int):
-    inspection = inspection_or_404(inspection_id)
-    return _act(
-        inspection, ActionForm(), lambda: services.cancel(inspection, _user()), _("The inspection is cancelled.")
-    )
+@bp.get("/queue")
+def old_queue_address():
+    """The inspections' queue moved to /desk/inspections: bookmarks still land on it."""
+    return redirect(url_for("inspections_desk.queue", **request.args), code=301)
 
 
 # --- checklists (commune admins) ---------------------------------------------------------------

@@ -356,7 +356,3 @@ def of_complaint(complaint_id: int) -> list[Inspection]:
     return list(
         db.session.scalars(sa.select(Inspection).where(Inspection.complaint_id == complaint_id).order_by(Inspection.id))
     )
-
-
-def inspection_by_id(inspection_id: int) -> Inspection | None:
-    return db.session.scalar(sa.select(Inspection).where(Inspection.id == inspection_id))

@@ -48,11 +48,13 @@ def citizen_actions() -> list[Action]:
 
 def staff_links(user: User) -> list[Action]:
     links = [
-        Action(_l("Permit files"), _l("The commune's permit applications, the most urgent first."), "desk.queue"),
+        Action(
+            _l("Permit files"), _l("The commune's permit applications, the most urgent first."), "permits_desk.queue"
+        ),
         Action(
             _l("Complaints"),
             _l("Complaints, observations and suggestions, the 60-day clock first."),
-            "complaints.queue",
+            "complaints_desk.queue",
         ),
         Action(_l("Team"), _l("The staff of your commune."), "staff.index"),
     ]
@@ -75,7 +77,7 @@ def staff_links(user: User) -> list[Action]:
             Action(
                 _l("Inspections"),
                 _l("Site visits and checks: assign them to agents, read their reports."),
-                "inspections.queue",
+                "inspections_desk.queue",
             ),
         )
     if user.role is Role.ADMIN:
@@ -137,21 +139,23 @@ def my_work(user: User) -> list[Task]:
             Task(
                 "completeness",
                 count(staff_cases(user).where(PermitCase.status == PermitStatus.SUBMITTED)),
-                url_for("desk.queue", status=PermitStatus.SUBMITTED.value),
+                url_for("permits_desk.queue", status=PermitStatus.SUBMITTED.value),
             ),
             Task(
                 "acknowledge",
                 count(sa.select(Complaint.id).where(Complaint.status == ComplaintStatus.RECEIVED)),
-                url_for("complaints.queue", status=ComplaintStatus.RECEIVED.value),
+                url_for("complaints_desk.queue", status=ComplaintStatus.RECEIVED.value),
             ),
             Task(
                 "assign",
                 count(sa.select(Inspection.id).where(Inspection.status == InspectionStatus.REQUESTED)),
-                url_for("inspections.queue", status=InspectionStatus.REQUESTED.value),
+                url_for("inspections_desk.queue", status=InspectionStatus.REQUESTED.value),
             ),
         ]
     if user.role is Role.REVIEWER and user.agency_id:
         given = sa.select(Opinion.id).where(Opinion.case_id == PermitCase.id, Opinion.agency_id == user.agency_id)
         waiting = staff_cases(user).where(PermitCase.status == PermitStatus.UNDER_REVIEW, ~sa.exists(given))
-        tasks.append(Task("opinions", count(waiting), url_for("desk.queue", status=PermitStatus.UNDER_REVIEW.value)))
+        tasks.append(
+            Task("opinions", count(waiting), url_for("permits_desk.queue", status=PermitStatus.UNDER_REVIEW.value))
+        )
     return [task for task in tasks if task.count]

@@ -6,6 +6,7 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.dates import utcnow
@@ -196,6 +197,13 @@ class Verdict(enum.StrEnum):
     FAVOURABLE = "favourable"
     FAVOURABLE_WITH_CONDITIONS = "favourable_with_conditions"
     UNFAVOURABLE = "unfavourable"
+
+
+VERDICT_LABELS = {
+    Verdict.FAVOURABLE: _l("Favourable"),
+    Verdict.FAVOURABLE_WITH_CONDITIONS: _l("Favourable with conditions"),
+    Verdict.UNFAVOURABLE: _l("Unfavourable"),
+}
 
 
 class Opinion(db.Model):

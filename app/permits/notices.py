@@ -61,7 +61,7 @@ def remind_clerks(app, **_) -> int:
             continue
         threshold = "passed" if left < 0 else "soon"
         params = {"reference": case.reference, "date": clock["deadline"].isoformat()}
-        url = path_for("desk.show", case_id=case.id)
+        url = path_for("permits_desk.show", case_id=case.id)
         notices += [
             Notice(clerk.id, f"deadline.permit_{threshold}", url, params, once_key=f"permit:{case.id}:{threshold}")
             for clerk in clerks_of(case.commune_id)

@@ -8,6 +8,7 @@ checks the transition and writes the timeline entry in the same transaction; the
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from datetime import date
 
 import sqlalchemy as sa
@@ -434,6 +435,58 @@ def staff_cases(user: User):
         type_ids = [t.id for t in db.session.scalars(sa.select(PermitType)) if kind in t.agency_kinds]
         statement = statement.where(PermitCase.clock_started_on.is_not(None), PermitCase.type_id.in_(type_ids))
     return statement
+
+
+def visible_types(user: User) -> list[PermitType]:
+    """The permit types whose files this staff member sees (a reviewer: those sent to his agency)."""
+    types = db.session.scalars(sa.select(PermitType).order_by(PermitType.position, PermitType.id)).all()
+    if user.role is Role.REVIEWER:
+        kind = user.agency.kind.value if user.agency else None
+        types = [t for t in types if kind in t.agency_kinds]
+    return list(types)
+
+
+QUEUE_PER_PAGE = 25
+QUEUE_MAX_PAGE = 10_000
+
+
+def _urgency_order(statement, today: date, holidays: Collection[date]) -> list:
+    """Overdue first, then fewest days left; then files whose clock has not started (oldest
+    first); then closed files (latest first). Days left depend on working days, holidays and
+    pauses, so they are counted here, for the open files only, and handed to SQL as a rank."""
+    started = db.session.scalars(
+        statement.where(PermitCase.status.in_(OPEN), PermitCase.clock_started_on.is_not(None))
+    ).all()
+    days_left = {case.id: case.clock.left(today, holidays) for case in started}
+    if days_left:
+        group = sa.case((PermitCase.id.in_(days_left), 0), (PermitCase.status.in_(OPEN), 1), else_=2)
+        rank = sa.case(days_left, value=PermitCase.id, else_=0)
+    else:
+        group = sa.case((PermitCase.status.in_(OPEN), 1), else_=2)
+        rank = sa.literal(0)
+    waiting_since = sa.case((PermitCase.status.in_(OPEN), PermitCase.submitted_at), else_=None)
+    return [group, rank, waiting_since.asc(), PermitCase.updated_at.desc(), PermitCase.id.desc()]
+
+
+def desk_queue(user: User, status: str = "", type_id: int | None = None, query: str = "", page: int = 1):
+    """The files this staff member may see (commune wall, reviewer's agency), filtered and
+    ordered by urgency, one page of them."""
+    statement = staff_cases(user)
+    if status:
+        statement = statement.where(PermitCase.status == Status(status))
+    if type_id:
+        statement = statement.where(PermitCase.type_id == type_id)
+    query = query.strip()[:80]
+    if query:
+        statement = statement.where(
+            sa.or_(
+                PermitCase.reference.contains(query.upper(), autoescape=True),
+                sa.func.lower(PermitCase.applicant_name).contains(query.lower(), autoescape=True),
+            )
+        )
+    order = _urgency_order(statement, today(), holidays())
+    page = min(max(page, 1), QUEUE_MAX_PAGE)
+    return db.paginate(statement.order_by(*order), page=page, per_page=QUEUE_PER_PAGE, error_out=False)
 
 
 def _public(statement):

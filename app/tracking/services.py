@@ -7,14 +7,8 @@ from flask_babel import lazy_gettext as _l
 from app.core.dates import iso_day
 from app.i18n import current_language
 from app.models import Role
-from app.permits.models import Verdict
+from app.permits.models import VERDICT_LABELS, Verdict
 from app.permits.workflow import STATUS_LABELS, Status
-
-VERDICT_LABELS = {
-    Verdict.FAVOURABLE: _l("Favourable"),
-    Verdict.FAVOURABLE_WITH_CONDITIONS: _l("Favourable with conditions"),
-    Verdict.UNFAVOURABLE: _l("Unfavourable"),
-}
 
 # Who did a step, as the timeline names them: a role, never a clerk's name on public pages.
 ACTOR_LABELS = {

@@ -56,7 +56,7 @@ def test_a_guest_complaint_from_filing_to_reopening(phone, app, demo, tmp_path):
     clerk = phone("ar-MA")
     clerk.sign_in("clerk@demo.ma")
     desk = clerk.page
-    clerk.goto("/complaints/desk")
+    clerk.goto("/desk/complaints")
     assert clerk.fits_the_screen()
     desk.get_by_role("link", name=reference).click()
     expect(desk.locator("#acknowledge-form")).to_be_visible()

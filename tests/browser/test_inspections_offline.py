@@ -110,7 +110,7 @@ def test_an_agent_files_two_reports_offline_and_both_arrive_exactly_once(phone, 
     clerk.signin("clerk@demo.ma")
     permit_page = clerk.get(f"/desk/permits/{case_id}").get_data(as_text=True)
     assert "الأشغال مطابقة للتصاميم" in permit_page and "تمت المعاينة: الأشغال مطابقة" in permit_page
-    complaint_page = clerk.get(f"/complaints/desk/{complaint_id}").get_data(as_text=True)
+    complaint_page = clerk.get(f"/desk/complaints/{complaint_id}").get_data(as_text=True)
     assert "حفرة عمقها 40 سنتيمترا" in complaint_page and "No position" in complaint_page
     assert [e for e in tab.errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
 

@@ -34,10 +34,10 @@ def test_a_complaint_from_another_town_is_filed_flagged_and_the_citizen_told(gue
         reference = get(app, complaint_id).reference
     clerk = make_client()
     clerk.signin("clerk@demo.ma")
-    queue = clerk.get("/complaints/desk").get_data(as_text=True)
+    queue = clerk.get("/desk/complaints").get_data(as_text=True)
     row = queue[queue.index(reference) :][:400]
     assert "Outside the commune?" in row
-    assert "beyond the area set for Chefchaouen" in clerk.get(f"/complaints/desk/{complaint_id}").get_data(as_text=True)
+    assert "beyond the area set for Chefchaouen" in clerk.get(f"/desk/complaints/{complaint_id}").get_data(as_text=True)
 
 
 def test_a_complaint_in_town_is_not_flagged(guest, app):

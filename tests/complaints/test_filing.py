@@ -121,7 +121,7 @@ def test_a_script_in_the_description_is_shown_as_text(guest, app, demo, make_cli
     clerk.signin("clerk@demo.ma")
     with app.app_context():
         complaint_id = db.session.scalar(sa.select(Complaint.id))
-    page = clerk.get(f"/complaints/desk/{complaint_id}").get_data(as_text=True)
+    page = clerk.get(f"/desk/complaints/{complaint_id}").get_data(as_text=True)
     assert "&lt;script&gt;alert(" in page and "<script>alert(" not in page
     # And when the form comes back with an error.
     page = guest.post(

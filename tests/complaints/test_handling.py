@@ -29,9 +29,9 @@ def status(app, complaint_id):
 
 def test_a_clerk_acknowledges_answers_and_closes(app, clerk):
     complaint_id = file(app)
-    url = f"/complaints/desk/{complaint_id}"
-    assert clerk.get("/complaints/desk").status_code == 200
-    assert f'href="{url}"' in clerk.get("/complaints/desk").get_data(as_text=True)
+    url = f"/desk/complaints/{complaint_id}"
+    assert clerk.get("/desk/complaints").status_code == 200
+    assert f'href="{url}"' in clerk.get("/desk/complaints").get_data(as_text=True)
     assert clerk.post(f"{url}/acknowledge", {"department": "Service de la voirie"}, form_url=url).status_code == 303
     assert status(app, complaint_id) == "acknowledged"
     assert clerk.post(f"{url}/start", form_url=url).status_code == 303
@@ -50,7 +50,7 @@ def test_a_clerk_acknowledges_answers_and_closes(app, clerk):
 
 def test_an_illegal_step_is_a_message_not_a_500(app, clerk):
     complaint_id = file(app)
-    url = f"/complaints/desk/{complaint_id}"
+    url = f"/desk/complaints/{complaint_id}"
     response = clerk.post(f"{url}/close", form_url=url)
     assert response.status_code == 200
     assert "This step is not possible while the complaint is “Received”" in response.get_data(as_text=True)
@@ -58,7 +58,7 @@ def test_an_illegal_step_is_a_message_not_a_500(app, clerk):
 
 def test_close_out_of_scope_with_a_redirect_message(app, clerk, client):
     complaint_id = file(app)
-    url = f"/complaints/desk/{complaint_id}"
+    url = f"/desk/complaints/{complaint_id}"
     assert (
         clerk.post(f"{url}/out-of-scope", {"message": "Go to the court of first instance."}, form_url=url).status_code
         == 303
@@ -78,9 +78,9 @@ def test_answer_templates_prefill_the_answer(app, clerk):
             {"title": "Later", "text": "Planned for next month."},
         ]
         services.acknowledge(get(app, complaint_id), _clerk(), "Voirie")
-    page = clerk.get(f"/complaints/desk/{complaint_id}").get_data(as_text=True)
+    page = clerk.get(f"/desk/complaints/{complaint_id}").get_data(as_text=True)
     assert "The team repaired it.</textarea>" in page
-    page = clerk.get(f"/complaints/desk/{complaint_id}?template=1").get_data(as_text=True)
+    page = clerk.get(f"/desk/complaints/{complaint_id}?template=1").get_data(as_text=True)
     assert "Planned for next month.</textarea>" in page
 
 
@@ -94,7 +94,7 @@ def test_contact_details_and_supporters_show_to_clerks(app, clerk):
     complaint_id = file(app, contact_name="Amina Tazi", contact_phone="+212612345678")
     with app.app_context():
         services.support(get(app, complaint_id), contact="+212600000000")
-    page = clerk.get(f"/complaints/desk/{complaint_id}").get_data(as_text=True)
+    page = clerk.get(f"/desk/complaints/{complaint_id}").get_data(as_text=True)
     assert "Amina Tazi" in page and "06 12 34 56 78" in page.replace("\u00a0", " ") or "+212612345678" in page
     assert re.search(r'class="supporters">1<', page)
 
@@ -102,7 +102,7 @@ def test_contact_details_and_supporters_show_to_clerks(app, clerk):
 def test_merge_a_duplicate(app, clerk, client):
     original = file(app, contact_phone="+212611111111")
     duplicate = file(app, contact_phone="+212622222222")
-    url = f"/complaints/desk/{duplicate}"
+    url = f"/desk/complaints/{duplicate}"
     with app.app_context():
         target = get(app, original).reference
     response = clerk.post(f"{url}/merge", {"target": "C-2000-999999"}, form_url=url)
@@ -140,7 +140,7 @@ def test_photos_are_public_only_once_approved(app, clerk, client):
     photo_url = f"/complaints/{reference}/photos/{photo_id}"
     assert client.get(photo_url).status_code == 404
     assert photo_url not in client.get(f"/complaints/{reference}/public").get_data(as_text=True)
-    url = f"/complaints/desk/{complaint_id}"
+    url = f"/desk/complaints/{complaint_id}"
     assert clerk.post(f"{url}/photos/{photo_id}/public", {"public": "1"}, form_url=url).status_code == 303
     served = client.get(photo_url)
     assert served.status_code == 200 and served.mimetype == "image/jpeg"
@@ -155,9 +155,9 @@ def test_clerk2_cannot_see_or_act_on_commune_1s_complaints(app, make_client, dem
     complaint_id = file(app)
     theirs = make_client()
     theirs.signin("clerk2@demo.ma")
-    url = f"/complaints/desk/{complaint_id}"
+    url = f"/desk/complaints/{complaint_id}"
     assert theirs.get(url).status_code == 404
-    assert REFERENCE.search(theirs.get("/complaints/desk").get_data(as_text=True).split("<main", 1)[-1]) is None
+    assert REFERENCE.search(theirs.get("/desk/complaints").get_data(as_text=True).split("<main", 1)[-1]) is None
     for action, data in [
         ("acknowledge", {"department": "X"}),
         ("start", {}),
@@ -169,7 +169,7 @@ def test_clerk2_cannot_see_or_act_on_commune_1s_complaints(app, make_client, dem
         ("merge", {"target": "C-2026-000001"}),
         ("photos/1/public", {"public": "1"}),
     ]:
-        assert theirs.post(f"{url}/{action}", data, form_url="/complaints/desk").status_code == 404, action
+        assert theirs.post(f"{url}/{action}", data, form_url="/desk/complaints").status_code == 404, action
     assert theirs.get(f"{url}/photos/1").status_code == 404
     assert status(app, complaint_id) == "received"
     with app.app_context():
@@ -180,19 +180,19 @@ def test_clerk2_sees_his_own_communes_complaints(app, make_client, demo):
     complaint_id = file(app, email="clerk2@demo.ma", position=TIZNIT)
     theirs = make_client()
     theirs.signin("clerk2@demo.ma")
-    assert theirs.get(f"/complaints/desk/{complaint_id}").status_code == 200
+    assert theirs.get(f"/desk/complaints/{complaint_id}").status_code == 200
 
 
 def test_a_citizen_has_no_desk(client, demo):
     client.signin("citizen@demo.ma")
-    assert client.get("/complaints/desk").status_code == 403
+    assert client.get("/desk/complaints").status_code == 403
 
 
 def test_an_agent_sees_but_cannot_answer(app, make_client, demo):
     complaint_id = file(app)
     agent = make_client()
     agent.signin("agent@demo.ma")
-    url = f"/complaints/desk/{complaint_id}"
+    url = f"/desk/complaints/{complaint_id}"
     assert agent.get(url).status_code == 200
     assert agent.post(f"{url}/acknowledge", {"department": "X"}, form_url=url).status_code == 403
 
@@ -222,8 +222,8 @@ def test_the_queue_puts_overdue_complaints_first_with_days_left(app, clerk):
     with app.app_context():
         get(app, old).received_at = utcnow() - timedelta(days=70)
         db.session.commit()
-    page = clerk.get("/complaints/desk").get_data(as_text=True)
-    assert page.index(f'/complaints/desk/{old}"') < page.index(f'/complaints/desk/{recent}"')
+    page = clerk.get("/desk/complaints").get_data(as_text=True)
+    assert page.index(f'/desk/complaints/{old}"') < page.index(f'/desk/complaints/{recent}"')
     assert "10 days overdue" in page and "60 days left" in page
 
 
@@ -233,10 +233,10 @@ def test_the_queue_filters_with_htmx(app, clerk):
         lighting = db.session.scalar(
             sa.select(ComplaintCategory.id).where(ComplaintCategory.code == "lighting").limit(1)
         )
-    response = clerk.get("/complaints/desk?status=answered&category=nonsense", headers={"HX-Request": "true"})
+    response = clerk.get("/desk/complaints?status=answered&category=nonsense", headers={"HX-Request": "true"})
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in text and "No complaint matches these filters." in text
-    assert clerk.get(f"/complaints/desk?category={lighting}&page=99999999").status_code == 200
+    assert clerk.get(f"/desk/complaints?category={lighting}&page=99999999").status_code == 200
 
 
 def test_commune_admins_edit_categories(app, make_client, demo):

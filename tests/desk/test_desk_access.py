@@ -107,3 +107,14 @@ def test_an_unknown_file_is_404(client, demo):
     client.signin("clerk@demo.ma")
     assert client.get("/desk/permits/999999").status_code == 404
     assert client.post("/desk/permits/999999/complete", {}, form_url="/desk/permits").status_code == 404
+
+
+def test_the_old_desk_addresses_lead_to_the_desks(client):
+    """Clerks' bookmarks from before the desks moved under /desk/<area>."""
+    assert client.get("/complaints/desk").headers["Location"].endswith("/desk/complaints")
+    assert client.get("/complaints/desk/12").headers["Location"].endswith("/desk/complaints/12")
+    assert (
+        client.get("/inspections/queue?status=requested")
+        .headers["Location"]
+        .endswith("/desk/inspections?status=requested")
+    )

@@ -118,9 +118,9 @@ def test_bad_query_values_never_fail(app, client, demo, files, query):
 
 
 def test_pages(app, client, demo, files, monkeypatch):
-    import app.desk.services as desk
+    from app.permits import services
 
-    monkeypatch.setattr(desk, "PER_PAGE", 2)
+    monkeypatch.setattr(services, "QUEUE_PER_PAGE", 2)
     references = [_submitted(app, files) for _ in range(3)]
     client.signin("clerk@demo.ma")
     first = client.get("/desk/permits?status=submitted").get_data(as_text=True)

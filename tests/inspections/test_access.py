@@ -59,7 +59,7 @@ def test_a_clerk_of_the_commune_reads_the_report_and_its_photos_a_clerk_of_anoth
     other.signin("clerk2@demo.ma")
     for url in (f"/inspections/{inspection_id}", report_url, photo_url):
         assert other.get(url).status_code == 404
-    assert f"/inspections/{inspection_id}" not in other.get("/inspections/queue").get_data(as_text=True)
+    assert f"/inspections/{inspection_id}" not in other.get("/desk/inspections").get_data(as_text=True)
     citizen = make_client()
     citizen.signin("citizen@demo.ma")
     assert citizen.get(photo_url).status_code == 403
@@ -70,17 +70,19 @@ def test_clerks_assign_and_cancel_agents_do_not(app, client, make_client, demo):
     _, inspection_id = permit_in_site_visit(app, agent=None)
     client.signin("agent@demo.ma")
     assert f"/inspections/{inspection_id}" not in client.get("/inspections/").get_data(as_text=True)
-    assert client.post(f"/inspections/{inspection_id}/assign", {"agent": demo["agent@demo.ma"]}).status_code == 403
+    assert client.post(f"/desk/inspections/{inspection_id}/assign", {"agent": demo["agent@demo.ma"]}).status_code == 403
     clerk = make_client()
     clerk.signin("clerk@demo.ma")
-    refused = clerk.post(f"/inspections/{inspection_id}/assign", {"agent": demo["clerk@demo.ma"]})
+    refused = clerk.post(f"/desk/inspections/{inspection_id}/assign", {"agent": demo["clerk@demo.ma"]})
     assert refused.status_code == 422 and "Choose a field agent of the commune." in refused.get_data(as_text=True)
     assert (
-        clerk.post(f"/inspections/{inspection_id}/assign", {"agent": demo["agent@demo.ma"], "due_on": ""}).status_code
+        clerk.post(
+            f"/desk/inspections/{inspection_id}/assign", {"agent": demo["agent@demo.ma"], "due_on": ""}
+        ).status_code
         == 303
     )
     assert f"/inspections/{inspection_id}" in client.get("/inspections/").get_data(as_text=True)
-    assert clerk.post(f"/inspections/{inspection_id}/cancel").status_code == 303
+    assert clerk.post(f"/desk/inspections/{inspection_id}/cancel").status_code == 303
     assert f"/inspections/{inspection_id}" not in client.get("/inspections/").get_data(as_text=True)
     refused = send(client, inspection_id, report_form())
     assert refused.status_code == 422 and "it takes no report now" in refused.get_data(as_text=True)
@@ -100,7 +102,7 @@ def test_home_pages_lead_agents_to_their_day_and_clerks_to_the_inspections(app, 
     agent.signin("agent@demo.ma")
     clerk.signin("clerk@demo.ma")
     assert 'href="/inspections/"' in agent.get("/").get_data(as_text=True)
-    assert 'href="/inspections/queue"' in clerk.get("/").get_data(as_text=True)
+    assert 'href="/desk/inspections"' in clerk.get("/").get_data(as_text=True)
 
 
 def test_the_agent_finds_an_assigned_inspection_in_their_inbox(app, client, make_client, demo):
@@ -110,7 +112,9 @@ def test_the_agent_finds_an_assigned_inspection_in_their_inbox(app, client, make
     clerk = make_client()
     clerk.signin("clerk@demo.ma")
     assert (
-        clerk.post(f"/inspections/{inspection_id}/assign", {"agent": demo["agent@demo.ma"], "due_on": ""}).status_code
+        clerk.post(
+            f"/desk/inspections/{inspection_id}/assign", {"agent": demo["agent@demo.ma"], "due_on": ""}
+        ).status_code
         == 303
     )
     inbox = client.get("/notifications/").get_data(as_text=True)
@@ -124,10 +128,10 @@ def test_the_inspections_queue_is_paged_and_keeps_its_filter(app, client, demo, 
     permit_in_site_visit(app)
     permit_in_site_visit(app, agent=None)
     client.signin("clerk@demo.ma")
-    first = client.get("/inspections/queue").get_data(as_text=True)
-    assert "Page 1 of 2" in first and 'href="/inspections/queue?page=2"' in first
-    second = client.get("/inspections/queue?page=2").get_data(as_text=True)
+    first = client.get("/desk/inspections").get_data(as_text=True)
+    assert "Page 1 of 2" in first and 'href="/desk/inspections?page=2"' in first
+    second = client.get("/desk/inspections?page=2").get_data(as_text=True)
     assert "Page 2 of 2" in second
-    assert "Page 1 of" not in client.get("/inspections/queue?status=requested").get_data(
+    assert "Page 1 of" not in client.get("/desk/inspections?status=requested").get_data(
         as_text=True
     )  # one requested: no pages

@@ -75,11 +75,11 @@ def test_a_site_check_requested_on_a_complaint_lands_its_report_on_the_complaint
     complaint_id = complaints.file(app)
     clerk = make_client()
     clerk.signin("clerk@demo.ma")
-    assert "Request a site check" in clerk.get(f"/complaints/desk/{complaint_id}").get_data(as_text=True)
+    assert "Request a site check" in clerk.get(f"/desk/complaints/{complaint_id}").get_data(as_text=True)
     response = clerk.post(
-        f"/complaints/desk/{complaint_id}/site-check",
+        f"/desk/complaints/{complaint_id}/site-check",
         {"agent": demo["agent@demo.ma"], "instructions": "Mesurer le trou"},
-        form_url=f"/complaints/desk/{complaint_id}",
+        form_url=f"/desk/complaints/{complaint_id}",
     )
     assert response.status_code == 303
     with app.app_context():
@@ -106,7 +106,7 @@ def test_a_site_check_requested_on_a_complaint_lands_its_report_on_the_complaint
         ),
     )
     assert sent.status_code == 303
-    desk = clerk.get(f"/complaints/desk/{complaint_id}").get_data(as_text=True)
+    desk = clerk.get(f"/desk/complaints/{complaint_id}").get_data(as_text=True)
     assert "Trou de 40 cm, dangereux." in desk and "A field agent checked the site." in desk
     assert "Not compliant" in desk  # the inspection and its outcome, listed on the complaint
     public = make_client().post("/track", {"reference": reference, "code": code}).get_data(as_text=True)
@@ -122,11 +122,11 @@ def test_a_site_check_on_a_closed_complaint_is_not_offered(app, client, demo):
         services.close_out_of_scope(complaints.get(app, complaint_id), files.user("clerk@demo.ma"), "Voir la province")
         db.session.remove()
     client.signin("clerk@demo.ma")
-    assert "Request a site check" not in client.get(f"/complaints/desk/{complaint_id}").get_data(as_text=True)
+    assert "Request a site check" not in client.get(f"/desk/complaints/{complaint_id}").get_data(as_text=True)
     refused = client.post(
-        f"/complaints/desk/{complaint_id}/site-check",
+        f"/desk/complaints/{complaint_id}/site-check",
         {"agent": demo["agent@demo.ma"]},
-        form_url=f"/complaints/desk/{complaint_id}",
+        form_url=f"/desk/complaints/{complaint_id}",
     )
     assert "A site check can be requested while the complaint is open." in refused.get_data(as_text=True)
     with app.app_context():
@@ -180,7 +180,7 @@ def test_an_infraction_on_the_spot_is_opened_and_reported_in_one_form_once(app, 
         assert report.checklist == [{"question": "An authorisation was shown", "answer": "no"}]  # the kind chosen only
     clerk = make_client()
     clerk.signin("clerk@demo.ma")
-    assert "Place Outa Hammam" in clerk.get("/inspections/queue").get_data(as_text=True)
+    assert "Place Outa Hammam" in clerk.get("/desk/inspections").get_data(as_text=True)
 
 
 def test_an_infraction_without_its_kind_or_place_is_refused_with_everything_kept(app, client, demo):

@@ -118,7 +118,7 @@ def test_a_report_without_position_is_accepted_and_marked(app, client, make_clie
     clerk = make_client()
     clerk.signin("clerk@demo.ma")
     assert "No position" in clerk.get(f"/inspections/{inspection_id}").get_data(as_text=True)
-    assert "No position" in clerk.get("/inspections/queue").get_data(as_text=True)
+    assert "No position" in clerk.get("/desk/inspections").get_data(as_text=True)
 
 
 def test_far_from_the_case_is_a_warning_not_a_refusal(app, client, demo):

@@ -20,9 +20,10 @@ def test_assignment_and_cancellation_are_on_the_timeline_with_who_and_when(app, 
     _case_id, inspection_id = permit_in_site_visit(app, agent=None)
     client.signin("clerk@demo.ma")
     url = f"/inspections/{inspection_id}"
-    assigned = client.post(f"{url}/assign", {"agent": demo["agent@demo.ma"], "due_on": ""}, form_url=url)
+    desk = f"/desk/inspections/{inspection_id}"
+    assigned = client.post(f"{desk}/assign", {"agent": demo["agent@demo.ma"], "due_on": ""}, form_url=url)
     assert assigned.status_code == 303
-    cancelled = client.post(f"{url}/cancel", form_url=url)
+    cancelled = client.post(f"{desk}/cancel", form_url=url)
     assert cancelled.status_code == 303
 
     page = history(client.get(url).get_data(as_text=True))

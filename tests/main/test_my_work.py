@@ -21,8 +21,8 @@ def test_a_clerk_sees_what_waits_and_each_line_opens_the_filtered_queue(app, mak
     permit_in_site_visit(app, agent=None)
     home = _home(make_client, "clerk@demo.ma")
     assert "2 permit files to check for completeness" in home and 'href="/desk/permits?status=submitted"' in home
-    assert "1 complaint to acknowledge" in home and 'href="/complaints/desk?status=received"' in home
-    assert "1 inspection waiting for a field agent" in home and 'href="/inspections/queue?status=requested"' in home
+    assert "1 complaint to acknowledge" in home and 'href="/desk/complaints?status=received"' in home
+    assert "1 inspection waiting for a field agent" in home and 'href="/desk/inspections?status=requested"' in home
     assert "Nothing is waiting for you" not in home
 
 

@@ -1,15 +1,19 @@
-"""The clerks' desk: the commune's queue and its files.
+"""The permit desk, at /desk/permits: the commune's queue of files and each file.
 
 Every action on a file is a POST to its own URL that calls the permit services; a broken rule
-(RuleError, workflow.IllegalTransition, an upload refused) re-renders the file with
-the message next to what was typed, never a 500. Files are found through
-services.staff_cases(), so another commune's file, or for a reviewer a file not sent to his
-agency, is a 404 — for the page and for every action.
+(RuleError, IllegalTransition, an upload refused) re-renders the file with the message next to
+what was typed, never a 500. Files are found through services.staff_cases(user), so another
+commune's file, or for a reviewer a file not sent to his agency, is a 404 — for the page and for
+every action.
 """
 
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -17,10 +21,13 @@ from wtforms import SelectChoice
 
 from app.auth.access import staff_required
 from app.core.dates import today
-from app.core.errors import RuleError
-from app.desk import bp
-from app.desk import services as desk
-from app.desk.forms import (
+from app.extensions import db
+from app.inspections import services as inspections
+from app.inspections.forms import SiteVisitForm, agent_choices
+from app.inspections.workflow import Type as InspectionType
+from app.models import Role, User
+from app.permits import services, workflow
+from app.permits.forms import (
     ActionForm,
     ApproveForm,
     NoteForm,
@@ -31,14 +38,13 @@ from app.desk.forms import (
     RevokeForm,
     request_documents_form,
 )
-from app.inspections import services as inspections
-from app.inspections.forms import SiteVisitForm, agent_choices
-from app.inspections.workflow import Type as InspectionType
-from app.permits import services, workflow
 from app.permits.models import PermitCase
-from app.permits.workflow import STATUS_LABELS, IllegalTransition
-from app.uploads import UploadError
-from app.web import form_step, page_number, render
+from app.permits.workflow import CLOCK_RUNNING, OPEN, STATUS_LABELS, Status
+from app.web import desk_step, page_number, render
+
+bp = Blueprint("permits_desk", __name__, url_prefix="/desk/permits")
+
+QUEUE_STATUSES = [s for s in Status if s is not Status.DRAFT]
 
 # Action name → the form offered for it on the file page (fresh, not bound to any POST).
 ACTION_FORMS = {
@@ -54,8 +60,58 @@ ACTION_FORMS = {
 }
 
 
-def _user():
+@dataclass(frozen=True)
+class ClockView:
+    """What the desk shows of a file's legal clock; days_left is None when it does not apply."""
+
+    days_left: int | None
+    deadline: date | None
+    paused: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+
+def clock_view(case: PermitCase, on: date, holidays: Collection[date]) -> ClockView:
+    if not services.clock_running(case):
+        # Not started yet, or decided / withdrawn: the clock no longer counts.
+        return ClockView(None, None, case.paused_since is not None and case.status in OPEN)
+    return ClockView(case.clock.left(on, holidays), case.clock.deadline(on, holidays), case.paused_since is not None)
+
+
+def _user() -> User:
     return current_user._get_current_object()
+
+
+def case_or_404(case_id: int) -> PermitCase:
+    """A file this staff member may see: another commune's, or (for a reviewer) one not sent
+    to his agency, does not exist for him."""
+    return db.one_or_404(services.staff_cases(_user()).where(PermitCase.id == case_id))
+
+
+def opinion_agencies(case: PermitCase, user: User) -> list:
+    """The required agencies whose opinion this staff member may record now."""
+    if case.status not in CLOCK_RUNNING:
+        return []
+    given = {o.agency_id for o in case.opinions}
+    agencies = [a for a in services.required_agencies(case) if a.id not in given]
+    if user.role is Role.REVIEWER:
+        return [a for a in agencies if a.id == user.agency_id]
+    if user.role in (Role.CLERK, Role.ADMIN):
+        return agencies
+    return []
+
+
+def may_message_applicant(user: User) -> bool:
+    return user.role in (Role.CLERK, Role.ADMIN)
+
+
+def note_form(user: User, **options) -> NoteForm:
+    form = NoteForm(**options)
+    if not may_message_applicant(user):
+        form.visibility.choices = form.visibility.choices[:1]
+    return form
 
 
 def site_visit_form(case: PermitCase, **options) -> SiteVisitForm:
@@ -68,14 +124,15 @@ def site_visit_form(case: PermitCase, **options) -> SiteVisitForm:
 # --- the queue -----------------------------------------------------------------------------
 
 
-@bp.get("/permits")
+@bp.get("")
 @staff_required
 def queue():
+    user = _user()
     form = QueueFilterForm(request.args)
-    types = desk.visible_types()
-    statuses = [s.value for s in desk.QUEUE_STATUSES]
+    types = services.visible_types(user)
+    statuses = [s.value for s in QUEUE_STATUSES]
     form.status.choices = [SelectChoice("", _("All statuses"))] + [
-        SelectChoice(s, STATUS_LABELS[s]) for s in desk.QUEUE_STATUSES
+        SelectChoice(s, STATUS_LABELS[s]) for s in QUEUE_STATUSES
     ]
     form.type.choices = [SelectChoice("", _("All types"))] + [SelectChoice(str(t.id), t.name) for t in types]
     # Unknown values in the address are ignored, never an error page.
@@ -83,11 +140,13 @@ def queue():
     type_id = int(form.type.data) if form.type.data in {str(t.id) for t in types} else None
     form.status.data, form.type.data = status, str(type_id or "")
     query = (form.q.data or "").strip()[:80]
-    page = desk.queue(status, type_id, query, page_number())
+    page = services.desk_queue(user, status, type_id, query, page_number())
     filters = {k: v for k, v in {"status": status, "type": type_id, "q": query}.items() if v}
     on, holidays = today(), services.holidays()
-    rows = [(case, desk.clock_view(case, on, holidays)) for case in page.items]
-    return render("desk/queue.html", "desk/_queue_rows.html", form=form, page=page, rows=rows, filters=filters)
+    rows = [(case, clock_view(case, on, holidays)) for case in page.items]
+    return render(
+        "permits/desk_queue.html", "permits/_desk_rows.html", form=form, page=page, rows=rows, filters=filters
+    )
 
 
 # --- a file --------------------------------------------------------------------------------
@@ -102,21 +161,17 @@ def _file_page(case: PermitCase, failed: dict[str, FlaskForm] | None = None):
     forms = {name: failed.get(name) or ACTION_FORMS[name](case) for name in allowed if name in ACTION_FORMS}
     opinion_forms = {
         agency.id: failed.get(f"opinion-{agency.id}") or OpinionForm(formdata=None, prefix=f"opinion-{agency.id}")
-        for agency in desk.opinion_agencies(case)
+        for agency in opinion_agencies(case, user)
     }
-    note_form = failed.get("note") or NoteForm(formdata=None)
-    if not desk.can_message_applicant():
-        note_form.visibility.choices = note_form.visibility.choices[:1]
-    error_form = next(iter(failed.values()), None)
     on, holidays = today(), services.holidays()
     response = render(
-        "desk/show.html",
+        "permits/desk_show.html",
         case=case,
         forms=forms,
         opinion_forms=opinion_forms,
-        note_form=note_form,
-        error_form=error_form,
-        clock=desk.clock_view(case, on, holidays),
+        note_form=failed.get("note") or note_form(user, formdata=None),
+        error_form=next(iter(failed.values()), None),
+        clock=clock_view(case, on, holidays),
         silence_approval=services.silence_means_approval(case),
         agencies=services.required_agencies(case),
         status_label=STATUS_LABELS[case.status],
@@ -124,60 +179,43 @@ def _file_page(case: PermitCase, failed: dict[str, FlaskForm] | None = None):
     )
     if failed and request.htmx:
         # A boosted form would otherwise leave the action's URL in the address bar.
-        response.headers["HX-Push-Url"] = url_for("desk.show", case_id=case.id)
+        response.headers["HX-Push-Url"] = url_for("permits_desk.show", case_id=case.id)
     return response
 
 
-@bp.get("/permits/<id:case_id>")
+@bp.get("/<id:case_id>")
 @staff_required
 def show(case_id: int):
-    return _file_page(desk.case_or_404(case_id))
+    return _file_page(case_or_404(case_id))
 
 
-@bp.get("/permits/<id:case_id>/<path:action>")
+@bp.get("/<id:case_id>/<path:action>")
 @staff_required
 def back_to_file(case_id: int, action: str):
     """An action's address opened as a page (reloaded, bookmarked): show the file."""
-    return redirect(url_for("desk.show", case_id=desk.case_or_404(case_id).id), code=303)
+    return redirect(url_for("permits_desk.show", case_id=case_or_404(case_id).id), code=303)
 
 
-def _illegal(case: PermitCase, error: IllegalTransition) -> str:
-    if error.reason == "needs the right to decide":
-        return _("Only a clerk with the right to decide can take this step.")
-    if error.reason == "not for this role":
-        return _("Your role does not allow this step.")
-    return _(
-        "This step is not possible while the file is “%(status)s”. It may have changed since you opened it.",
-        status=STATUS_LABELS[case.status],
-    )
-
-
-def _act(case: PermitCase, key: str, form: FlaskForm, do, success, fields: dict[str, str] | None = None):
-    """Take one step on the file (see web.form_step). ``fields`` maps a service's field names
-    (RuleError.field) to this form's field names."""
-
-    def explain(error):
-        if isinstance(error, IllegalTransition):
-            return None, _illegal(case, error)
-        if isinstance(error, UploadError):
-            return "photos", error.message
-        return (fields or {}).get(error.field, error.field), error.message
-
-    return form_step(
+def _act(case: PermitCase, key: str, form: FlaskForm, do, success, fields: dict[str, str | None] | None = None):
+    """Take one step on the file (see web.desk_step)."""
+    return desk_step(
         form,
         do,
-        refusals=(RuleError, IllegalTransition, UploadError, RuleError),
-        explain=explain,
         success=success,
-        redirect_to=url_for("desk.show", case_id=case.id),
+        redirect_to=url_for("permits_desk.show", case_id=case.id),
         show_again=lambda: _file_page(case, failed={key: form}),
+        not_now=lambda: _(
+            "This step is not possible while the file is “%(status)s”. It may have changed since you opened it.",
+            status=STATUS_LABELS[case.status],
+        ),
+        fields=fields,
     )
 
 
-@bp.post("/permits/<id:case_id>/complete")
+@bp.post("/<id:case_id>/complete")
 @staff_required
 def mark_complete(case_id: int):
-    case = desk.case_or_404(case_id)
+    case = case_or_404(case_id)
     return _act(
         case,
         "mark_complete",
@@ -187,10 +225,10 @@ def mark_complete(case_id: int):
     )
 
 
-@bp.post("/permits/<id:case_id>/request-documents")
+@bp.post("/<id:case_id>/request-documents")
 @staff_required
 def request_documents(case_id: int):
-    case = desk.case_or_404(case_id)
+    case = case_or_404(case_id)
     form = request_documents_form(case.type, formdata=request.form)
     return _act(
         case,
@@ -204,10 +242,10 @@ def request_documents(case_id: int):
     )
 
 
-@bp.post("/permits/<id:case_id>/site-visit/request")
+@bp.post("/<id:case_id>/site-visit/request")
 @staff_required
 def request_site_visit(case_id: int):
-    case = desk.case_or_404(case_id)
+    case = case_or_404(case_id)
     form = site_visit_form(case)
     return _act(
         case,
@@ -226,12 +264,11 @@ def request_site_visit(case_id: int):
     )
 
 
-@bp.post("/permits/<id:case_id>/site-visit/record")
+@bp.post("/<id:case_id>/site-visit/record")
 @staff_required
 def record_site_visit(case_id: int):
-    case = desk.case_or_404(case_id)
+    case = case_or_404(case_id)
     form = RecordSiteVisitForm()
-
     return _act(
         case,
         "record_site_visit",
@@ -244,10 +281,10 @@ def record_site_visit(case_id: int):
     )
 
 
-@bp.post("/permits/<id:case_id>/send-for-decision")
+@bp.post("/<id:case_id>/send-for-decision")
 @staff_required
 def send_for_decision(case_id: int):
-    case = desk.case_or_404(case_id)
+    case = case_or_404(case_id)
     return _act(
         case,
         "send_for_decision",
@@ -257,10 +294,10 @@ def send_for_decision(case_id: int):
     )
 
 
-@bp.post("/permits/<id:case_id>/approve")
+@bp.post("/<id:case_id>/approve")
 @staff_required
 def approve(case_id: int):
-    case = desk.case_or_404(case_id)
+    case = case_or_404(case_id)
     form = ApproveForm()
     return _act(
         case,
@@ -271,10 +308,10 @@ def approve(case_id: int):
     )
 
 
-@bp.post("/permits/<id:case_id>/refuse")
+@bp.post("/<id:case_id>/refuse")
 @staff_required
 def refuse(case_id: int):
-    case = desk.case_or_404(case_id)
+    case = case_or_404(case_id)
     form = RefuseForm()
     return _act(
         case,
@@ -285,10 +322,10 @@ def refuse(case_id: int):
     )
 
 
-@bp.post("/permits/<id:case_id>/issue")
+@bp.post("/<id:case_id>/issue")
 @staff_required
 def issue(case_id: int):
-    case = desk.case_or_404(case_id)
+    case = case_or_404(case_id)
     return _act(
         case,
         "issue",
@@ -298,10 +335,10 @@ def issue(case_id: int):
     )
 
 
-@bp.post("/permits/<id:case_id>/revoke")
+@bp.post("/<id:case_id>/revoke")
 @staff_required
 def revoke(case_id: int):
-    case = desk.case_or_404(case_id)
+    case = case_or_404(case_id)
     form = RevokeForm()
     return _act(
         case,
@@ -313,22 +350,20 @@ def revoke(case_id: int):
     )
 
 
-@bp.post("/permits/<id:case_id>/notes")
+@bp.post("/<id:case_id>/notes")
 @staff_required
 def add_note(case_id: int):
-    case = desk.case_or_404(case_id)
-    form = NoteForm()
-    if not desk.can_message_applicant():
-        form.visibility.choices = form.visibility.choices[:1]
+    case = case_or_404(case_id)
+    form = note_form(_user())
     public = form.visibility.data == "public"
     done = _("The message is on the applicant's timeline.") if public else _("The internal note is added.")
     return _act(case, "note", form, lambda: services.add_note(case, _user(), form.text.data, public), done)
 
 
-@bp.post("/permits/<id:case_id>/opinions/<id:agency_id>")
+@bp.post("/<id:case_id>/opinions/<id:agency_id>")
 @staff_required
 def record_opinion(case_id: int, agency_id: int):
-    case = desk.case_or_404(case_id)
+    case = case_or_404(case_id)
     agency = next((a for a in services.required_agencies(case) if a.id == agency_id), None)
     if agency is None:
         abort(404)
