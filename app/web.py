@@ -17,6 +17,7 @@ from htmx_flask import make_response as htmx_response
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import IntegerConverter
 
+from app import formatting
 from app.core.errors import RuleError
 from app.core.statemachine import IllegalTransition
 from app.extensions import db, login_manager
@@ -360,9 +361,6 @@ class IdConverter(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
-    from app.auth.services import load_user
-
-    login_manager.user_loader(load_user)
     login_manager.login_view = "auth.signin"
     login_manager.unauthorized_handler(_unauthorized)
     app.url_defaults(_fingerprint_static_urls)
@@ -372,7 +370,5 @@ def init_app(app: Flask) -> None:
     app.context_processor(_template_context)
     app.jinja_env.globals["g"] = g
     app.jinja_env.globals["zip"] = zip
-    from app import formatting
-
     formatting.init_app(app)
     _register_errors(app)

@@ -82,9 +82,7 @@ def permit_types():
 @bp.route("/permit-types/<id:type_id>", methods=["GET", "POST"])
 @national_admin_required
 def permit_type(type_id: int):
-    permit_type = db.session.scalar(sa.select(PermitType).where(PermitType.id == type_id))
-    if permit_type is None:
-        abort(404)
+    permit_type = db.one_or_404(sa.select(PermitType).where(PermitType.id == type_id))
     form = PermitTypeForm(obj=permit_type, working_days="working" if permit_type.working_days else "calendar")
     if form.validate_on_submit():
         for name in ("name_ar", "name_fr", "name_en"):
@@ -122,9 +120,7 @@ def holidays():
 @bp.post("/holidays/<id:holiday_id>/delete")
 @national_admin_required  # holidays are national: they move every commune's deadlines
 def delete_holiday(holiday_id: int):
-    holiday = db.session.scalar(sa.select(Holiday).where(Holiday.id == holiday_id))
-    if holiday is None:
-        abort(404)
+    holiday = db.one_or_404(sa.select(Holiday).where(Holiday.id == holiday_id))
     db.session.delete(holiday)
     db.session.commit()
     current_app.logger.info("holiday deleted day=%s by=%s", holiday.day, current_user.id)

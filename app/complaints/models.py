@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.complaints import signals
 from app.complaints.workflow import Kind, Outcome, Status
 from app.core.dates import utcnow
-from app.core.models import Localized, enum_column
+from app.core.models import Localized, enum_column, position_checks
 from app.core.timeline import HasTimeline, TimelineEntry
 from app.extensions import db
 from app.models import Commune, User
@@ -44,6 +44,12 @@ class Complaint(HasTimeline, CommuneScoped, db.Model):
     __tablename__ = "complaints"
     timeline_case = "complaint"
     timeline_signal = signals.complaint_event
+    __table_args__ = (
+        *position_checks(),
+        sa.CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating_1_to_5"),
+        sa.CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0", name="accuracy_not_negative"),
+        sa.CheckConstraint("reopen_count BETWEEN 0 AND 1", name="reopened_at_most_once"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commune_id: Mapped[int] = mapped_column(sa.ForeignKey("communes.id"), index=True)

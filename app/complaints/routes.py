@@ -12,11 +12,10 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.communes.services import chosen_commune, get_by_code
-from app.complaints import bp, services
+from app.complaints import bp, follow, services
 from app.complaints.forms import FileForm, RateForm, ReopenForm, SupportForm
 from app.complaints.models import Complaint
-from app.complaints.workflow import IllegalTransition, Kind
-from app.core.errors import RuleError
+from app.complaints.workflow import Kind
 from app.extensions import db, limiter
 from app.models import Role
 from app.scoping import set_commune_scope
@@ -126,9 +125,7 @@ def filed(complaint_id: int):
     if complaint_id not in session.get(FILED_KEY, []):
         abort(404)
     set_commune_scope(None)
-    complaint = db.session.scalar(sa.select(Complaint).where(Complaint.id == complaint_id))
-    if complaint is None:
-        abort(404)
+    complaint = db.one_or_404(sa.select(Complaint).where(Complaint.id == complaint_id))
     response = render("complaints/filed.html", complaint=complaint, clock=services.clock(complaint))
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -155,65 +152,16 @@ def support(reference: str):
 def own_complaint(complaint_id: int) -> Complaint:
     if not current_user.is_authenticated:
         abort(404)
-    complaint = db.session.scalar(
+    complaint = db.one_or_404(
         sa.select(Complaint).where(Complaint.id == complaint_id, Complaint.author_id == current_user.id)
     )
-    if complaint is None:
-        abort(404)
     return complaint
-
-
-def follow_context(complaint: Complaint, rate_form=None, reopen_form=None, guest: bool = True) -> dict:
-    """What the follow-up part shows (on /track and the author's page), forms filled for a guest."""
-    rate_form = rate_form or RateForm(formdata=None)
-    reopen_form = reopen_form or ReopenForm(formdata=None)
-    if guest:
-        for form in (rate_form, reopen_form):
-            form.reference.data, form.code.data = complaint.reference, complaint.tracking_code
-    if request.method == "GET" and complaint.rating and not rate_form.rating.data:
-        rate_form.rating.data = str(complaint.rating)
-    return {
-        "complaint": complaint,
-        "clock": services.clock(complaint),
-        "rate_form": rate_form,
-        "reopen_form": reopen_form,
-        "can_rate": services.can_rate(complaint),
-        "can_reopen": services.can_reopen(complaint),
-        "guest": guest,
-        "reopen_days": services.reopen_days(),
-    }
 
 
 @bp.get("/<id:complaint_id>")
 def show(complaint_id: int):
     complaint = own_complaint(complaint_id)
-    return render("complaints/show.html", **follow_context(complaint, guest=False))
-
-
-def _rate(complaint: Complaint, form: RateForm) -> bool:
-    if form.validate_on_submit():
-        try:
-            services.rate(complaint, int(form.rating.data), form.comment.data)
-        except RuleError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error.message))
-            return False
-        flash(_("Thank you for your rating."), "success")
-        return True
-    return False
-
-
-def _reopen(complaint: Complaint, form: ReopenForm, actor) -> bool:
-    if form.validate_on_submit():
-        try:
-            services.reopen(complaint, actor, form.reason.data)
-        except (RuleError, IllegalTransition) as error:
-            db.session.rollback()
-            form.form_errors.append(str(getattr(error, "message", None) or _("This complaint cannot be reopened now.")))
-            return False
-        flash(_("The complaint is reopened. The commune will look at it again."), "success")
-        return True
-    return False
+    return render("complaints/show.html", **follow.context(complaint, guest=False))
 
 
 @bp.post("/<id:complaint_id>/rate")
@@ -221,9 +169,9 @@ def rate(complaint_id: int):
     complaint = own_complaint(complaint_id)
     form = RateForm()
     form.reference.data, form.code.data = complaint.reference, complaint.tracking_code
-    if _rate(complaint, form):
+    if follow.rate(complaint, form):
         return redirect(url_for("complaints.show", complaint_id=complaint.id), code=303)
-    return render("complaints/show.html", **follow_context(complaint, rate_form=form, guest=False))
+    return render("complaints/show.html", **follow.context(complaint, rate_form=form, guest=False))
 
 
 @bp.post("/<id:complaint_id>/reopen")
@@ -231,51 +179,9 @@ def reopen(complaint_id: int):
     complaint = own_complaint(complaint_id)
     form = ReopenForm()
     form.reference.data, form.code.data = complaint.reference, complaint.tracking_code
-    if _reopen(complaint, form, current_user._get_current_object()):
+    if follow.reopen(complaint, form, current_user._get_current_object()):
         return redirect(url_for("complaints.show", complaint_id=complaint.id), code=303)
-    return render("complaints/show.html", **follow_context(complaint, reopen_form=form, guest=False))
-
-
-def _tracked(form) -> Complaint:
-    set_commune_scope(None)
-    complaint = services.by_tracking(form.reference.data or "", form.code.data or "")
-    if complaint is None:
-        abort(404)
-    return complaint
-
-
-def _track_page(complaint: Complaint, **forms):
-    from app.tracking.forms import TrackForm
-
-    response = render(
-        "tracking/track.html", form=TrackForm(formdata=None), case=None, **follow_context(complaint, **forms)
-    )
-    response.headers["X-Robots-Tag"] = "noindex"
-    response.headers["Cache-Control"] = "no-store"
-    if request.htmx:
-        # A boosted form would otherwise leave the action's URL (POST only) in the address bar.
-        response.headers["HX-Push-Url"] = url_for("tracking.track")
-    return response
-
-
-@bp.post("/follow/rate")
-@limiter.limit(FOLLOW_RATE_LIMIT)
-def guest_rate():
-    form = RateForm()
-    complaint = _tracked(form)
-    if _rate(complaint, form):
-        return _track_page(complaint)
-    return _track_page(complaint, rate_form=form)
-
-
-@bp.post("/follow/reopen")
-@limiter.limit(FOLLOW_RATE_LIMIT)
-def guest_reopen():
-    form = ReopenForm()
-    complaint = _tracked(form)
-    if _reopen(complaint, form, None):
-        return _track_page(complaint)
-    return _track_page(complaint, reopen_form=form)
+    return render("complaints/show.html", **follow.context(complaint, reopen_form=form, guest=False))
 
 
 # --- the public page --------------------------------------------------------------------------

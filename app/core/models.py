@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 
 import sqlalchemy as sa
 
@@ -18,11 +19,23 @@ class Localized:
 
 
 def enum_column(enum_cls: type[enum.Enum], length: int) -> sa.Enum:
-    """A string column holding the enum's values; the database refuses any other value (CHECK)."""
+    """A string column holding the enum's values; the database refuses any other value: a CHECK
+    named after the enum (ck_<table>_status, ck_<table>_role…)."""
     return sa.Enum(
         enum_cls,
         native_enum=False,
         length=length,
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
+        create_constraint=True,
+        name=re.sub(r"(?<!^)(?=[A-Z])", "_", enum_cls.__name__).lower(),
+    )
+
+
+def position_checks(latitude: str = "latitude", longitude: str = "longitude") -> tuple[sa.CheckConstraint, ...]:
+    """A position is a pair in range, or nothing: never half of one."""
+    return (
+        sa.CheckConstraint(f"{latitude} IS NULL OR {latitude} BETWEEN -90 AND 90", name=f"{latitude}_in_range"),
+        sa.CheckConstraint(f"{longitude} IS NULL OR {longitude} BETWEEN -180 AND 180", name=f"{longitude}_in_range"),
+        sa.CheckConstraint(f"({latitude} IS NULL) = ({longitude} IS NULL)", name=f"{latitude}_with_{longitude}"),
     )

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.dates import utcnow
-from app.core.models import enum_column
+from app.core.models import enum_column, position_checks
 from app.core.timeline import HasTimeline, TimelineEntry
 from app.extensions import db
 from app.i18n import current_language
@@ -47,6 +47,16 @@ class Inspection(HasTimeline, CommuneScoped, db.Model):
     __tablename__ = "inspections"
     timeline_case = "inspection"
     timeline_signal = signals.inspection_event
+    __table_args__ = (
+        *position_checks(),
+        # Where it comes from says which case it is about: exactly that one, or none on the spot.
+        sa.CheckConstraint(
+            "(source = 'permit' AND permit_case_id IS NOT NULL AND complaint_id IS NULL)"
+            " OR (source = 'complaint' AND complaint_id IS NOT NULL AND permit_case_id IS NULL)"
+            " OR (source = 'on_the_spot' AND permit_case_id IS NULL AND complaint_id IS NULL)",
+            name="source_matches_case",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commune_id: Mapped[int] = mapped_column(sa.ForeignKey("communes.id"), index=True)
@@ -101,6 +111,11 @@ class InspectionReport(CommuneScoped, db.Model):
     ``received_at`` when it reached the server (later, when it waited in the outbox)."""
 
     __tablename__ = "inspection_reports"
+    __table_args__ = (
+        *position_checks(),
+        sa.CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0", name="accuracy_not_negative"),
+        sa.CheckConstraint("distance_m IS NULL OR distance_m >= 0", name="distance_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commune_id: Mapped[int] = mapped_column(sa.ForeignKey("communes.id"), index=True)

@@ -199,14 +199,14 @@ def on_the_spot():
 @field_required
 def report(report_id: int):
     """The confirmation a report leads to (also after a replay), and the report as clerks read it."""
-    found = db.session.scalar(sa.select(InspectionReport).where(InspectionReport.id == report_id)) or abort(404)
+    found = db.one_or_404(sa.select(InspectionReport).where(InspectionReport.id == report_id))
     return render("inspections/report.html", report=found, inspection=found.inspection)
 
 
 @bp.get("/reports/<id:report_id>/photos/<id:photo_id>")
 @field_required
 def photo(report_id: int, photo_id: int):
-    found = db.session.scalar(sa.select(InspectionReport).where(InspectionReport.id == report_id)) or abort(404)
+    found = db.one_or_404(sa.select(InspectionReport).where(InspectionReport.id == report_id))
     item = next((p for p in found.photos if p.id == photo_id), None) or abort(404)
     response = send_file(stored_path(item.storage_name), mimetype="image/jpeg", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"

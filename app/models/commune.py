@@ -5,6 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.models import position_checks
 from app.extensions import db
 from app.i18n import current_language
 
@@ -13,6 +14,14 @@ class Commune(db.Model):
     """One of Morocco's 1,503 communes, as published by the HCP."""
 
     __tablename__ = "communes"
+    __table_args__ = (
+        *position_checks("centre_latitude", "centre_longitude"),
+        # The area is a centre and a radius: all three, or none.
+        sa.CheckConstraint(
+            "(centre_latitude IS NULL) = (area_radius_km IS NULL) AND (area_radius_km IS NULL OR area_radius_km > 0)",
+            name="area_complete",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(16), unique=True)  # HCP code, e.g. 01.511.01.0

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.dates import utcnow
-from app.core.models import Localized, enum_column
+from app.core.models import Localized, enum_column, position_checks
 from app.core.timeline import HasTimeline, TimelineEntry
 from app.extensions import db
 from app.models import Agency, Commune, User
@@ -65,6 +65,11 @@ class PermitCase(HasTimeline, CommuneScoped, db.Model):
     __tablename__ = "permit_cases"
     timeline_case = "case"
     timeline_signal = signals.file_event
+    __table_args__ = (
+        *position_checks(),
+        sa.CheckConstraint("paused_days >= 0", name="paused_days_not_negative"),
+        sa.CheckConstraint("legal_days IS NULL OR legal_days > 0", name="legal_days_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commune_id: Mapped[int] = mapped_column(sa.ForeignKey("communes.id"), index=True)

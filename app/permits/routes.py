@@ -27,11 +27,9 @@ citizen_required = roles_required(Role.CITIZEN)
 
 
 def own_case(case_id: int) -> PermitCase:
-    case = db.session.scalar(
+    case = db.one_or_404(
         sa.select(PermitCase).where(PermitCase.id == case_id, PermitCase.applicant_id == current_user.id)
     )
-    if case is None:
-        abort(404)
     return case
 
 
@@ -275,7 +273,7 @@ def visible_case(case_id: int) -> PermitCase:
 @bp.get("/files/<id:document_id>")
 @login_required
 def file(document_id: int):
-    case_id = db.session.scalar(sa.select(CaseDocument.case_id).where(CaseDocument.id == document_id)) or abort(404)
+    case_id = db.one_or_404(sa.select(CaseDocument.case_id).where(CaseDocument.id == document_id))
     case = visible_case(case_id)
     document = next((d for d in case.documents if d.id == document_id), None)
     if document is None or (document.internal and not current_user.is_staff):

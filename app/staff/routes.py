@@ -25,9 +25,7 @@ def _role_choices():
 
 def _staff_member_or_404(user_id: int) -> User:
     # The commune scope makes another commune's staff invisible here: 404, not 403.
-    user = db.session.scalar(sa.select(User).where(User.id == user_id, User.role != Role.CITIZEN))
-    if user is None:
-        abort(404)
+    user = db.one_or_404(sa.select(User).where(User.id == user_id, User.role != Role.CITIZEN))
     return user
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 
+from app.complaints import follow
 from app.complaints import services as complaint_services
+from app.complaints.forms import RateForm, ReopenForm
+from app.complaints.models import Complaint
 from app.extensions import limiter
 from app.permits import services
 from app.permits.workflow import Status
@@ -38,11 +41,9 @@ def track():
         form.reference.data = request.args.get("reference", "")[:20]
     case = None
     if form.validate_on_submit() and form.reference.data.strip().upper().startswith("C-"):
-        from app.complaints import routes as complaints
-
         complaint = complaint_services.by_tracking(form.reference.data, form.code.data)
         if complaint is not None:
-            return complaints._track_page(complaint)
+            return _complaint_page(complaint)
         form.form_errors.append(
             _("No file matches this reference and tracking code. Check both on the receipt and try again.")
         )
@@ -74,3 +75,45 @@ def verify(code: str):
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Cache-Control"] = "no-cache"  # a revocation shows at once
     return response
+
+
+# --- a complaint followed with its reference and tracking code (no account) ---------------------
+
+
+def _tracked(form) -> Complaint:
+    complaint = complaint_services.by_tracking(form.reference.data or "", form.code.data or "")
+    if complaint is None:
+        abort(404)
+    return complaint
+
+
+def _complaint_page(complaint: Complaint, **forms):
+    response = render(
+        "tracking/track.html", form=TrackForm(formdata=None), case=None, **follow.context(complaint, **forms)
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Cache-Control"] = "no-store"
+    if request.htmx:
+        # A boosted form would otherwise leave the action's URL (POST only) in the address bar.
+        response.headers["HX-Push-Url"] = url_for("tracking.track")
+    return response
+
+
+@bp.post("/complaints/follow/rate")
+@limiter.limit(TRACK_RATE_LIMIT)
+def complaint_rate():
+    form = RateForm()
+    complaint = _tracked(form)
+    if follow.rate(complaint, form):
+        return _complaint_page(complaint)
+    return _complaint_page(complaint, rate_form=form)
+
+
+@bp.post("/complaints/follow/reopen")
+@limiter.limit(TRACK_RATE_LIMIT)
+def complaint_reopen():
+    form = ReopenForm()
+    complaint = _tracked(form)
+    if follow.reopen(complaint, form, None):
+        return _complaint_page(complaint)
+    return _complaint_page(complaint, reopen_form=form)
