@@ -1,14 +1,16 @@
 """Open311 GeoReport v2 answers in JSON (validated against the community's JSON Schemas) and
 in XML (parsed, same fields), UTF-8, datetimes with a timezone."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
 
+from app.complaints import services
 from app.complaints.models import Complaint
 from app.complaints.workflow import Outcome, Status
 from app.extensions import db
+from app.models import User
 from tests.api.helpers import BASE, CHEFCHAOUEN, TIZNIT, json_of, report, validate, xml_items
 
 J = f"jurisdiction_id={CHEFCHAOUEN}"
@@ -21,15 +23,14 @@ def post(api, key, fmt="json", **overrides):
 
 
 def answer(app, reference, status=Status.ANSWERED, text="Le trou a été rebouché le 2 décembre."):
+    """The clerk acknowledges and answers it (and closes it, for Status.CLOSED), as on the desk."""
     with app.app_context():
         complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference))
-        complaint.status = status
-        complaint.outcome = Outcome.RESOLVED
-        complaint.answer = text
-        complaint.answered_at = datetime.now(UTC)
+        clerk = db.session.scalar(sa.select(User).where(User.email == "clerk@demo.ma"))
+        services.acknowledge(complaint, clerk, complaint.category.department)
+        services.answer(complaint, clerk, Outcome.RESOLVED, text)
         if status == Status.CLOSED:
-            complaint.closed_at = datetime.now(UTC)
-        db.session.commit()
+            services.close(complaint, clerk)
         db.session.remove()
 
 

@@ -7,9 +7,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.api.services import issue_key
+from app.complaints import services
 from app.complaints.models import ApiClient, Complaint
-from app.complaints.workflow import Kind, Status
+from app.complaints.workflow import Kind, Outcome, Status
 from app.extensions import db
+from app.models import User
 from tests.api.helpers import BASE, CHEFCHAOUEN, TIZNIT, json_of, report, validate, xml_items
 
 J = f"jurisdiction_id={CHEFCHAOUEN}"
@@ -152,10 +154,11 @@ def five(api, app, api_key):
         _backdate(app, reference, days)
         refs.append(reference)
     with app.app_context():
-        db.session.execute(
-            sa.update(Complaint).where(Complaint.reference == refs[1]).values(status=Status.ANSWERED, answer="Fixed.")
-        )
-        db.session.commit()
+        complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == refs[1]))
+        clerk = db.session.scalar(sa.select(User).where(User.email == "clerk@demo.ma"))
+        services.acknowledge(complaint, clerk, complaint.category.department)
+        services.answer(complaint, clerk, Outcome.RESOLVED, "Fixed.")
+        db.session.remove()
     return refs
 
 
