@@ -68,9 +68,9 @@ def queue():
     form.status.data, form.category.data, form.department.data = status, str(category_id or ""), department
     page = services.queue(status, category_id, department, page_number())
     filters = {k: v for k, v in {"status": status, "category": category_id, "department": department}.items() if v}
-    rows = [(c, services.clock(c)) for c in page.items]
+    clocks = {c.id: services.clock(c) for c in page.items}
     return render(
-        "complaints/desk_queue.html", "complaints/_desk_rows.html", form=form, page=page, rows=rows, filters=filters
+        "complaints/desk_queue.html", "complaints/_desk_rows.html", form=form, page=page, clocks=clocks, filters=filters
     )
 
 

@@ -31,7 +31,6 @@ def queue():
     return render(
         "inspections/desk_queue.html",
         page=page,
-        inspections=page.items,
         chosen=chosen,
         today=today(),
         filters={"status": chosen} if chosen else {},

@@ -143,9 +143,9 @@ def queue():
     page = services.desk_queue(user, status, type_id, query, page_number())
     filters = {k: v for k, v in {"status": status, "type": type_id, "q": query}.items() if v}
     on, holidays = today(), services.holidays()
-    rows = [(case, clock_view(case, on, holidays)) for case in page.items]
+    clocks = {case.id: clock_view(case, on, holidays) for case in page.items}
     return render(
-        "permits/desk_queue.html", "permits/_desk_rows.html", form=form, page=page, rows=rows, filters=filters
+        "permits/desk_queue.html", "permits/_desk_rows.html", form=form, page=page, clocks=clocks, filters=filters
     )
 
 

@@ -49,7 +49,8 @@ def test_a_complaint_in_town_is_not_flagged(guest, app):
 
 def test_without_an_area_set_nothing_is_flagged(guest, app):
     with app.app_context():
-        db.session.execute(sa.update(Commune).where(Commune.code == CHEFCHAOUEN_CODE).values(area_radius_km=None))
+        no_area = {"centre_latitude": None, "centre_longitude": None, "area_radius_km": None}
+        db.session.execute(sa.update(Commune).where(Commune.code == CHEFCHAOUEN_CODE).values(**no_area))
         db.session.commit()
     complaint_id, _ = _file(guest, app, *TETOUAN)
     with app.app_context():
