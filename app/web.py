@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -143,6 +144,30 @@ def desk_step(
         redirect_to=redirect_to,
         show_again=show_again,
     )
+
+
+BROWSER_COOKIE = "browser"
+
+
+def submitter() -> str:
+    """Who sends this request, as idempotency keys are scoped (app.core.replay): the account, or
+    for a guest this browser (a long-lived cookie given on the first form it is served)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    if "browser_id" not in g:
+        g.browser_id = request.cookies.get(BROWSER_COOKIE, "")[:64] or None
+        g.new_browser_id = g.browser_id is None
+        g.browser_id = g.browser_id or secrets.token_urlsafe(24)
+    return f"browser:{g.browser_id}"
+
+
+def _give_browser_cookie(response: Response) -> Response:
+    if g.get("new_browser_id"):
+        secure = not current_app.config["DEMO_MODE"] or request.is_secure
+        response.set_cookie(
+            BROWSER_COOKIE, g.browser_id, max_age=2 * YEAR, httponly=True, samesite="Lax", secure=secure
+        )
+    return response
 
 
 def page_number() -> int:
@@ -367,6 +392,7 @@ def init_app(app: Flask) -> None:
     app.before_request(_refuse_nul_bytes)
     app.before_request(_scope_to_commune)
     app.after_request(_security_headers)
+    app.after_request(_give_browser_cookie)
     app.context_processor(_template_context)
     app.jinja_env.globals["g"] = g
     app.jinja_env.globals["zip"] = zip

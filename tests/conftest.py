@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from werkzeug.serving import make_server
 
 from app import create_app
 from app.config import TestConfig
@@ -166,3 +168,31 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("REQUIRE_BROWSER") and any("browser" in r.nodeid for r in skipped):
         reporter.write_line("REQUIRE_BROWSER is set but browser tests were skipped", red=True)
         session.exitstatus = 1
+
+
+class ClosedBeforeSending:
+    """Werkzeug's development server skips closing a response when the browser drops the
+    connection (a page left while a photo loads), leaving the file open; gunicorn does close it.
+    The test server hands each body over whole, its file already closed, so the leak checks
+    (warnings are errors) keep measuring our code, not the test server."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        body = self.app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    server = make_server("127.0.0.1", 0, ClosedBeforeSending(app), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()

@@ -20,6 +20,7 @@ from app.complaints.models import ApiClient, Complaint, ComplaintCategory
 from app.complaints.workflow import OPEN, Kind, Status
 from app.core.dates import aware
 from app.core.geo import in_morocco, public_coordinate
+from app.core.replay import Submission
 from app.extensions import db
 from app.models import Commune
 
@@ -326,30 +327,30 @@ def post_request(commune: Commune, form, client: ApiClient, idempotency_key: str
     phone = re.sub(r"[^0-9+]", "", phone)[:16] if phone else None
     names = [n for n in (_optional(form, "first_name", MAX_NAME), _optional(form, "last_name", MAX_NAME)) if n]
     contact_name = " ".join(names)[:MAX_NAME] or None
-    key = None
-    if idempotency_key is not None and idempotency_key.strip():
-        if not IDEMPOTENCY_KEY.match(idempotency_key.strip()):
-            raise ApiError(400, "Idempotency-Key must have 1 to 40 letters, digits, '.', '_', ':' or '-'")
-        # Scoped to the client application: one client can never reach another's complaint.
-        key = f"open311:{client.id}:{idempotency_key.strip()}"
-        if (existing := complaint_services.by_idempotency_key(key)) is not None:
-            return existing, False
-    complaint = complaint_services.file_complaint(
-        commune,
-        item,
-        OPEN311_KIND,
-        description,
-        latitude=latitude,
-        longitude=longitude,
-        accuracy_m=None,
-        location_text=address,
-        author=None,
-        contact_name=contact_name,
-        contact_phone=phone,
-        contact_email=email,
-        photos=(),
-        source="open311",
-        api_client=client,
-        idempotency_key=key,
+    if idempotency_key is not None and idempotency_key.strip() and not IDEMPOTENCY_KEY.match(idempotency_key.strip()):
+        raise ApiError(400, "Idempotency-Key must have 1 to 40 letters, digits, '.', '_', ':' or '-'")
+    # Scoped to the client application: one client can never reach another's complaint.
+    submission = Submission(f"api:{client.id}", idempotency_key, complaint_services.by_idempotency_key)
+    if (existing := submission.earlier()) is not None:
+        return existing, False
+    complaint, replayed = submission.make(
+        lambda key: complaint_services.file_complaint(
+            commune,
+            item,
+            OPEN311_KIND,
+            description,
+            latitude=latitude,
+            longitude=longitude,
+            accuracy_m=None,
+            location_text=address,
+            author=None,
+            contact_name=contact_name,
+            contact_phone=phone,
+            contact_email=email,
+            photos=(),
+            source="open311",
+            api_client=client,
+            idempotency_key=key,
+        )
     )
-    return complaint, True
+    return complaint, not replayed

@@ -16,11 +16,12 @@ from app.complaints import bp, follow, services
 from app.complaints.forms import FileForm, RateForm, ReopenForm, SupportForm
 from app.complaints.models import Complaint
 from app.complaints.workflow import Kind
+from app.core.replay import Submission
 from app.extensions import db, limiter
 from app.models import Role
 from app.scoping import set_commune_scope
 from app.uploads import photos_problem, stored_path
-from app.web import render
+from app.web import render, submitter
 
 FILED_KEY = "filed_complaints"  # what this browser filed: its confirmation pages
 FOLLOW_RATE_LIMIT = "30 per minute"
@@ -62,12 +63,16 @@ def new():
     if not form.idempotency_key.data:
         form.idempotency_key.data = secrets.token_urlsafe(24)
     duplicates = []
-    if request.method == "POST" and (already := services.by_idempotency_key(form.idempotency_key.data)) is not None:
-        if already.description == (form.description.data or "").strip():
-            # The same form sent twice (a double tap, a phone replaying its outbox): the same complaint.
-            return _filed_redirect(already)
-        # Another complaint written in a saved copy of the form that kept a used key: a new one.
-        form.idempotency_key.data = secrets.token_urlsafe(24)
+    submission = Submission(
+        submitter(),
+        form.idempotency_key.data,
+        services.by_idempotency_key,
+        same=lambda earlier: earlier.description == (form.description.data or "").strip(),
+    )
+    if request.method == "POST" and (already := submission.earlier()) is not None:
+        # The same form sent twice (a double tap, a phone replaying its outbox): the same complaint.
+        return _filed_redirect(already)
+    form.idempotency_key.data = submission.raw  # a saved copy of a used form: a key of its own
     if request.method == "POST":
         valid = form.validate_on_submit()
         category = next((c for c in categories if c.id == form.category.data), None)
@@ -76,7 +81,7 @@ def new():
             valid = False
         photos_ok = _photos_valid(form)
         if valid and photos_ok and not form.seen_duplicates.data:
-            duplicates = services.nearby_open(category, form.latitude.data, form.longitude.data)
+            duplicates = services.nearby_open(category, form.latitude.data, form.longitude.data, not_key=submission.key)
             form.seen_duplicates.data = "1"
         if valid and photos_ok and not duplicates:
             author = (
@@ -89,21 +94,23 @@ def new():
                 accuracy = float(form.accuracy.data) if form.accuracy.data else None
             except ValueError:
                 accuracy = None
-            complaint = services.file_complaint(
-                commune,
-                category,
-                Kind(form.kind.data),
-                form.description.data,
-                latitude=form.latitude.data,
-                longitude=form.longitude.data,
-                accuracy_m=accuracy,
-                location_text=form.location_text.data,
-                author=author,
-                contact_name=(form.contact_name.data or "").strip() or None,
-                contact_phone=form.phone_e164,
-                contact_email=form.email_normalized,
-                photos=request.files.getlist(form.photos.name),
-                idempotency_key=form.idempotency_key.data[:64],
+            complaint, _replayed = submission.make(
+                lambda key: services.file_complaint(
+                    commune,
+                    category,
+                    Kind(form.kind.data),
+                    form.description.data,
+                    latitude=form.latitude.data,
+                    longitude=form.longitude.data,
+                    accuracy_m=accuracy,
+                    location_text=form.location_text.data,
+                    author=author,
+                    contact_name=(form.contact_name.data or "").strip() or None,
+                    contact_phone=form.phone_e164,
+                    contact_email=form.email_normalized,
+                    photos=request.files.getlist(form.photos.name),
+                    idempotency_key=key,
+                )
             )
             return _filed_redirect(complaint)
     photos_lost = request.method == "POST" and bool([f for f in request.files.getlist("photos") if f and f.filename])

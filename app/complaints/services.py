@@ -16,7 +16,7 @@ from app.complaints.workflow import ACKNOWLEDGE_DAYS, ANSWER_DAYS, OPEN, Kind, O
 from app.core.codes import new_tracking_code, reference, same_code
 from app.core.dates import aware, local_day, today, utcnow
 from app.core.errors import RuleError
-from app.core.geo import distance_m, outside_commune
+from app.core.geo import box_around, distance_m, outside_commune
 from app.extensions import db
 from app.inspections import services as inspections
 from app.inspections.models import Inspection
@@ -77,10 +77,8 @@ def file_complaint(
     api_client=None,
     idempotency_key: str | None = None,
 ) -> Complaint:
-    """File a complaint (already validated by its form or the API). The same idempotency key
-    gives back the complaint already filed: a replayed submission is never a second record."""
-    if (existing := by_idempotency_key(idempotency_key)) is not None:
-        return existing
+    """File a complaint (already validated by its form or the API). ``idempotency_key`` is the
+    scoped key of app.core.replay: a replay of it raises IntegrityError, answered there."""
     stored = [store_upload(photo, ["image"]) for photo in list(photos)[:MAX_PHOTOS] if photo and photo.filename]
     complaint = Complaint(
         commune=commune,
@@ -111,12 +109,10 @@ def file_complaint(
         complaint.record("received", author, reference=complaint.reference)
         db.session.commit()
     except sa.exc.IntegrityError:
-        # The same key, committed a moment earlier by a parallel replay: that one is the complaint.
+        # The same key, stored a moment earlier by a parallel replay (app.core.replay answers it).
         db.session.rollback()
         for file in stored:
             stored_path(file.storage_name).unlink(missing_ok=True)
-        if (existing := by_idempotency_key(idempotency_key)) is not None:
-            return existing
         raise
     current_app.logger.info("complaint filed id=%s ref=%s source=%s", complaint.id, complaint.reference, source)
     return complaint
@@ -152,20 +148,26 @@ def active_categories(commune: Commune) -> list[ComplaintCategory]:
     return list(db.session.scalars(statement))
 
 
-def nearby_open(category: ComplaintCategory, latitude: float | None, longitude: float | None) -> list[Complaint]:
-    """Open complaints of the same category within the category's radius, nearest first."""
+def nearby_open(
+    category: ComplaintCategory, latitude: float | None, longitude: float | None, *, not_key: str | None = None
+) -> list[Complaint]:
+    """Open complaints of the same category within the category's radius, nearest first; never
+    the one this very submission made (``not_key``: a replay racing its first arrival)."""
     if latitude is None or longitude is None:
         return []
+    (south, north), (west, east) = box_around(latitude, longitude, category.duplicate_radius_m)
     statement = (
         sa.select(Complaint)
         .where(
             Complaint.category_id == category.id,
             Complaint.status.in_(OPEN),
-            Complaint.latitude.is_not(None),
-            Complaint.longitude.is_not(None),
+            Complaint.latitude.between(south, north),
+            Complaint.longitude.between(west, east),
         )
         .execution_options(skip_commune_scope=True)
     )
+    if not_key:
+        statement = statement.where(sa.or_(Complaint.idempotency_key.is_(None), Complaint.idempotency_key != not_key))
     found = [(distance_m(latitude, longitude, c.latitude, c.longitude), c) for c in db.session.scalars(statement)]
     return [c for d, c in sorted(found, key=lambda pair: pair[0]) if d <= category.duplicate_radius_m]
 
@@ -365,9 +367,12 @@ def set_photo_public(complaint: Complaint, photo_id: int, public: bool) -> None:
 
 def merge(complaint: Complaint, actor: User, target: Complaint | None) -> None:
     """A duplicate closed with a public pointer to the other complaint; its author (or contact)
-    becomes a supporter of the other one."""
+    becomes a supporter of the other one. Both rows are locked (in id order, so two merges of
+    the same pair never deadlock) and both are written: of two clerks merging two complaints into
+    each other at the same moment, one wins and the other is told the target is closed."""
     if target is None or target.id == complaint.id or target.commune_id != complaint.commune_id:
         raise RuleError(_l("No other complaint of this commune has this reference."), "target")
+    _lock_fresh(complaint, target)
     if target.status not in OPEN:
         raise RuleError(_l("Merge into a complaint that is still open."), "target")
     workflow.MACHINE.apply(complaint, "close_out_of_scope", actor, merged_into=target.reference)
@@ -379,7 +384,15 @@ def merge(complaint: Complaint, actor: User, target: Complaint | None) -> None:
         if not already and not (complaint.author_id and complaint.author_id == target.author_id):
             db.session.add(ComplaintSupporter(complaint=target, user_id=complaint.author_id, contact=contact))
     target.record("merged", actor, reference=complaint.reference)
+    target.updated_at = utcnow()  # the target's version moves too: a merge the other way fails
     db.session.commit()
+
+
+def _lock_fresh(*complaints: Complaint) -> None:
+    """Lock these rows (PostgreSQL; SQLite serialises writers anyway) and read them again."""
+    ids = sorted(c.id for c in complaints)
+    statement = sa.select(Complaint).where(Complaint.id.in_(ids)).order_by(Complaint.id).with_for_update()
+    db.session.scalars(statement.execution_options(populate_existing=True)).all()
 
 
 # --- what staff see -------------------------------------------------------------------------

@@ -28,6 +28,14 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
+def box_around(latitude: float, longitude: float, radius_m: float) -> tuple[tuple[float, float], tuple[float, float]]:
+    """A latitude/longitude box holding every point within ``radius_m`` (a little more): what an
+    index can search before the exact distance is computed."""
+    dlat = math.degrees(radius_m / EARTH_RADIUS_M)
+    dlon = dlat / max(math.cos(math.radians(latitude)), 0.01)
+    return (latitude - dlat, latitude + dlat), (longitude - dlon, longitude + dlon)
+
+
 def outside_commune(commune: Commune, latitude: float | None, longitude: float | None) -> bool:
     """True only when the position is known to lie beyond the commune's area."""
     if latitude is None or longitude is None or not commune.has_area:

@@ -16,6 +16,7 @@ from flask_login import current_user
 from app.auth.access import roles_required
 from app.core.dates import today
 from app.core.errors import RuleError
+from app.core.replay import Submission
 from app.extensions import db
 from app.inspections import bp, services, workflow
 from app.inspections.forms import (
@@ -30,7 +31,7 @@ from app.inspections.models import Inspection, InspectionReport
 from app.inspections.workflow import STATUS_LABELS, IllegalTransition, Outcome, Type
 from app.models import Role
 from app.uploads import UploadError, photos_problem, stored_path
-from app.web import render
+from app.web import render, submitter
 
 field_required = roles_required(Role.AGENT, Role.CLERK, Role.ADMIN)
 commune_admin_required = roles_required(Role.ADMIN)  # checklists are one commune's
@@ -50,10 +51,15 @@ def _with_key(form: ReportForm) -> ReportForm:
     return form
 
 
-def _new_key(form: ReportForm) -> None:
-    """A key already used for another report: a copy of the form kept on the phone (the offline
-    page) sends the key it was served with. This is a new report, not a replay of that one."""
-    form.idempotency_key.data = secrets.token_urlsafe(24)
+def _submission(form: ReportForm, inspection: Inspection | None) -> Submission:
+    """A report may arrive more than once (app.core.replay). A key already used for another report
+    comes from a copy of the form kept on the phone: that is a new report, not a replay."""
+    return Submission(
+        submitter(),
+        form.idempotency_key.data,
+        services.by_idempotency_key,
+        same=lambda earlier: services.is_replay(earlier, inspection, form.findings.data),
+    )
 
 
 def _photos_valid(form: ReportForm) -> bool:
@@ -65,11 +71,11 @@ def _photos_valid(form: ReportForm) -> bool:
     return problem is None
 
 
-def _report_input(form: ReportForm, checks: list) -> services.ReportInput:
+def _report_input(form: ReportForm, checks: list, key: str) -> services.ReportInput:
     return services.ReportInput(
         findings=form.findings.data,
         outcome=Outcome(form.outcome.data),
-        idempotency_key=form.idempotency_key.data[:64],
+        idempotency_key=key,
         latitude=form.latitude.data,
         longitude=form.longitude.data,
         accuracy_m=form.accuracy_m,
@@ -110,12 +116,10 @@ def show(inspection_id: int):
     inspection = inspection_or_404(inspection_id)
     user = _user()
     form = _with_key(ReportForm())
-    if request.method == "POST" and (already := services.by_idempotency_key(form.idempotency_key.data)) is not None:
-        if already.commune_id != inspection.commune_id:
-            abort(404)
-        if services.is_replay(already, inspection, form.findings.data):
-            return _filed(already)  # a replay: what the first attempt answered, nothing new
-        _new_key(form)
+    submission = _submission(form, inspection)
+    if request.method == "POST" and (already := submission.earlier()) is not None:
+        return _filed(already)  # a replay: what the first attempt answered, nothing new
+    form.idempotency_key.data = submission.raw
     checklist = services.checklist_for(inspection.commune_id, inspection.type)
     checks = checklist_fields(
         form, checklist.questions() if checklist else [], request.form if request.method == "POST" else None
@@ -125,7 +129,12 @@ def show(inspection_id: int):
         valid = form.validate_on_submit()
         if _photos_valid(form) and valid:
             try:
-                return _filed(services.file_report(inspection, user, _report_input(form, checks)))
+                report, _replayed = submission.make(
+                    lambda key: services.file_report(inspection, user, _report_input(form, checks, key))
+                )
+                return _filed(report)
+            except sa.exc.IntegrityError:
+                form.form_errors.append(_("This inspection already has a report."))
             except IllegalTransition:
                 form.form_errors.append(
                     _(
@@ -157,12 +166,10 @@ def on_the_spot():
     """An infraction found on the spot: the inspection and its report in one form, offline too."""
     user = _user()
     form = _with_key(OnTheSpotForm())
-    if request.method == "POST" and (already := services.by_idempotency_key(form.idempotency_key.data)) is not None:
-        if already.commune_id != user.commune_id:
-            abort(404)
-        if services.is_replay(already, None, form.findings.data):
-            return _filed(already)
-        _new_key(form)
+    submission = _submission(form, None)
+    if request.method == "POST" and (already := submission.earlier()) is not None:
+        return _filed(already)
+    form.idempotency_key.data = submission.raw
     # Both kinds' checklists are on the page (one page to keep offline); the kind chosen says which counts.
     formdata = request.form if request.method == "POST" else None
     checks_by_kind = {}
@@ -176,10 +183,16 @@ def on_the_spot():
         valid = form.validate_on_submit()
         if _photos_valid(form) and valid:
             try:
-                inspection = services.open_on_the_spot(
-                    user, kind, form.address.data, form.latitude.data, form.longitude.data
+                report, _replayed = submission.make(
+                    lambda key: services.file_report(
+                        services.open_on_the_spot(
+                            user, kind, form.address.data, form.latitude.data, form.longitude.data
+                        ),
+                        user,
+                        _report_input(form, checks_by_kind[kind], key),
+                    )
                 )
-                return _filed(services.file_report(inspection, user, _report_input(form, checks_by_kind[kind])))
+                return _filed(report)
             except (RuleError, IllegalTransition, UploadError) as error:
                 db.session.rollback()
                 form.form_errors.append(

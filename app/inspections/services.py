@@ -200,9 +200,7 @@ class ReportInput:
     filed_at: datetime | None = None
 
 
-def by_idempotency_key(key: str | None) -> InspectionReport | None:
-    if not key:
-        return None
+def by_idempotency_key(key: str) -> InspectionReport | None:
     statement = (
         sa.select(InspectionReport)
         .where(InspectionReport.idempotency_key == key)
@@ -237,10 +235,9 @@ def distance_from_case(inspection: Inspection, latitude: float | None, longitude
 
 
 def file_report(inspection: Inspection, agent: User, data: ReportInput) -> InspectionReport:
-    """Store the report and move the case on, in one transaction. The same idempotency key gives
-    back the report already stored: a phone replaying its outbox never files twice."""
-    if (existing := by_idempotency_key(data.idempotency_key)) is not None:
-        return existing
+    """Store the report and move the case on, in one transaction. ``data.idempotency_key`` is the
+    scoped key of app.core.replay: a second report with it raises IntegrityError, answered there
+    with the report already stored (a phone replaying its outbox never files twice)."""
     workflow.check("report", inspection.status, agent.role)
     received_at = utcnow()
     stored = []
@@ -270,15 +267,10 @@ def file_report(inspection: Inspection, agent: User, data: ReportInput) -> Inspe
         # The case's own area lands the report on the case's timeline (and moves a permit on).
         signals.report_filed.send(report, agent=agent)
         db.session.commit()
-    except Exception as error:
+    except Exception:
         db.session.rollback()
         for file in stored:
             stored_path(file.storage_name).unlink(missing_ok=True)
-        if isinstance(error, sa.exc.IntegrityError):
-            # A parallel replay of the same key won the race: that one is the report.
-            if (existing := by_idempotency_key(data.idempotency_key)) is not None:
-                return existing
-            raise RuleError(_l("This inspection already has a report.")) from None
         raise
     current_app.logger.info(
         "inspection report id=%s inspection=%s outcome=%s", report.id, inspection.id, report.outcome

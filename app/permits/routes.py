@@ -8,12 +8,14 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
 from app.auth.access import roles_required
 from app.communes.services import open_communes
 from app.core.errors import RuleError
 from app.core.identity import format_phone, normalize_cin, normalize_phone
+from app.core.replay import Submission
 from app.extensions import db
 from app.models import Role
 from app.permits import bp, services
@@ -21,7 +23,7 @@ from app.permits.forms import ApplicantForm, NewApplicationForm, ParcelForm, Upl
 from app.permits.models import CaseDocument, PermitCase
 from app.permits.workflow import IllegalTransition, Status
 from app.uploads import UploadError, stored_path
-from app.web import render
+from app.web import render, submitter
 
 citizen_required = roles_required(Role.CITIZEN)
 
@@ -58,18 +60,22 @@ def new():
         form.commune.data = current_user.commune_id
     if not form.idempotency_key.data:
         form.idempotency_key.data = secrets.token_urlsafe(24)
-    key = form.idempotency_key.data[:64]
-    if request.method == "POST" and (already := services.by_idempotency_key(current_user, key)) is not None:
-        if (already.type_id, already.commune_id) == (form.permit_type.data, form.commune.data):
-            # Sent twice (a double tap, a phone replaying its outbox): the application already started.
-            return redirect(url_for("permits.show", case_id=already.id), code=303)
-        key = secrets.token_urlsafe(24)  # another application in a kept copy of the form: a new one
-    elif request.method == "POST" and services.key_taken(key):
-        key = secrets.token_urlsafe(24)  # another person's key: never their application
+    submission = Submission(
+        submitter(),
+        form.idempotency_key.data,
+        services.by_idempotency_key,
+        same=lambda earlier: (earlier.type_id, earlier.commune_id) == (form.permit_type.data, form.commune.data),
+    )
+    if request.method == "POST" and (already := submission.earlier()) is not None:
+        # Sent twice (a double tap, a phone replaying its outbox): the application already started.
+        return redirect(url_for("permits.show", case_id=already.id), code=303)
+    form.idempotency_key.data = submission.raw  # another application in a kept copy of the form: a new one
     if form.validate_on_submit():
         permit_type = next(t for t in types if t.id == form.permit_type.data)
         commune = next(c for c in communes if c.id == form.commune.data)
-        case = services.start(current_user, permit_type, commune, idempotency_key=key)
+        case, _replayed = submission.make(
+            lambda key: services.start(current_user._get_current_object(), permit_type, commune, idempotency_key=key)
+        )
         return redirect(url_for("permits.show", case_id=case.id), code=303)
     status = 422 if request.method == "POST" else 200  # refused: the phone keeps its draft
     return render("permits/new.html", form=form, types=types, status=status)
@@ -206,13 +212,22 @@ def remove_document(case_id: int, document_id: int):
 @bp.route("/<id:case_id>/check", methods=["GET", "POST"])
 @citizen_required
 def check(case_id: int):
-    """Check your answers, then send."""
+    """Check your answers, then send. Sent twice (a double tap, the outbox replaying it), the
+    answer is the first one's: the receipt."""
+    case = own_case(case_id)
+    if request.method == "POST" and case.reference is not None:
+        return redirect(url_for("permits.receipt", case_id=case.id), code=303)
     case = draft_case(case_id)
     problems = services.ready_to_send(case)
     if request.method == "POST" and not problems:
         form = UploadForm()  # only for its CSRF check
         if form.validate_on_submit():
-            services.submit(case, current_user)
+            try:
+                services.submit(case, current_user._get_current_object())
+            except StaleDataError:  # the other tap sent it a moment earlier
+                db.session.rollback()
+                if own_case(case_id).reference is None:
+                    raise
             return redirect(url_for("permits.receipt", case_id=case.id), code=303)
     return render(
         "permits/check.html", case=case, problems=problems, missing=services.missing_documents(case), form=UploadForm()

@@ -52,25 +52,14 @@ def active_types() -> list[PermitType]:
 # --- the applicant's journey ---------------------------------------------------------------
 
 
-def by_idempotency_key(applicant: User, key: str | None) -> PermitCase | None:
-    """The application this applicant already started with this key (a phone replaying its outbox)."""
-    if not key:
-        return None
-    return db.session.scalar(
-        sa.select(PermitCase).where(PermitCase.idempotency_key == key, PermitCase.applicant_id == applicant.id)
-    )
-
-
-def key_taken(key: str | None) -> bool:
-    return (
-        bool(key) and db.session.scalar(sa.select(PermitCase.id).where(PermitCase.idempotency_key == key)) is not None
-    )
+def by_idempotency_key(key: str) -> PermitCase | None:
+    """The application started with this scoped key (app.core.replay), if any."""
+    return db.session.scalar(sa.select(PermitCase).where(PermitCase.idempotency_key == key))
 
 
 def start(applicant: User, permit_type: PermitType, commune: Commune, idempotency_key: str | None = None) -> PermitCase:
-    """Start a draft application; the same key gives back the one already started."""
-    if (existing := by_idempotency_key(applicant, idempotency_key)) is not None:
-        return existing
+    """Start a draft application. ``idempotency_key`` is the scoped key of app.core.replay: a
+    second start with it raises IntegrityError, answered there with the draft already started."""
     case = PermitCase(
         idempotency_key=idempotency_key,
         applicant=applicant,
@@ -83,15 +72,9 @@ def start(applicant: User, permit_type: PermitType, commune: Commune, idempotenc
         steps_done=[],
     )
     db.session.add(case)
+    db.session.flush()
     case.record("created", applicant, public=False)
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError:
-        # The same key, committed a moment earlier by a parallel replay: that one is the case.
-        db.session.rollback()
-        if (existing := by_idempotency_key(applicant, idempotency_key)) is not None:
-            return existing
-        raise
+    db.session.commit()
     return case
 
 

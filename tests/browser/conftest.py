@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import threading
 import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -21,34 +19,6 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 360, "height": 640}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-
-
-class ClosedBeforeSending:
-    """Werkzeug's development server skips closing a response when the browser drops the
-    connection (a page left while a photo loads), leaving the file open; gunicorn does close it.
-    The test server hands each body over whole, its file already closed, so the leak checks
-    (warnings are errors) keep measuring our code, not the test server."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-
-    def __call__(self, environ, start_response):
-        body = self.app(environ, start_response)
-        try:
-            return [b"".join(body)]
-        finally:
-            if hasattr(body, "close"):
-                body.close()
-
-
-@pytest.fixture(scope="session")
-def live_server(app):
-    server = make_server("127.0.0.1", 0, ClosedBeforeSending(app), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 @pytest.fixture(scope="session")

@@ -91,3 +91,34 @@ def test_an_inspection_is_about_exactly_the_case_it_comes_from(app, demo):
                 db.session.execute(sa.text(statement))
                 db.session.flush()
             db.session.rollback()
+
+
+def test_stored_keys_are_scoped_to_their_owner_by_the_migration(empty_database, tmp_path):
+    """Keys stored before keys were scoped still answer their owner's replay (0010_scoped_keys)."""
+    from app.complaints import services
+    from app.complaints.workflow import Kind
+    from app.core.replay import owner_key
+    from app.models import Commune, User
+
+    other = create_app(config.TestConfig(empty_database))
+    other.instance_path = str(tmp_path)
+    with other.app_context():
+        upgrade(revision="0009_constraints")
+        commune = Commune(
+            code="01.151.01.01", slug="chefchaouen", name_fr="Chefchaouen", name_ar="شفشاون", kind="urban",
+            region_code="01", region_fr="R", region_ar="ج", province_code="151", province_fr="P", province_ar="إ",
+        )  # fmt: skip
+        author = User(email="a@demo.ma", full_name="A", password_hash="x")
+        db.session.add_all([commune, author])
+        db.session.commit()
+        services.seed_categories(commune)
+        roads = services.active_categories(commune)[0]
+        api = services.file_complaint(commune, roads, Kind.COMPLAINT, "Un trou.", idempotency_key="open311:7:k-1")
+        web = services.file_complaint(commune, roads, Kind.COMPLAINT, "Un autre.", author=author, idempotency_key="w-1")
+        api_id, web_id, author_id = api.id, web.id, author.id
+        db.session.remove()
+        upgrade()
+        assert services.by_idempotency_key(owner_key("api:7", "k-1")).id == api_id
+        assert services.by_idempotency_key(owner_key(f"user:{author_id}", "w-1")).id == web_id
+        db.session.remove()
+        db.engine.dispose()
