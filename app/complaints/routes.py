@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.communes.services import chosen_commune, get_by_code
+from app.communes.routes import visitor_commune
+from app.communes.services import get_by_code
 from app.complaints import bp, follow, services
 from app.complaints.forms import FileForm, RateForm, ReopenForm, SupportForm
 from app.complaints.models import Complaint
@@ -54,7 +55,7 @@ def _named_commune():
 def new():
     # The form names its commune in its address, so a phone replaying it days later, from a
     # browser that forgot the chosen commune, still files it where it was written.
-    commune = _named_commune() or chosen_commune()
+    commune = _named_commune() or visitor_commune()
     if commune is None:
         return render("complaints/choose_commune.html")
     categories = services.active_categories(commune)

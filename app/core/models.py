@@ -18,6 +18,18 @@ class Localized:
         return getattr(self, f"name_{current_language()}") or self.name_fr
 
 
+def labeller(labels: dict, enum_type: type[enum.Enum]):
+    """A function giving the label of a stored value (a status, a kind…), "" for an unknown one."""
+
+    def label(value) -> str:
+        try:
+            return str(labels[enum_type(value)])
+        except ValueError:
+            return str(value or "")
+
+    return label
+
+
 def enum_column(enum_cls: type[enum.Enum], length: int) -> sa.Enum:
     """A string column holding the enum's values; the database refuses any other value: a CHECK
     named after the enum (ck_<table>_status, ck_<table>_role…)."""

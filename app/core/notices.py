@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 from blinker import Namespace
 from flask import current_app
+from flask_babel import format_date
+
+from app.core.dates import iso_day
 
 _signals = Namespace()
 
@@ -63,6 +66,12 @@ def announce(notices: Iterable[Notice]) -> int:
 def path_for(endpoint: str, **values) -> str:
     """A URL path that can be built without a request (the worker has none)."""
     return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def day(params: dict, key: str = "date") -> str:
+    """A day kept in a notice's params, written in the reader's language."""
+    found = iso_day(params.get(key))
+    return format_date(found, "medium") if found else ""
 
 
 def isolate(text: str | None) -> str:

@@ -3,7 +3,7 @@ from flask import abort, current_app, jsonify, request
 from flask_login import current_user, login_required
 
 from app.auth.services import set_language
-from app.communes.services import chosen_commune
+from app.communes.routes import visitor_commune
 from app.complaints.services import author_complaints
 from app.config import LANGUAGES
 from app.extensions import db
@@ -27,7 +27,7 @@ def home():
     cases = applicant_cases(current_user) if signed_in else []
     complaints = author_complaints(current_user) if signed_in else []
     return render(
-        "main/home.html", commune=chosen_commune(), actions=citizen_actions(), cases=cases, complaints=complaints
+        "main/home.html", commune=visitor_commune(), actions=citizen_actions(), cases=cases, complaints=complaints
     )
 
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.core import jobs
-from app.core.dates import iso_day
-from app.core.notices import Notice, announce, isolate, kind, path_for
+from app.core.models import labeller
+from app.core.notices import Notice, announce, day, isolate, kind, path_for
 from app.extensions import db
 from app.models.user import clerks_of
 from app.permits import signals
 from app.permits.models import CaseEvent, PermitCase
 from app.permits.services import clock_summary
 from app.permits.workflow import OPEN, STATUS_LABELS, TRANSITIONS, Status
+
+status_label = labeller(STATUS_LABELS, Status)
 
 # Public transitions told as "the status is now …"; the others have their own sentence.
 STATUS_EVENTS = set(TRANSITIONS) - {"submit", "request_documents", "issue"}
@@ -71,18 +72,6 @@ def remind_clerks(app, **_) -> int:
     return told
 
 
-def _status(p: dict) -> str:
-    try:
-        return STATUS_LABELS[Status(p.get("status"))]
-    except ValueError:
-        return ""
-
-
-def _day(p: dict) -> str:
-    day = iso_day(p.get("date"))
-    return format_date(day, "medium") if day else ""
-
-
 @kind("permit.submit")
 def _submitted(p: dict) -> str:
     return _(
@@ -110,16 +99,20 @@ def _message(p: dict) -> str:
 
 @kind("permit.status")
 def _status_changed(p: dict) -> str:
-    return _("%(reference)s: the status is now “%(status)s”.", reference=isolate(p.get("reference")), status=_status(p))
+    return _(
+        "%(reference)s: the status is now “%(status)s”.",
+        reference=isolate(p.get("reference")),
+        status=status_label(p.get("status")),
+    )
 
 
 @kind("deadline.permit_soon")
 def _deadline_soon(p: dict) -> str:
-    return _("%(reference)s: the legal deadline ends on %(date)s.", reference=isolate(p.get("reference")), date=_day(p))
+    return _("%(reference)s: the legal deadline ends on %(date)s.", reference=isolate(p.get("reference")), date=day(p))
 
 
 @kind("deadline.permit_passed")
 def _deadline_passed(p: dict) -> str:
     return _(
-        "%(reference)s: the legal deadline passed on %(date)s.", reference=isolate(p.get("reference")), date=_day(p)
+        "%(reference)s: the legal deadline passed on %(date)s.", reference=isolate(p.get("reference")), date=day(p)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.core.dates import iso_day
+from app.core.models import labeller
 from app.i18n import current_language
 from app.models import Role
 from app.permits.models import VERDICT_LABELS, Verdict
@@ -21,18 +22,8 @@ ACTOR_LABELS = {
 }
 
 
-def status_label(status) -> str:
-    try:
-        return STATUS_LABELS[Status(status)]
-    except ValueError:
-        return str(status)
-
-
-def verdict_label(verdict) -> str:
-    try:
-        return VERDICT_LABELS[Verdict(verdict)]
-    except ValueError:
-        return str(verdict)
+status_label = labeller(STATUS_LABELS, Status)
+verdict_label = labeller(VERDICT_LABELS, Verdict)
 
 
 def actor_label(user) -> str:
