@@ -9,8 +9,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app.complaints.models import Complaint
+from app.core.replay import owner_key
 from app.extensions import db
 from app.permits.models import PermitCase, PermitType
+from app.web import BROWSER_COOKIE
 from tests.complaints.helpers import CHEFCHAOUEN_CODE, filing_form
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -30,11 +32,12 @@ def fresh_token(client) -> str:
 
 
 def test_a_complaint_replayed_from_a_fresh_session_is_filed_once_in_its_commune(make_client, app, demo):
-    # Days later: no session, no chosen commune. The form's address names the commune.
+    # Days later: the session is gone and no commune is chosen; the phone's browser is the same
+    # (its long-lived browser cookie stays). The form's address names the commune.
     form = filing_form(app, idempotency_key="written-offline-on-monday-0001")
-    answers = []
+    phone, answers = make_client(), []
     for _ in range(2):  # the first answer was lost on the way: the phone sends it again
-        phone = make_client()
+        phone.raw.delete_cookie("session")
         answers.append(
             phone.raw.post(
                 f"/complaints/new?commune={CHEFCHAOUEN_CODE}", data={**form, "csrf_token": fresh_token(phone)}
@@ -43,11 +46,28 @@ def test_a_complaint_replayed_from_a_fresh_session_is_filed_once_in_its_commune(
     assert [a.status_code for a in answers] == [303, 303]
     assert answers[0].headers["Location"] == answers[1].headers["Location"]
     assert count(app, Complaint) == 1
+    browser = phone.raw.get_cookie(BROWSER_COOKIE).value
     with app.app_context():
         complaint = db.session.scalar(sa.select(Complaint).execution_options(skip_commune_scope=True))
-        assert complaint.commune.code == CHEFCHAOUEN_CODE and complaint.idempotency_key == form["idempotency_key"]
+        assert complaint.commune.code == CHEFCHAOUEN_CODE
+        assert complaint.idempotency_key == owner_key(f"browser:{browser}", form["idempotency_key"])
     # The phone that replayed it may read its confirmation with the reference.
     assert complaint.reference in phone.get(answers[1].headers["Location"]).get_data(as_text=True)
+
+
+def test_the_same_key_from_another_browser_is_another_complaint(make_client, app, demo):
+    """A key answers only to the browser that made it: another one sending it files its own."""
+    form = filing_form(app, idempotency_key="written-offline-on-monday-0002")
+    locations = []
+    for _ in range(2):
+        phone = make_client()
+        answer = phone.raw.post(
+            f"/complaints/new?commune={CHEFCHAOUEN_CODE}",
+            data={**form, "csrf_token": fresh_token(phone), "seen_duplicates": "1"},
+        )
+        assert answer.status_code == 303
+        locations.append(answer.headers["Location"])
+    assert locations[0] != locations[1] and count(app, Complaint) == 2
 
 
 def test_a_replay_without_a_valid_token_is_refused_and_says_so(make_client, app, demo):
