@@ -5,14 +5,24 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: install run check test test-fast test-sqlite test-postgres bench translations migrate demo clean
+.PHONY: install js run check test test-fast test-sqlite test-postgres bench translations migrate demo clean
 
 # Where ruff looks (configured in pyproject.toml).
 LINTED := app tests migrations bench
 # The suite prints its slowest tests; PYTEST_ARGS narrows or widens a run (e.g. -m "not browser").
 PYTEST := $(BIN)/pytest --durations=15 $(PYTEST_ARGS)
 
-install: $(VENV)/.installed static/vendor/htmx.min.js translations
+install: $(VENV)/.installed static/vendor/htmx.min.js js translations
+
+# Our JavaScript as phones get it: minified by esbuild (an npm devDependency), in the one dialect
+# Android Go's Chrome runs (ES2019). The sources in static/js are what is read and committed.
+JS_SOURCES := $(wildcard static/js/*.js)
+JS_BUILT := $(JS_SOURCES:static/js/%=static/build/%)
+js: $(JS_BUILT)
+
+static/build/%.js: static/js/%.js node_modules/.installed
+	mkdir -p static/build
+	node_modules/.bin/esbuild $< --minify --target=es2019 --log-level=warning --outfile=$@
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -71,4 +81,4 @@ bench: install
 	$(BIN)/python -m bench.transfer
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor instance .pytest_cache
+	rm -rf $(VENV) node_modules static/vendor static/build instance .pytest_cache

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.complaints.workflow import KIND_LABELS, OUTCOME_LABELS, Kind, Outcome
+from app.core.dates import parse_phone_time
 from app.core.identity import InvalidIdentifier, normalize_email, normalize_phone
 from app.core.positions import position_valid
 
@@ -62,6 +65,11 @@ class FileForm(FlaskForm):
     contact_email = StringField(_l("E-mail address (optional)"), validators=[Optional(), Length(max=254)])
     idempotency_key = HiddenField()
     seen_duplicates = HiddenField()
+    written_at = HiddenField()  # the phone's time when it was sent there, if it says
+
+    @property
+    def written_at_time(self) -> datetime | None:
+        return parse_phone_time(self.written_at.data)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -76,6 +76,9 @@ class Complaint(HasTimeline, CommuneScoped, db.Model):
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
+    # When it was written, by the phone's clock (checked; it may have waited in the outbox). None
+    # when the phone said nothing (no JavaScript, Open311).
+    written_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     acknowledged_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     answered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -111,6 +111,7 @@ def new():
                     contact_email=form.email_normalized,
                     photos=request.files.getlist(form.photos.name),
                     idempotency_key=key,
+                    written_at=form.written_at_time,
                 )
             )
             return _filed_redirect(complaint)

@@ -14,7 +14,7 @@ from app.complaints.catalog import CATEGORIES
 from app.complaints.models import Complaint, ComplaintCategory, ComplaintPhoto, ComplaintSupporter
 from app.complaints.workflow import ACKNOWLEDGE_DAYS, ANSWER_DAYS, OPEN, Kind, Outcome, Status
 from app.core.codes import new_tracking_code, reference, same_code
-from app.core.dates import aware, local_day, today, utcnow
+from app.core.dates import aware, local_day, phone_time, today, utcnow
 from app.core.errors import RuleError
 from app.core.geo import box_around, distance_m, outside_commune
 from app.extensions import db
@@ -76,9 +76,12 @@ def file_complaint(
     source: str = "web",
     api_client=None,
     idempotency_key: str | None = None,
+    written_at: datetime | None = None,
 ) -> Complaint:
     """File a complaint (already validated by its form or the API). ``idempotency_key`` is the
-    scoped key of app.core.replay: a replay of it raises IntegrityError, answered there."""
+    scoped key of app.core.replay: a replay of it raises IntegrityError, answered there.
+    ``written_at`` is the phone's time of writing: kept when believable, else the receipt time."""
+    received_at = utcnow()
     stored = [store_upload(photo, ["image"]) for photo in list(photos)[:MAX_PHOTOS] if photo and photo.filename]
     complaint = Complaint(
         commune=commune,
@@ -97,6 +100,8 @@ def file_complaint(
         source=source,
         api_client_id=api_client.id if api_client else None,
         idempotency_key=idempotency_key,
+        received_at=received_at,
+        written_at=phone_time(written_at, received_at) if written_at else None,
         department=category.department,
         tracking_code=new_tracking_code(),
     )

@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.core.dates import today
+from app.core.dates import parse_phone_time, today
 from app.core.positions import position_valid
 from app.inspections.workflow import INFRACTION_TYPES, OUTCOME_LABELS, PERMIT_TYPES, TYPE_LABELS, Outcome
 
@@ -71,10 +71,7 @@ class ReportForm(FlaskForm):
 
     @property
     def filed_at_time(self) -> datetime | None:
-        try:
-            return datetime.fromisoformat((self.filed_at.data or "").strip()[:40]) if self.filed_at.data else None
-        except ValueError:
-            return None
+        return parse_phone_time(self.filed_at.data)
 
 
 class OnTheSpotForm(ReportForm):

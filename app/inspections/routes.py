@@ -97,13 +97,41 @@ def _photos_lost(form: ReportForm) -> bool:
 # --- the agent's day -------------------------------------------------------------------------
 
 
+def documents_to_bring(inspection: Inspection) -> list[tuple[str, str]]:
+    """(address, name) of what the agent takes to the site: the file's documents (not the commune's
+    internal ones), or the complaint's photos. Shown on the inspection, downloaded with it."""
+    if inspection.permit_case:
+        return [
+            (url_for("permits.file", document_id=d.id), d.original_name)
+            for d in inspection.permit_case.documents
+            if not d.internal
+        ]
+    if inspection.complaint:
+        return [
+            (
+                url_for("complaints_desk.photo", complaint_id=inspection.complaint_id, photo_id=p.id),
+                _("Photo %(num)d", num=n),
+            )
+            for n, p in enumerate(inspection.complaint.photos, 1)
+        ]
+    return []
+
+
 @bp.get("/")
 @field_required
 def my_day():
+    """Today's inspections, each with what "Download today's work" keeps on the phone: its page
+    (the case, the checklist, the report form) and the documents to bring."""
     user = _user()
+    inspections = services.my_day(user)
+    offline_urls = {
+        i.id: [url_for("inspections.show", inspection_id=i.id), *(url for url, _ in documents_to_bring(i))]
+        for i in inspections
+    }
     return render(
         "inspections/my_day.html",
-        inspections=services.my_day(user),
+        inspections=inspections,
+        offline_urls=offline_urls,
         reported=services.reported_today(user),
         today=today(),
     )
@@ -155,6 +183,7 @@ def show(inspection_id: int):
         checks=checks,
         can_report=can_report,
         photos_lost=_photos_lost(form),
+        documents=documents_to_bring(inspection),
         today=today(),
         **clerk_forms(inspection),
     )
@@ -248,6 +277,7 @@ def page_for_clerk(inspection: Inspection, failed: AssignForm | None = None):
         checks=checks,
         can_report=False,
         photos_lost=False,
+        documents=documents_to_bring(inspection),
         today=today(),
         **clerk_forms(inspection, failed),
     )

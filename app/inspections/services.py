@@ -4,14 +4,14 @@ phone replays it), and landing it on its case's timeline."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from app.core.dates import MOROCCO, aware, today, utcnow
+from app.core.dates import MOROCCO, phone_time, today, utcnow
 from app.core.errors import RuleError
 from app.core.geo import distance_m
 from app.extensions import db
@@ -35,7 +35,6 @@ if TYPE_CHECKING:  # the areas inspections come from call in; inspections never 
     from app.permits.models import PermitCase
 
 MAX_PHOTOS = 10
-FILED_AT_TOLERANCE = timedelta(days=30)  # an on-site time older than this is not believed
 
 
 # --- checklists ---------------------------------------------------------------------------
@@ -218,14 +217,11 @@ def is_replay(report: InspectionReport, inspection: Inspection | None, findings:
     return report.findings == (findings or "").strip()
 
 
-def on_site_time(filed_at: datetime | None, received_at: datetime) -> datetime:
-    """The phone's time of the report, when believable; else the time it reached us."""
-    if filed_at is None:
-        return received_at
-    filed_at = aware(filed_at)
-    if filed_at > received_at + timedelta(minutes=5) or filed_at < received_at - FILED_AT_TOLERANCE:
-        return received_at
-    return filed_at
+def on_site_time(inspection: Inspection, filed_at: datetime | None, received_at: datetime) -> datetime:
+    """The phone's time of the report, when believable (never before the inspection was requested;
+    one found on the spot is opened with its report); else the time it reached us."""
+    requested = None if inspection.source is Source.ON_THE_SPOT else inspection.created_at
+    return phone_time(filed_at, received_at, not_before=requested)
 
 
 def distance_from_case(inspection: Inspection, latitude: float | None, longitude: float | None) -> float | None:
@@ -257,7 +253,7 @@ def file_report(inspection: Inspection, agent: User, data: ReportInput) -> Inspe
             outcome=data.outcome,
             public_summary=(data.public_summary or "").strip() or None,
             idempotency_key=data.idempotency_key,
-            filed_at=on_site_time(data.filed_at, received_at),
+            filed_at=on_site_time(inspection, data.filed_at, received_at),
             received_at=received_at,
         )
         db.session.add(report)

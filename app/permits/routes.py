@@ -174,7 +174,8 @@ def documents(case_id: int):
             except (UploadError, RuleError) as error:
                 errors[item] = error.message
             else:
-                flash(_("The document is added."), "success")
+                if not request.htmx:  # with htmx the item shows its tick; a flash would wait, one per upload
+                    flash(_("The document is added."), "success")
         else:
             errors[item] = _("The form expired. Choose the file again.")
         if request.htmx and item:

@@ -13,10 +13,12 @@ from flask_wtf.csrf import generate_csrf
 from app.config import BABEL_LOCALES, LANGUAGES
 from app.i18n import RTL_LANGUAGES
 from app.pwa import bp
-from app.web import render
+from app.web import account_key, render
 
-# What the service worker keeps for offline use: the shell, fingerprinted (see web.py).
-SHELL = ("css/app.css", "vendor/htmx.min.js", "js/outbox.js", "js/app.js", "icons/icon.svg", "icons/icon-192.png")
+# What the service worker keeps for offline use: the shell, fingerprinted (see web.py). Our
+# scripts are the minified builds (static/build, made from static/js by `make install`).
+SHELL = ("css/app.css", "vendor/htmx.min.js", "build/outbox.js", "build/app.js", "icons/icon.svg", "icons/icon-192.png")
+WORKER_SCRIPTS = ("build/outbox.js", "build/worker.js")  # outbox.js: shared by the pages and the worker
 
 
 def shell_urls() -> list[str]:
@@ -54,9 +56,12 @@ def manifest():
 @bp.get("/sw.js")
 def service_worker():
     urls = shell_urls()
-    # A new version whenever the shell changes: the new worker takes over and cleans old caches.
-    version = hashlib.sha256("|".join(urls).encode()).hexdigest()[:10]
-    script = render_template("pwa/sw.js", version=version, shell=urls, offline=url_for("pwa.offline"))
+    scripts = [url_for("static", filename=name) for name in WORKER_SCRIPTS]
+    # A new version whenever the shell or the worker's code changes: the new worker takes over and
+    # cleans old caches.
+    version = hashlib.sha256("|".join(urls + scripts).encode()).hexdigest()[:10]
+    settings = {"version": version, "shell": urls, "offline": url_for("pwa.offline")}
+    script = render_template("pwa/sw.js", version=version, settings=settings, scripts=scripts)
     response = Response(script, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
@@ -66,7 +71,8 @@ def service_worker():
 @bp.get("/offline")
 def offline():
     """Shown by the service worker for a page that was never seen and cannot be fetched.
-    The same for everyone, in the three languages: nothing personal, so the shell can keep it."""
+    The same for everyone, in the three languages: nothing personal, so the shell can keep it.
+    Its script reloads it when the signal is back (the address is still the page's)."""
     messages = {}
     for language in LANGUAGES:
         with force_locale(BABEL_LOCALES[language]):
@@ -76,8 +82,9 @@ def offline():
                     "Your phone is not connected, and this page was not saved on it. Pages you "
                     "have already opened stay readable."
                 ),
-                _("When the connection is back, reload the page."),
+                _("When the connection is back, the page opens by itself."),
                 _("Home"),
+                _("Try again"),
             )
     response = Response(render_template("pwa/offline.html", messages=messages, rtl=RTL_LANGUAGES))
     response.headers["Cache-Control"] = "no-cache"
@@ -97,5 +104,7 @@ def csrf_token():
     offline, maybe days ago, when its session (and so the token in the form) may be gone.
     Same-origin only: another site can make the request but cannot read the answer."""
     response = Response(generate_csrf(), mimetype="text/plain")
+    # Whose session this is: the outbox sends only that account's drafts (the worker has no page to ask).
+    response.headers["X-Account"] = account_key()
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -3,28 +3,147 @@
 (function () {
   "use strict";
 
+  const offline = window.jamaatiOffline; // outbox.js: saved pages, drafts, the outbox
+  const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
+  const when = (iso, style) => new Intl.DateTimeFormat(document.documentElement.lang, style || { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+
+  // --- every page seen is kept for offline reading (outbox.js bounds it, sign-out deletes it).
+  // Pages loaded in full are kept by the service worker. A tapped link is an htmx request answered
+  // with the page without its <head>, and the very first visit happens before the worker controls
+  // the page: for both, the page keeps itself, put together from what it already has — no byte
+  // more over 2G (the worker fetching the full page again would cost every tap twice).
+  const html = (head, body) => {
+    const root = document.documentElement;
+    return `<!doctype html><html lang="${root.lang}" dir="${root.dir}">${head}<body hx-boost="true">${body}</body></html>`;
+  };
+  const PAGE = "text/html; charset=utf-8";
+  const worker = navigator.serviceWorker;
+  const visit = performance.getEntriesByType("navigation")[0] || {};
+  if (offline && worker && !worker.controller && [undefined, 200].includes(visit.responseStatus)) {
+    // The page as the server sent it, before any script changed it.
+    const first = [location.href, `<!doctype html>${document.documentElement.outerHTML}`];
+    worker.addEventListener("controllerchange", () => offline.keepPage(first[0], first[1], { "Content-Type": PAGE }), { once: true });
+  }
+
+  function keepTapped(event) {
+    const detail = event.detail;
+    const xhr = detail.xhr;
+    if (!detail.boosted || !detail.successful || xhr.status !== 200 || xhr.getResponseHeader("HX-Redirect")) return;
+    // A form's answer is a page to open again only where it led (a redirect), never under the form's address.
+    if (detail.requestConfig.verb !== "get" && detail.pathInfo.responsePath === detail.pathInfo.finalRequestPath) return;
+    const answer = xhr.responseText;
+    const title = (answer.match(/^\s*<title>[\s\S]*?<\/title>/) || [""])[0];
+    const head = document.head.outerHTML.replace(/<title>[\s\S]*?<\/title>/, (old) => title.trim() || old);
+    const headers = { "Content-Type": PAGE, "Content-Security-Policy": xhr.getResponseHeader("Content-Security-Policy") };
+    offline.keepPage(xhr.responseURL, html(head, answer.slice(title.length)), headers);
+  }
+
+  // Offline, or the server failing, a tapped link gets the service worker's saved copy in full.
+  function navigateInFull(event) {
+    const detail = event.detail;
+    if (!detail.boosted || detail.requestConfig.verb !== "get") return;
+    if (event.type === "htmx:beforeRequest" && navigator.onLine) return;
+    if (event.type === "htmx:beforeSwap" && detail.xhr.status < 500) return;
+    event.preventDefault();
+    location.assign(detail.pathInfo.finalRequestPath);
+  }
+  ["htmx:beforeRequest", "htmx:sendError", "htmx:beforeSwap"].forEach((name) => document.addEventListener(name, navigateInFull));
+  if (offline) document.addEventListener("htmx:afterRequest", keepTapped);
+
+  // --- at sign-out, one person's pages (the worker's, htmx's) and pushes go
+  function forgetPages() {
+    sessionStorage.removeItem("htmx-history-cache");
+    if (window.caches) caches.delete("pages");
+    if (window.PushManager) worker.ready.then((r) => r.pushManager.getSubscription()).then((s) => s && s.unsubscribe()).catch(Boolean);
+  }
+
+  function guardAccount(page) {
+    const account = page.dataset.account || "";
+    const previous = localStorage.getItem("jamaati-account");
+    if (previous !== null && previous !== account) forgetPages();
+    localStorage.setItem("jamaati-account", account);
+  }
+
+  function offlineBanner(banner) {
+    const show = () => (banner.hidden = navigator.onLine);
+    window.addEventListener("online", show);
+    window.addEventListener("offline", show);
+    show();
+  }
+
+  function offlineCopyNotice(notice) {
+    const fetchedAt = document.documentElement.dataset.offlineCopy;
+    if (!fetchedAt) return;
+    notice.textContent = fill(notice.dataset.text, { time: when(fetchedAt) });
+    notice.hidden = false;
+  }
+
+  // The "No connection" page tries again by itself when the signal is back.
+  function retryWhenOnline(button) {
+    button.hidden = false;
+    button.addEventListener("click", () => location.reload());
+    window.addEventListener("online", () => location.reload());
+  }
+
+  // --- "Download today's work" (My day) and "Keep my files on this phone" (a citizen's home): each
+  // [data-offline-urls] item names the pages and files it needs; it says whether they are kept.
+  function offlineWork(box) {
+    const words = box.dataset;
+    const button = box.querySelector("button");
+    const status = box.querySelector("[data-offline-status]");
+    const items = Array.from(document.querySelectorAll("[data-offline-urls]"));
+    const urlsOf = (item) => item.dataset.offlineUrls.split(" ");
+    const check = () =>
+      Promise.all(items.map(async (item) => {
+        const copies = await Promise.all(urlsOf(item).map(offline.keptPage));
+        const times = copies.map((copy) => copy && copy.headers.get("X-Fetched-At")).sort();
+        const kept = times.every(Boolean);
+        item.textContent = kept ? fill(words.kept, { time: when(times[0]) }) : words.missing;
+        item.classList.toggle("offline-kept", kept);
+        return kept;
+      })).then((kept) => (box.querySelector("[data-offline-summary]").textContent = fill(words.summary, { kept: kept.filter(Boolean).length, total: kept.length })));
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      const urls = [].concat(...items.map(urlsOf));
+      const failed = [];
+      button.disabled = true;
+      for (const [index, url] of urls.entries()) {
+        status.textContent = fill(words.progress, { done: index + 1, total: urls.length });
+        await offline.download(url).catch((error) => failed.push(error)); // one missing file does not stop the others
+      }
+      button.disabled = false;
+      status.textContent = failed.length ? fill(words.failed, { num: failed.length }) : fill(words.done, { time: when(new Date(), { timeStyle: "short" }) });
+      check();
+    });
+    check();
+  }
+
   function geolocate(box) {
-    var button = box.querySelector("[data-geolocate-button]");
-    var status = box.querySelector("[data-geolocate-status]");
+    const button = box.querySelector("[data-geolocate-button]");
+    const status = box.querySelector("[data-geolocate-status]");
+    const latitude = box.querySelector("[data-geolocate-latitude]");
+    const longitude = box.querySelector("[data-geolocate-longitude]");
     if (!button || !navigator.geolocation) return;
     button.hidden = false;
-    button.addEventListener("click", function () {
+    // No position, no "position found": emptied by hand, or the form freed for the next one.
+    const forget = () => setTimeout(() => latitude.value || longitude.value || (status.textContent = status.dataset.hint));
+    [latitude, longitude].forEach((input) => input.addEventListener("input", forget));
+    if (latitude.form) latitude.form.addEventListener("reset", forget);
+    button.addEventListener("click", () => {
       status.textContent = status.dataset.locating;
-      navigator.geolocation.getCurrentPosition(function (position) {
-        box.querySelector("[data-geolocate-latitude]").value = position.coords.latitude.toFixed(6);
-        box.querySelector("[data-geolocate-longitude]").value = position.coords.longitude.toFixed(6);
-        var accuracy = box.querySelector("[data-geolocate-accuracy]");
+      navigator.geolocation.getCurrentPosition((position) => {
+        latitude.value = position.coords.latitude.toFixed(6);
+        longitude.value = position.coords.longitude.toFixed(6);
+        const accuracy = box.querySelector("[data-geolocate-accuracy]");
         if (accuracy) accuracy.value = Math.round(position.coords.accuracy);
-        status.textContent = status.dataset.accuracy.replace("%(metres)s", Math.round(position.coords.accuracy));
-      }, function () {
-        status.textContent = status.dataset.failed;
-      }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
+        status.textContent = fill(status.dataset.accuracy, { metres: Math.round(position.coords.accuracy) });
+      }, () => (status.textContent = status.dataset.failed), { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
     });
   }
 
   function uploadProgress(form) {
-    var bar = form.querySelector("progress");
-    form.addEventListener("htmx:xhr:progress", function (event) {
+    const bar = form.querySelector("progress");
+    form.addEventListener("htmx:xhr:progress", (event) => {
       if (!bar || !event.detail.lengthComputable) return;
       bar.hidden = false;
       bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
@@ -33,73 +152,83 @@
 
   function printButton(button) {
     button.hidden = false;
-    button.addEventListener("click", function () { window.print(); });
+    button.addEventListener("click", () => window.print());
   }
 
-  // --- offline: service worker, banner; at sign-out, one person's pages (sw.js, htmx) and pushes go
-  function forgetPages() {
-    sessionStorage.removeItem("htmx-history-cache");
-    if (window.caches) caches.delete("pages");
-    if (window.PushManager) navigator.serviceWorker.ready.then(function (r) { return r.pushManager.getSubscription(); }).then(function (s) { return s && s.unsubscribe(); }).catch(Boolean);
+  // --- push (notifications): turned on from a tap on the account page; forgetPages ends it.
+  function pushSettings(box) {
+    if (!(worker && window.PushManager)) return;
+    const words = box.dataset;
+    const on = box.querySelector("[data-push-on]");
+    const off = box.querySelector("[data-push-off]");
+    const current = () => worker.getRegistration().then((r) => r && r.pushManager.getSubscription());
+    const post = (url, body) =>
+      fetch(url, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": words.csrf }, body: JSON.stringify(body || {}) }).then((r) => {
+        if (!r.ok) throw r;
+      });
+    const show = (subscribed, text) => {
+      on.hidden = subscribed;
+      off.hidden = !subscribed;
+      on.disabled = false;
+      box.querySelector("[data-push-status]").textContent = text || "";
+    };
+    box.querySelector("[data-push-nojs]").hidden = true;
+    current().then((s) => show(!!s, s && words.textOn));
+    on.addEventListener("click", () => {
+      show(false, words.textTurningOn);
+      on.disabled = true;
+      // A browser with no push service never answers: after a while, say so.
+      const late = new Promise((resolve, reject) => setTimeout(() => reject(new Error("timeout")), +words.timeout || 20000));
+      const subscribing = Notification.requestPermission()
+        .then((permission) => {
+          if (permission !== "granted") throw new Error(permission);
+          return worker.ready;
+        })
+        .then((r) => {
+          const key = atob(words.key.replace(/-/g, "+").replace(/_/g, "/"));
+          return r.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: Uint8Array.from(key, (c) => c.charCodeAt(0)) });
+        })
+        .then((s) => post(words.subscribe, { subscription: s.toJSON(), language: document.documentElement.lang }));
+      Promise.race([subscribing, late]).then(
+        () => show(true, words.textOn),
+        (error) => show(false, Notification.permission === "denied" ? words.textDenied : error.message === "timeout" ? words.textTimeout : words.textFailed)
+      );
+    });
+    off.addEventListener("click", () => {
+      current()
+        .then((s) => s && s.unsubscribe())
+        .then(() => post(words.unsubscribe))
+        .catch(Boolean) // off on this phone all the same: the server hears of it at the next push (410)
+        .then(() => show(false, words.textOff));
+    });
   }
 
-  function guardAccount(page) {
-    var account = page.dataset.account || "";
-    var previous = localStorage.getItem("jamaati-account");
-    if (previous !== null && previous !== account) forgetPages();
-    localStorage.setItem("jamaati-account", account);
-  }
+  const behaviours = Object.assign(
+    {
+      "[data-account]": guardAccount,
+      "form[action='/signout']": (form) => form.addEventListener("submit", forgetPages),
+      "[data-offline-banner]": offlineBanner,
+      "[data-offline-copy-notice]": offlineCopyNotice,
+      "[data-retry-online]": retryWhenOnline,
+      "[data-offline-work]": offlineWork,
+      "[data-geolocate]": geolocate,
+      "[data-upload]": uploadProgress,
+      "[data-print]": printButton,
+      "[data-push]": pushSettings,
+    },
+    offline && offline.behaviours
+  );
 
-  function signOut(form) {
-    form.addEventListener("submit", forgetPages);
-  }
-
-  function offlineBanner(banner) {
-    var show = function () { banner.hidden = navigator.onLine; };
-    window.addEventListener("online", show);
-    window.addEventListener("offline", show);
-    show();
-  }
-
-  function offlineCopyNotice(notice) {
-    var fetchedAt = document.documentElement.dataset.offlineCopy;
-    if (!fetchedAt) return;
-    var time = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "medium", timeStyle: "short" }).format(new Date(fetchedAt));
-    notice.textContent = notice.dataset.text.replace("%(time)s", time);
-    notice.hidden = false;
-  }
-
-  // Offline, a boosted link fails: a full navigation gets the service worker's copy.
-  function navigateInFull(event) {
-    var detail = event.detail;
-    if (!detail.boosted || detail.requestConfig.verb !== "get" || (event.type === "htmx:beforeRequest" && navigator.onLine)) return;
-    event.preventDefault();
-    location.assign(detail.pathInfo.finalRequestPath);
-  }
-  document.addEventListener("htmx:beforeRequest", navigateInFull);
-  document.addEventListener("htmx:sendError", navigateInFull);
-
-  var behaviours = {
-    "[data-account]": guardAccount,
-    "form[action='/signout']": signOut,
-    "[data-offline-banner]": offlineBanner,
-    "[data-offline-copy-notice]": offlineCopyNotice,
-    "[data-geolocate]": geolocate,
-    "[data-upload]": uploadProgress,
-    "[data-print]": printButton
-  };
-  Object.assign(behaviours, window.jamaatiOffline);  // outbox.js
-
-  var attached = new WeakMap();
+  const attached = new WeakMap();
 
   function setUp(root) {
-    Object.keys(behaviours).forEach(function (selector) {
-      var found = Array.prototype.slice.call(root.querySelectorAll(selector));
+    Object.keys(behaviours).forEach((selector) => {
+      const found = Array.from(root.querySelectorAll(selector));
       if (root.matches && root.matches(selector)) found.push(root);
-      found.forEach(function (element) {
+      found.forEach((element) => {
         // Once per element and behaviour (a form may have several).
-        var done = attached.get(element) || [];
-        if (done.indexOf(selector) >= 0) return;
+        const done = attached.get(element) || [];
+        if (done.includes(selector)) return;
         attached.set(element, done.concat(selector));
         behaviours[selector](element);
       });
@@ -107,53 +236,7 @@
   }
 
   // First: a failing behaviour must not stop the app working offline.
-  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js");
-  document.addEventListener("htmx:load", function (event) { setUp(event.detail.elt); });
+  if (worker) worker.register("/sw.js");
+  document.addEventListener("htmx:load", (event) => setUp(event.detail.elt));
   setUp(document);
-})();
-// --- push (notifications) ---
-// Turned on from a tap on the account page; forgetPages ends it. Texts: data-*.
-(function () {
-  if (!("serviceWorker" in navigator && "PushManager" in window)) return;
-  var sw = navigator.serviceWorker;
-  function current() {
-    return sw.getRegistration().then(function (r) { return r && r.pushManager.getSubscription(); });
-  }
-  function post(url, csrf, body) {
-    return fetch(url, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf }, body: JSON.stringify(body || {}) })
-      .then(function (r) { if (!r.ok) throw r; });
-  }
-  function settings(box) {
-    var d = box.dataset, on = box.querySelector("[data-push-on]"), off = box.querySelector("[data-push-off]");
-    function show(subscribed, text) {
-      on.hidden = subscribed; off.hidden = !subscribed;
-      box.querySelector("[data-push-status]").textContent = text || "";
-    }
-    box.querySelector("[data-push-nojs]").hidden = true;
-    current().then(function (s) { show(!!s, s && d.textOn); });
-    on.addEventListener("click", function () {
-      Notification.requestPermission().then(function (permission) {
-        if (permission !== "granted") throw permission;
-        return sw.ready;
-      }).then(function (r) {
-        var key = atob(d.key.replace(/-/g, "+").replace(/_/g, "/"));
-        return r.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: Uint8Array.from(key, function (c) { return c.charCodeAt(0); }) });
-      }).then(function (s) {
-        return post(d.subscribe, d.csrf, { subscription: s.toJSON(), language: document.documentElement.lang });
-      }).then(function () { show(true, d.textOn); }, function () {
-        show(false, Notification.permission === "denied" ? d.textDenied : d.textFailed);
-      });
-    });
-    off.addEventListener("click", function () {
-      current().then(function (s) { return s && s.unsubscribe(); })
-        .then(function () { return post(d.unsubscribe, d.csrf); })
-        .catch(Boolean).then(function () { show(false, d.textOff); });
-    });
-  }
-  function setUp(root) {
-    var box = root.matches("[data-push]") ? root : root.querySelector("[data-push]");
-    if (box && !box.dataset.pushReady) { box.dataset.pushReady = "1"; settings(box); }
-  }
-  document.addEventListener("htmx:load", function (event) { setUp(event.detail.elt); });
-  setUp(document.documentElement);
 })();

@@ -1,59 +1,231 @@
-// Offline drafts and the outbox: a form[data-offline] is saved on the phone as it is filled;
-// sent offline or cut off, it waits and is replayed with its idempotency key (one record).
-// The words come from the page (templates/pwa/_outbox.html).
+// The phone's offline memory, shared by the pages and the service worker (importScripts): saved
+// copies of pages (Cache API), drafts and the outbox (IndexedDB), and the one way to replay what
+// waits, so a page and the worker follow the same rules. The pages' own part (forms, the notice,
+// "My drafts") is at the end; the words come from the page (templates/pwa/_outbox.html).
 (function () {
   "use strict";
 
-  if (!window.indexedDB) return;
+  const inPage = typeof document !== "undefined";
+  const TIMEOUT = 30000; // ms; a replay also gets 1 s per 2 KB it sends (a photo on 2G takes minutes)
+
+  // --- saved copies of pages: one person's (deleted at sign-out), the least recently used out
+  const PAGES = "pages";
+  const MAX_PAGES = 60;
+  const MAX_BYTES = 10 * 1024 * 1024;
+
+  function pageKey(url) {
+    const address = new URL(url, self.location.href);
+    address.hash = "";
+    if (address.searchParams.has("source")) address.searchParams.delete("source"); // the home screen's start URL is /
+    return address.href;
+  }
+
+  async function keepPage(url, body, headers) {
+    const blob = body instanceof Blob ? body : new Blob([body]);
+    const kept = new Headers(Object.entries(headers).filter(([, value]) => value));
+    if (!kept.has("X-Fetched-At")) kept.set("X-Fetched-At", new Date().toISOString()); // kept when only used again
+    kept.set("X-Size", blob.size);
+    const cache = await caches.open(PAGES);
+    await cache.put(pageKey(url), new Response(blob, { headers: kept }));
+    // A put moves the page to the end of the cache's order: the first ones are the least recently used.
+    const keys = await cache.keys();
+    const sizes = await Promise.all(keys.map((key) => cache.match(key).then((r) => +r.headers.get("X-Size") || 0)));
+    let total = sizes.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < keys.length - 1 && (keys.length - i > MAX_PAGES || total > MAX_BYTES); i++) {
+      total -= sizes[i];
+      await cache.delete(keys[i]);
+    }
+  }
+
+  const keptPage = (url) => caches.open(PAGES).then((cache) => cache.match(pageKey(url)));
+
+  async function timed(url, options, ms) {
+    const control = new AbortController();
+    const timer = setTimeout(() => control.abort(), ms);
+    try {
+      return await fetch(url, Object.assign({ credentials: "same-origin", signal: control.signal }, options));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // Stored on purpose ("Download today's work"): the full page or file, with what it needs to open.
+  async function download(url) {
+    const response = await timed(url, {}, TIMEOUT * 10);
+    if (!response.ok) throw new Error(response.status);
+    const names = ["Content-Type", "Content-Security-Policy", "Content-Disposition"];
+    const headers = {};
+    names.forEach((name) => (headers[name] = response.headers.get(name)));
+    await keepPage(response.url, await response.blob(), headers);
+  }
+
+  // --- ids made on the phone: a draft's key never comes from a page (a saved copy keeps a spent one)
+  function newKey() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => (b + 256).toString(16).slice(1)).join("");
+  }
+
+  // --- drafts (being written, waiting, refused) and what was sent, in IndexedDB
   let database = null;
-  let line = Promise.resolve();  // replays run one after the other
-  let compressing = 0;
+  const done = (request) =>
+    new Promise((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
 
-  const done = (request) => new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-
-  async function drafts(mode, change) {
+  async function table(name, change) {
     if (!database) {
-      const opening = indexedDB.open("jamaati", 1);
-      opening.onupgradeneeded = () => opening.result.createObjectStore("drafts", { keyPath: "key" });
+      const opening = indexedDB.open("jamaati", 2);
+      opening.onupgradeneeded = () =>
+        ["drafts", "sent"].forEach((store) => opening.result.objectStoreNames.contains(store) || opening.result.createObjectStore(store, { keyPath: "key" }));
       database = done(opening);
     }
-    const store = (await database).transaction("drafts", mode || "readonly").objectStore("drafts");
-    if (change) {
-      await done(change(store));
-      return document.dispatchEvent(new Event("outbox:changed"));
-    }
-    // This account's only: a shared phone never shows one person's drafts to the next.
-    return (await done(store.getAll())).filter((d) => d.account === account()).sort((a, b) => (a.saved < b.saved ? 1 : -1));
+    const store = (await database).transaction(name, change ? "readwrite" : "readonly").objectStore(name);
+    const result = await done(change ? change(store) : store.getAll());
+    if (change && inPage) document.dispatchEvent(new Event("outbox:changed"));
+    return result;
   }
-  const account = () => document.querySelector("[data-account]").dataset.account;
-  const put = (draft) => drafts("readwrite", (store) => store.put(draft));
-  const remove = (key) => drafts("readwrite", (store) => store.delete(key));
+
+  const text = (html) =>
+    html
+      .replace(/<[^>]*>/g, "")
+      .replace(/&(#\d+|amp|lt|gt|quot);/g, (_, e) => (e[0] === "#" ? String.fromCharCode(e.slice(1)) : { amp: "&", lt: "<", gt: ">", quot: '"' }[e]))
+      .replace(/\s+/g, " ")
+      .trim();
+
+  function problemsIn(html) {
+    // Our own markup, read without DOMParser (a worker has none): the form's error summary, or
+    // the complaints already reported nearby.
+    const summary = html.split('class="error-summary"')[1];
+    if (summary) return (summary.split("</ul>")[0].match(/<li>[\s\S]*?<\/li>/g) || []).map(text);
+    const nearby = html.match(/id="duplicates-title">([^<]*)/);
+    const references = html.match(/data-nearby="[^"]*"/g) || [];
+    return nearby ? [`${text(nearby[1])} ${references.map((r) => r.slice(13, -1)).join(", ")}`] : [];
+  }
+
+  const accepted = (url, action) => !["/signin", new URL(action).pathname].includes(new URL(url).pathname);
+  const about = (draft) => ({ key: draft.key, title: draft.title, summary: draft.summary, page: draft.page, problems: draft.problems, signin: draft.signin });
+
+  async function tried(draft, outcome, status) {
+    draft.tried = { at: new Date().toISOString(), outcome: outcome, status: status };
+    await table("drafts", (store) => store.put(draft));
+    return { outcome: outcome, status: status, draft: about(draft) };
+  }
+
+  async function send(draft, token, announced) {
+    const body = new FormData();
+    let size = 0;
+    draft.fields.forEach(([name, value]) => {
+      body.append(name, value);
+      size += value.size || value.length;
+    });
+    body.append("csrf_token", token);
+    let response;
+    try {
+      response = await timed(draft.action, { method: "POST", body: body }, TIMEOUT + size / 2);
+    } catch (error) {
+      return tried(draft, error.name === "AbortError" ? "timeout" : "offline");
+    }
+    if (response.status >= 500 || response.status === 429) return tried(draft, "later", response.status);
+    if (response.ok && response.redirected && accepted(response.url, draft.action)) {
+      const sent = Object.assign(about(draft), { account: draft.account, receipt: response.url, sent: new Date().toISOString(), announced: announced });
+      await table("sent", (store) => store.put(sent));
+      await table("drafts", (store) => store.delete(draft.key));
+      return { outcome: "sent", draft: sent };
+    }
+    const signin = new URL(response.url).pathname === "/signin";
+    return refuse(draft, signin, signin ? [] : problemsIn(await response.text()));
+  }
+
+  async function refuse(draft, signin, problems) {
+    // Refused: the draft goes back to its form with what to fix.
+    Object.assign(draft, { queued: false, signin: signin, problems: problems });
+    await table("drafts", (store) => store.put(draft));
+    return { outcome: "refused", draft: about(draft) };
+  }
+
+  // The one way to send what waits: from a page (on load, online, submit) or the worker (sync).
+  // One replay at a time on the phone (a Web Lock where there is one), each with a timeout; the
+  // session's account decides whose drafts go. Answers what happened to each, for the notice.
+  function replay(announced) {
+    const run = async () => {
+      const waiting = (await table("drafts")).filter((draft) => draft.queued);
+      if (!waiting.length) return [];
+      let answer;
+      try {
+        answer = await timed("/csrf-token", {}, TIMEOUT); // the form's token may be days old, its session gone
+      } catch (error) {
+        return waiting.map((draft) => ({ outcome: "offline", draft: about(draft) }));
+      }
+      if (!answer.ok) return [{ outcome: "later", status: answer.status, draft: {} }];
+      const token = await answer.text();
+      const account = answer.headers.get("X-Account") || "";
+      const outcomes = [];
+      for (const draft of waiting.filter((d) => d.account === account || !account)) {
+        // Its writer's session has ended: never sent as someone else (a guest); sign in again first.
+        const outcome = draft.account !== account ? await refuse(draft, true, []) : await send(draft, token, announced);
+        outcomes.push(outcome);
+        if (outcome.outcome === "later") break; // the server is busy: the rest later, in order
+      }
+      return outcomes;
+    };
+    return self.navigator.locks ? navigator.locks.request("jamaati-outbox", run) : run();
+  }
+
+  self.jamaatiOffline = { keepPage: keepPage, keptPage: keptPage, download: download, replay: replay };
+  if (!inPage || !self.indexedDB) return;
+
+  // --- the pages' part: forms kept as drafts, the outbox notice, "My drafts" -------------------
+  let compressing = 0;
+  const account = () => (document.querySelector("[data-account]") || { dataset: {} }).dataset.account || "";
+  const mine = async (name) => (await table(name)).filter((d) => d.account === account()).sort((a, b) => (a.saved < b.saved ? 1 : -1));
   const words = () => document.querySelector("[data-outbox]").dataset;
+  const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
   const when = (iso) => new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+  const label = (draft) => (draft.summary ? `${draft.title} « ${draft.summary} »` : draft.title || "");
+  const add = (parent, tag, content) => Object.assign(parent.appendChild(document.createElement(tag)), { textContent: content || "" });
+
+  function firstWords(form) {
+    // What tells one draft from another in "My drafts": the words typed, or the choice made.
+    const field = form.querySelector("textarea") || form.querySelector("input[type=radio]:checked");
+    const typed = field ? (field.type === "radio" ? field.parentNode.textContent : field.value).trim() : "";
+    return typed.length > 60 ? `${typed.slice(0, 60)}…` : typed;
+  }
 
   async function save(form, queued) {
     const draft = {
       key: form.elements.idempotency_key.value, account: account(),
       action: form.action, page: location.pathname + location.search, title: form.dataset.offlineTitle,
-      saved: new Date().toISOString(), queued: queued,
+      summary: firstWords(form), saved: new Date().toISOString(), queued: queued,
       // The CSRF token is fetched fresh at replay; an empty file input is no photo.
       fields: [...new FormData(form)].filter(([name, value]) => name !== "csrf_token" && !(value instanceof File && !value.size)),
     };
-    await put(draft);
+    await table("drafts", (store) => store.put(draft));
     return draft;
   }
 
-  function fill(form, fields) {
+  function restore(form, fields) {
+    let photos = 0;
     for (const element of form.elements) {
       const values = fields.filter(([name]) => name === element.name).map(([, value]) => value);
       if (!element.name) continue;
       if (element.type === "checkbox" || element.type === "radio") element.checked = values.includes(element.value);
-      else if (element.type === "file") element.files = listOf(values);
-      else if (values[0]) element.value = values[0];  // not over seen_duplicates
+      else if (element.type === "file") photos += (element.files = listOf(values)).length;
+      else if (values[0]) element.value = values[0]; // not over seen_duplicates
     }
+    // The server could not keep the photos of a form it sent back; the phone did.
+    const again = document.getElementById("photos-again");
+    if (again && photos) again.hidden = true;
+  }
+
+  function empty(form) {
+    // Free for the next one: nothing of the last one left, not even a position found for it.
+    form.reset();
+    for (const element of form.elements) {
+      if (element.type === "checkbox" || element.type === "radio") element.checked = element.defaultChecked;
+      else if (element.name && element.name !== "csrf_token" && element.tagName !== "BUTTON") element.value = "";
+    }
+    form.elements.idempotency_key.value = newKey();
   }
 
   function listOf(files) {
@@ -62,64 +234,72 @@
     return list.files;
   }
 
-  function say(name, values, items, link) {
+  // The notice: one line per outcome, each with what to do (the words are the page's).
+  function say(lines, focus) {
     const box = document.querySelector("[data-outbox]");
-    const add = (parent, tag, text) => Object.assign(parent.appendChild(document.createElement(tag)), { textContent: text || "" });
+    if (!box) return;
     box.replaceChildren();
-    add(box, "p", words()[name].replace(/%\((\w+)\)s/g, (_, key) => values[key]));
-    if (items) items.forEach((item) => add(box.querySelector("ul") || add(box, "ul"), "li", item));
-    if (link) add(add(box, "p"), "a", words()[link[1]]).href = link[0];
-    box.hidden = false;
-    if (link || items) box.focus();  // an outcome: into view, read out
+    lines.forEach((line) => {
+      add(box, "p", fill(words()[line[0]], line[1]));
+      if (line[2] && line[2].length) line[2].forEach((item) => add(box.querySelector("ul") || add(box, "ul"), "li", item));
+      if (line[3]) add(add(box, "p"), "a", words()[line[3][1]]).href = line[3][0];
+    });
+    box.hidden = !lines.length;
+    if (focus) box.focus(); // an outcome: into view, read out
   }
 
-  const accepted = (url, action) => !["/signin", new URL(action).pathname].includes(new URL(url).pathname);
+  const refusedLine = (draft, link) => ["refused", { title: label(draft) }, draft.signin ? [words().signin] : draft.problems.length ? draft.problems : [words().check], link && [`${draft.page}#draft-${draft.key}`, "open"]];
 
-  function problemsIn(html) {
-    // The refused form's error summary, else "open it and check it".
-    const found = new DOMParser().parseFromString(html, "text/html").querySelectorAll(".error-summary li");
-    return found.length ? Array.from(found, (item) => item.textContent.trim()) : [words().check];
+  function lineFor(outcome, foreground) {
+    const draft = outcome.draft;
+    const title = { title: label(draft), status: outcome.status };
+    if (outcome.outcome === "sent") return ["sent", title, null, [draft.receipt, "receipt"]];
+    if (outcome.outcome === "refused") return refusedLine(draft, draft.key !== foreground);
+    if (outcome.outcome === "timeout") return ["timeout", title];
+    if (outcome.outcome === "later") return ["later", title];
   }
 
-  // The one way to send what waits: on load (the app opened), online, Background Sync, submit.
-  function flush(foreground) {
-    return (line = line.then(() => replay(foreground)).catch(() => null));  // no connection: later
+  async function show(outcomes, foreground) {
+    if (!document.querySelector("[data-outbox]")) return; // the "No connection" page
+    const lines = outcomes.map((outcome) => lineFor(outcome, foreground)).filter(Boolean);
+    const waiting = outcomes.filter((o) => o.outcome === "offline").length;
+    if (waiting && !foreground) lines.push(["waiting", { num: (await mine("drafts")).filter((d) => d.queued).length }, null, ["/drafts", "myDrafts"]]);
+    if (lines.length) say(lines, true);
+    // Sent while no page was open (the worker, on Background Sync): said once, here.
+    for (const outcome of outcomes) if (outcome.outcome === "sent") await table("sent", (store) => store.put(Object.assign(outcome.draft, { announced: true })));
   }
 
-  async function replay(foreground) {
-    const waiting = (await drafts()).filter((draft) => draft.queued);
-    if (!waiting.length) return;
-    // The form's token may be days old and its session gone: a fresh one.
-    const token = await (await fetch("/csrf-token")).text();
-    for (const draft of waiting) {
-      const body = new FormData();
-      draft.fields.forEach(([name, value]) => body.append(name, value));
-      body.append("csrf_token", token);
-      const response = await fetch(draft.action, { method: "POST", body: body });
-      if (response.status >= 500 || response.status === 429) return;  // try again later
-      if (response.ok && response.redirected && accepted(response.url, draft.action)) {
-        await remove(draft.key);
-        if (draft.key === foreground) return location.assign(response.url);
-        say("sent", draft, null, [response.url, "receipt"]);
-      } else {
-        // Refused: the draft goes back to its form with what to fix.
-        draft.queued = false;
-        draft.problems = response.url.includes("/signin") ? [words().signin] : problemsIn(await response.text());
-        await put(draft);
-        say("refused", draft, draft.problems, draft.key !== foreground && [`${draft.page}#draft-${draft.key}`, "open"]);
-      }
+  let retry = null;
+  let backoff = 15000;
+
+  async function flush(foreground) {
+    clearTimeout(retry);
+    try {
+      const outcomes = await replay(true);
+      // Signal, but a send cut off or refused for now (2G, a busy server): again soon, then less often.
+      const again = navigator.onLine && outcomes.some((o) => !["sent", "refused"].includes(o.outcome));
+      backoff = again ? Math.min(backoff * 2, 300000) : 15000;
+      if (again) retry = setTimeout(flush, backoff / 2);
+      const unsaid = (await mine("sent")).filter((sent) => !sent.announced).map((sent) => ({ outcome: "sent", draft: sent }));
+      const ours = outcomes.find((o) => o.outcome === "sent" && o.draft.key === foreground);
+      if (ours) return location.assign(ours.draft.receipt);
+      await show(outcomes.concat(unsaid), foreground);
+      return outcomes;
+    } catch (error) {
+      say([["failed", { error: error.message || error }]], true); // never swallowed
+      return [];
     }
   }
 
   async function queue(form) {
     const draft = await save(form, true);
-    await flush(draft.key);
-    if (!(await drafts()).some((d) => d.key === draft.key && d.queued)) return;
-    // Still no connection: it waits, and the form is free for the next one.
-    say("queued", draft, null, ["/drafts", "myDrafts"]);
-    form.reset();
-    form.elements.idempotency_key.value = crypto.randomUUID();
-    (await navigator.serviceWorker?.ready)?.sync?.register("outbox").catch(() => 0);
+    const outcomes = await flush(draft.key);
+    if (!(await mine("drafts")).some((d) => d.key === draft.key && d.queued)) return;
+    // It waits, and the form is free for the next one; no connection at all is said here.
+    if (outcomes.every((o) => o.outcome === "offline")) say([["queued", { title: label(draft) }, null, ["/drafts", "myDrafts"]]], true);
+    empty(form);
+    const registration = navigator.serviceWorker && (await navigator.serviceWorker.ready);
+    if (registration && registration.sync) registration.sync.register("outbox").catch((error) => error); // replayed on load and online all the same
   }
 
   function offlineForm(form) {
@@ -129,30 +309,32 @@
       clearTimeout(timer);
       timer = setTimeout(() => compressing || save(form, false), 400);
     };
-    drafts().then((list) => {
+    mine("drafts").then((list) => {
       const wanted = location.hash.startsWith("#draft-") && location.hash.slice(7);
-      // The draft this form was last filled with, not one waiting in the outbox.
-      const draft = list.find((d) => (wanted ? d.key === wanted : d.action === form.action) && !d.queued);
-      // A key already used (a saved copy of the page, offline) would overwrite that draft.
-      if (!key.value || list.some((d) => d.key === key.value)) key.value = crypto.randomUUID();
+      // The server's answer to this form's own sending (refused, or complaints nearby) carries its key.
+      const answered = list.find((d) => d.key === key.value && !d.queued);
+      const draft = answered || list.find((d) => (wanted ? d.key === wanted : d.action === form.action) && !d.queued);
+      key.value = draft ? draft.key : newKey();
       if (draft) {
-        fill(form, draft.fields);
-        if (draft.problems) say("refused", draft, draft.problems);
-        else if (!document.querySelector(".error-summary")) say("restored", { time: when(draft.saved) });
+        restore(form, draft.fields);
+        if (draft.problems) say([refusedLine(draft)]);
+        else if (!answered && !document.querySelector(".error-summary")) say([["restored", { time: when(draft.saved) }]]);
       }
       form.addEventListener("input", autosave);
       form.addEventListener("change", autosave);
     });
     form.addEventListener("submit", (event) => {
       clearTimeout(timer);
-      if (!compressing && navigator.onLine) return save(form, false);  // htmx sends it
+      // The phone's clock says when it was written on site; the server checks it.
+      form.querySelectorAll("[data-phone-time]").forEach((input) => input.value || (input.value = new Date().toISOString()));
+      if (!compressing && navigator.onLine) return save(form, false); // htmx sends it
       event.preventDefault();
       event.stopImmediatePropagation();
       if (compressing) form.dataset.submitWhenReady = "1";
       else queue(form);
     }, true);
-    form.addEventListener("htmx:sendError", () => queue(form));  // cut off in flight
-    form.addEventListener("htmx:afterRequest", (event) => event.detail.successful && accepted(event.detail.xhr.responseURL, form.action) && remove(key.value));
+    form.addEventListener("htmx:sendError", () => queue(form)); // cut off in flight
+    form.addEventListener("htmx:afterRequest", (event) => event.detail.successful && accepted(event.detail.xhr.responseURL, form.action) && table("drafts", (store) => store.delete(key.value)));
   }
 
   async function lighter(file) {
@@ -171,21 +353,21 @@
 
   function compressPhotos(input) {
     input.addEventListener("change", async (event) => {
-      if (event.detail === "lighter") return;  // our own change, below
+      if (event.detail === "lighter") return; // our own change, below
       const form = input.form;
       const light = [];
       compressing += 1;
       input.setAttribute("aria-busy", "true");
-      say("compressing");
+      say([["compressing", {}]]);
       try {
-        for (const file of input.files) light.push(await lighter(file).catch(() => file));
+        for (const file of input.files) light.push(await lighter(file).catch(() => file)); // not an image: sent as it is
         input.files = listOf(light);
       } finally {
         compressing -= 1;
         input.removeAttribute("aria-busy");
         document.querySelector("[data-outbox]").hidden = true;
       }
-      input.dispatchEvent(new CustomEvent("change", { bubbles: true, detail: "lighter" }));  // saves the draft
+      input.dispatchEvent(new CustomEvent("change", { bubbles: true, detail: "lighter" })); // saves the draft
       if (form.dataset.submitWhenReady) {
         delete form.dataset.submitWhenReady;
         form.requestSubmit();
@@ -194,33 +376,55 @@
   }
 
   function draftsPage(box) {
-    const template = box.querySelector("template").content.firstElementChild;
-    const show = async () => {
-      const found = await drafts();
+    const [draftItem, sentItem] = box.querySelectorAll("template");
+    const list = async () => {
+      const found = await mine("drafts");
       box.querySelector("[data-drafts-empty]").hidden = found.length > 0;
-      box.querySelector("ul").replaceChildren(...found.map((draft) => {
-        const item = template.cloneNode(true);
+      box.querySelector("[data-drafts-list]").replaceChildren(...found.map((draft) => {
+        const item = draftItem.content.firstElementChild.cloneNode(true);
         const part = (name) => item.querySelector(`[data-draft-${name}]`);
+        const photos = draft.fields.filter(([, value]) => value instanceof Blob).length;
         part("title").textContent = draft.title;
+        part("summary").textContent = draft.summary || "";
+        part("photos").textContent = photos ? fill(part("photos").dataset.text, { num: photos }) : "";
         part("status").textContent = part("status").dataset[draft.queued ? "queued" : draft.problems ? "refused" : "draft"];
-        part("saved").textContent = part("saved").dataset.text.replace("%(time)s", when(draft.saved));
-        (draft.problems || []).forEach((problem) => (part("problems").appendChild(document.createElement("li")).textContent = problem));
+        part("saved").textContent = fill(part("saved").dataset.text, { time: when(draft.saved) });
+        if (draft.queued && draft.tried) part("tried").textContent = fill(part("tried").dataset.text, { time: when(draft.tried.at) });
+        (draft.signin ? [words().signin] : draft.problems || []).forEach((problem) => add(part("problems"), "li", problem));
         Object.assign(part("open"), { href: `${draft.page}#draft-${draft.key}`, hidden: draft.queued });
-        part("delete").addEventListener("click", () => remove(draft.key));
+        // A waiting complaint and its photos are gone for good: asked first, on the page itself.
+        part("delete").addEventListener("click", () => (part("confirm").hidden = false));
+        part("keep").addEventListener("click", () => (part("confirm").hidden = true));
+        part("yes").addEventListener("click", () => table("drafts", (store) => store.delete(draft.key)));
+        return item;
+      }));
+      const sent = [];
+      for (const done of await mine("sent")) {
+        if (Date.now() - new Date(done.sent) < 30 * 864e5) sent.push(done);
+        else await table("sent", (store) => store.delete(done.key)); // a month of receipts is enough
+      }
+      box.querySelector("[data-sent]").hidden = !sent.length;
+      box.querySelector("[data-sent-list]").replaceChildren(...sent.map((done) => {
+        const item = sentItem.content.firstElementChild.cloneNode(true);
+        item.querySelector("h3").textContent = label(done);
+        const link = item.querySelector("a");
+        link.href = done.receipt;
+        link.previousElementSibling.textContent = fill(link.previousElementSibling.dataset.text, { time: when(done.sent) });
         return item;
       }));
       box.hidden = false;
     };
-    document.addEventListener("outbox:changed", () => box.isConnected && show());
-    show();
+    document.addEventListener("outbox:changed", () => box.isConnected && list());
+    list();
   }
 
-  window.jamaatiOffline = {
+  self.jamaatiOffline.behaviours = {
     "form[data-offline]": offlineForm,
     "[data-compress]": compressPhotos,
     "[data-drafts]": draftsPage,
   };
   window.addEventListener("online", () => flush());
-  if (navigator.serviceWorker) navigator.serviceWorker.addEventListener("message", (event) => event.data === "outbox" && flush());
+  // The worker sent the outbox (Background Sync): what happened, said here.
+  if (navigator.serviceWorker) navigator.serviceWorker.addEventListener("message", (event) => event.data.outbox && show(event.data.outbox.filter((o) => o.outcome !== "offline")));
   flush();
 })();

@@ -83,7 +83,7 @@ def send(page):
 def stored_drafts(page) -> list[dict]:
     """The drafts in the phone's IndexedDB, with the size of each photo kept."""
     return page.evaluate("""() => new Promise((resolve) => {
-        const opening = indexedDB.open("jamaati", 1);
+        const opening = indexedDB.open("jamaati");
         opening.onsuccess = () => {
             const all = opening.result.transaction("drafts").objectStore("drafts").getAll();
             all.onsuccess = () => resolve(all.result.map((d) => ({

@@ -132,15 +132,55 @@ def test_far_from_the_case_is_a_warning_not_a_refusal(app, client, demo):
         assert 1000 < reports()[0].distance_m < 1200
 
 
+def requested_days_ago(app, inspection_id: int, days: int) -> None:
+    with app.app_context():
+        inspection(inspection_id).created_at = utcnow() - timedelta(days=days)
+        db.session.commit()
+
+
 def test_the_time_on_site_is_kept_apart_from_the_time_received(app, client, demo):
     _, inspection_id = permit_in_site_visit(app)
+    requested_days_ago(app, inspection_id, 1)
     on_site = (utcnow() - timedelta(hours=3)).replace(microsecond=0)
     client.signin("agent@demo.ma")
-    send(client, inspection_id, report_form(filed_at=on_site.isoformat()))
+    response = send(client, inspection_id, report_form(filed_at=on_site.isoformat().replace("+00:00", "Z")))
     with app.app_context():
         (report,) = reports()
         assert aware(report.filed_at) == on_site
         assert aware(report.received_at) - aware(report.filed_at) >= timedelta(hours=3)
+    assert "On site " in client.get(response.location).get_data(as_text=True)  # and when it was received
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "hours_before_now"),
+    [
+        pytest.param(0, 3, id="before the inspection was requested"),
+        pytest.param(1, -2, id="in the future"),
+        pytest.param(60, 24 * 40, id="absurdly old"),
+    ],
+)
+def test_an_unbelievable_time_on_site_is_the_time_received(app, client, demo, days_ago, hours_before_now):
+    _, inspection_id = permit_in_site_visit(app)
+    requested_days_ago(app, inspection_id, days_ago)
+    client.signin("agent@demo.ma")
+    send(client, inspection_id, report_form(filed_at=(utcnow() - timedelta(hours=hours_before_now)).isoformat()))
+    with app.app_context():
+        (report,) = reports()
+        assert report.filed_at == report.received_at
+
+
+def test_an_infraction_on_the_spot_keeps_the_phones_time(app, client, demo):
+    """Its inspection is opened with the report, when it arrives: the time on site comes before it."""
+    on_site = (utcnow() - timedelta(hours=2)).replace(microsecond=0)
+    client.signin("agent@demo.ma")
+    form = report_form(
+        key="spot-1", infraction="unauthorised_construction", address="Rue 5", filed_at=on_site.isoformat()
+    )
+    response = client.post("/inspections/new", form, content_type="multipart/form-data")
+    assert response.status_code == 303
+    with app.app_context():
+        (report,) = reports()
+        assert aware(report.filed_at) == on_site
 
 
 @pytest.mark.parametrize(
