@@ -10,7 +10,8 @@ for every request of each scenario:
 * cold first visit to ``/`` and to ``/signin`` (new context, empty cache);
 * boosted navigation ``/`` -> ``/signin`` and back: htmx fetches the page with
   HX-Request/HX-Boosted headers, and only what follows the click is counted;
-* the app's own JavaScript (``/sw.js`` and ``static/js``, not htmx), gzip-compressed;
+* the service worker and the app's own JavaScript (``/sw.js``, the scripts it imports and those the
+  pages name, minified by ``make install``; not htmx), gzip-compressed, against a 10 KB budget;
 * a repeat visit of ``/`` with a warm service worker: counted by a small proxy in front
   of the server (the service worker's own requests escape the page's CDP session), it
   should be the HTML of the page and nothing else.
@@ -40,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 COLD_TARGET = 30_000
 BOOST_TARGET = 4_000
-SCRIPTS_TARGET = 8_000
+SCRIPTS_TARGET = 10_000  # the worker + our JavaScript, gzip (issue 13: 7.98 KB before the offline work)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -190,10 +191,15 @@ def boosted(browser, base: str, start: str, link: str, dest: str):
 
 
 def own_scripts(base: str):
-    """/sw.js and the app's scripts named by the home page, as sent with gzip."""
+    """/sw.js, the scripts it imports and the app's scripts named by the home page, each once (the
+    phone downloads a script shared by the pages and the worker once), as sent with gzip."""
     with urllib.request.urlopen(base + "/") as response:
         page = response.read().decode()
-    paths = ["/sw.js", *(p for p in re.findall(r'<script src="([^"]+)"', page) if "/vendor/" not in p)]
+    with urllib.request.urlopen(base + "/sw.js") as response:
+        worker = response.read().decode()
+    imported = re.findall(r'"([^"]+)"', worker[worker.index("importScripts(") :])
+    named = [p for p in re.findall(r'<script src="([^"]+)"', page) if "/vendor/" not in p]
+    paths = list(dict.fromkeys(["/sw.js", *imported, *named]))
     sizes = []
     for path in paths:
         request = urllib.request.Request(base + path, headers={"Accept-Encoding": "gzip"})
@@ -300,11 +306,11 @@ def print_report(results, breakdown, scripts, repeat) -> None:
     print()
     total = sum(n for _, _, n in scripts)
     verdict = "ok" if total <= SCRIPTS_TARGET else "OVER"
-    print(f"service worker + app JavaScript (gzip): {total:,} bytes, target {SCRIPTS_TARGET:,}  {verdict}")
+    print(f"service worker + app JavaScript (gzip): {total:,} bytes, budget {SCRIPTS_TARGET:,}  {verdict}")
     for path, encoding, size in scripts:
         print(f"  {path.ljust(width)}  {encoding:>4}  {size:>8,}")
     if verdict == "OVER":
-        over.append(f"OVER: the app's JavaScript is {total:,} bytes, target {SCRIPTS_TARGET:,}")
+        over.append(f"OVER: the app's JavaScript is {total:,} bytes, budget {SCRIPTS_TARGET:,}")
     received, requested = repeat
     verdict = "ok" if requested == ["/"] else "OVER"
     print(

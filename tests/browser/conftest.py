@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -19,6 +20,19 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 360, "height": 640}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def built_scripts():
+    """The pages load our JavaScript as built by `make install` (minified, static/build): rebuilt
+    here when a source in static/js is newer, so a browser test never runs yesterday's script."""
+    sources = list((ROOT / "static" / "js").glob("*.js"))
+    built = [ROOT / "static" / "build" / source.name for source in sources]
+    if any(not b.exists() or b.stat().st_mtime < s.stat().st_mtime for s, b in zip(sources, built, strict=True)):
+        subprocess.run(["make", "--no-print-directory", "-s", "js"], cwd=ROOT, check=True)
 
 
 @pytest.fixture(scope="session")
