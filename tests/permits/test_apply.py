@@ -182,6 +182,25 @@ def test_an_htmx_upload_swaps_only_its_checklist_item(citizen, app):
     assert "plan.jpg" in page  # re-encoded as JPEG
 
 
+def test_htmx_uploads_leave_no_pile_of_messages_for_the_next_page(citizen, app):
+    # The item's tick says it is in; a flash sent with a fragment (no flash area) waited, one per upload.
+    url = start(citizen, app)
+    for item in ("site_plan", "property"):
+        citizen.raw.post(
+            f"{url}/documents",
+            data={
+                "csrf_token": citizen.token(f"{url}/documents"),
+                "item": item,
+                "file": upload(photo_bytes(), "a.png"),
+            },
+            headers={"HX-Request": "true", "Accept-Language": "en"},
+            content_type="multipart/form-data",
+        )
+    assert "The document is added." not in citizen.get(url).get_data(as_text=True)
+    page = citizen.get(f"{url}/documents").get_data(as_text=True)
+    assert page.count('hx-boost="false"') >= 2  # the files are opened as files, not swapped into the page
+
+
 def test_a_draft_belongs_to_its_applicant_only(citizen, app, make_client):
     url = start(citizen, app)
     other = make_client()
