@@ -147,7 +147,8 @@ def test_notifications_refused_by_the_browser_are_explained(phone, demo):
 
 
 def test_the_reports_checklist_answers_do_not_cover_their_questions(phone, app, demo, make_client):
-    from tests.inspections.helpers import permit_in_site_visit, report_form, send as send_report
+    from tests.inspections.helpers import permit_in_site_visit, report_form
+    from tests.inspections.helpers import send as send_report
 
     _, inspection_id = permit_in_site_visit(app)
     agent = make_client()
