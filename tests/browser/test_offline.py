@@ -34,13 +34,18 @@ def camera_photo(tmp_path):
     return path
 
 
-def complaints(app) -> list[Complaint]:
+def stored(app, model) -> list:
+    """Every record of ``model`` (complaints, reports), photos loaded, readable after the session ends."""
     with app.app_context():
-        found = list(db.session.scalars(sa.select(Complaint).execution_options(skip_commune_scope=True)))
-        for complaint in found:
-            complaint.photos  # noqa: B018 (loaded while the session is open)
+        found = list(db.session.scalars(sa.select(model).execution_options(skip_commune_scope=True)))
+        for record in found:
+            record.photos  # noqa: B018 (loaded while the session is open)
         db.session.expunge_all()
         return found
+
+
+def complaints(app) -> list[Complaint]:
+    return stored(app, Complaint)
 
 
 def script_errors(tab) -> list[str]:

@@ -12,16 +12,16 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
-import sqlalchemy as sa
-from PIL import Image
 from playwright.sync_api import expect
 
 from app.core.dates import aware
-from app.extensions import db
 from app.inspections.models import InspectionReport
 from tests.browser.conftest import SCREENSHOTS, wait_for_service_worker, wait_until
-from tests.browser.test_offline import complaints, fill, guest_on_the_form, send, stored_drafts
+from tests.browser.test_inspections_offline import site_photos, write_report
+from tests.browser.test_offline import complaints, fill, guest_on_the_form, send, stored, stored_drafts
 from tests.inspections.helpers import complaint_to_check, permit_in_site_visit
+
+__all__ = ["site_photos"]  # a fixture, used by name
 
 ALL_KEPT_PAGES = """caches.open('pages').then(async (cache) => Promise.all((await cache.keys()).map(async (key) => {
     const copy = await cache.match(key);
@@ -126,23 +126,8 @@ def test_saved_pages_are_bounded_the_least_recently_used_out(phone, demo):
 # --- the agent's day --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def site_photos(tmp_path):
-    paths = []
-    for n in range(2):
-        path = tmp_path / f"site-{n}.jpg"
-        Image.effect_noise((600, 450), 60 + n).convert("RGB").resize((2400, 1800)).save(path, quality=92)
-        paths.append(path)
-    return paths
-
-
 def reports(app) -> list[InspectionReport]:
-    with app.app_context():
-        found = list(db.session.scalars(sa.select(InspectionReport).execution_options(skip_commune_scope=True)))
-        for report in found:
-            report.photos  # noqa: B018 (loaded while the session is open)
-        db.session.expunge_all()
-        return found
+    return stored(app, InspectionReport)
 
 
 def fire_background_sync(tab, registration_id: str) -> None:
@@ -169,21 +154,6 @@ def registration_of(tab) -> str:
         tab.page.wait_for_timeout(100)
     [registration] = {r["registrationId"] for r in found if not r["isDeleted"]}
     return registration
-
-
-def write_report(page, findings: str, photos) -> None:
-    page.check("input[name=outcome][value=compliant]")
-    page.check("input[name=check_0][value=yes]")
-    page.fill("#findings", findings)
-    page.set_input_files("#photos", [str(p) for p in photos])
-    smallest = min(p.stat().st_size for p in photos)
-    wait_until(
-        page,
-        "!document.querySelector('#photos[aria-busy]') && "
-        f"Array.from(document.querySelector('#photos').files).every((f) => f.size < {smallest})",
-    )
-    page.locator("form[data-offline] button:not([type=button])").last.click()
-    expect(page.locator("[data-outbox] a[href='/drafts']")).to_be_visible()  # kept on the phone
 
 
 def test_an_agent_downloads_the_day_works_offline_and_the_reports_arrive_once_with_the_page_closed(
@@ -219,6 +189,7 @@ def test_an_agent_downloads_the_day_works_offline_and_the_reports_arrive_once_wi
         expect(page.locator(".checklist-form legend").first).to_be_visible()
         before = datetime.now(UTC)
         write_report(page, f"المعاينة رقم {inspection_id}", site_photos)
+        expect(page.locator("[data-outbox] a[href='/drafts']")).to_be_visible()  # kept on the phone
         written[inspection_id] = (before, datetime.now(UTC))
         page.locator("a.back").click()  # back to My day, offline
         expect(page.locator("[data-offline-work]")).to_be_visible()
