@@ -16,13 +16,18 @@ install: $(VENV)/.installed static/vendor/htmx.min.js js translations
 
 # Our JavaScript as phones get it: minified by esbuild (an npm devDependency), in the one dialect
 # Android Go's Chrome runs (ES2019). The sources in static/js are what is read and committed.
-JS_SOURCES := $(wildcard static/js/*.js)
-JS_BUILT := $(JS_SOURCES:static/js/%=static/build/%)
-js: $(JS_BUILT)
+# The pages get one file (outbox.js, shared with the service worker, then app.js): one request on a
+# first visit, not two; the worker imports the same file and worker.js.
+ESBUILD := node_modules/.bin/esbuild --minify --target=es2019 --log-level=warning
+js: static/build/jamaati.js static/build/worker.js
 
-static/build/%.js: static/js/%.js node_modules/.installed
+static/build/jamaati.js: static/js/outbox.js static/js/app.js node_modules/.installed
 	mkdir -p static/build
-	node_modules/.bin/esbuild $< --minify --target=es2019 --log-level=warning --outfile=$@
+	cat static/js/outbox.js static/js/app.js | $(ESBUILD) --loader=js > $@.part && mv $@.part $@
+
+static/build/worker.js: static/js/worker.js node_modules/.installed
+	mkdir -p static/build
+	$(ESBUILD) $< --outfile=$@
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

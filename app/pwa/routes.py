@@ -16,9 +16,9 @@ from app.pwa import bp
 from app.web import account_key, render
 
 # What the service worker keeps for offline use: the shell, fingerprinted (see web.py). Our
-# scripts are the minified builds (static/build, made from static/js by `make install`).
-SHELL = ("css/app.css", "vendor/htmx.min.js", "build/outbox.js", "build/app.js", "icons/icon.svg", "icons/icon-192.png")
-WORKER_SCRIPTS = ("build/outbox.js", "build/worker.js")  # outbox.js: shared by the pages and the worker
+# script is the minified build (static/build, made from static/js by `make install`).
+SHELL = ("css/app.css", "vendor/htmx.min.js", "build/jamaati.js", "icons/icon.svg", "icons/icon-192.png")
+WORKER_SCRIPTS = ("build/jamaati.js", "build/worker.js")  # jamaati.js: the pages' script, outbox.js in it shared
 
 
 def shell_urls() -> list[str]:

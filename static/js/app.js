@@ -3,6 +3,7 @@
 (function () {
   "use strict";
 
+  if (typeof document === "undefined") return; // built with outbox.js, which the service worker imports
   const offline = window.jamaatiOffline; // outbox.js: saved pages, drafts, the outbox
   const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
   const when = (iso, style) => new Intl.DateTimeFormat(document.documentElement.lang, style || { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));

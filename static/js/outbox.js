@@ -182,7 +182,7 @@
   const words = () => document.querySelector("[data-outbox]").dataset;
   const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
   const when = (iso) => new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
-  const label = (draft) => (draft.summary ? `${draft.title} « ${draft.summary} »` : draft.title || "");
+  const label = (draft) => (draft.summary ? `${draft.title} — ${draft.summary}` : draft.title || "");
   const add = (parent, tag, content) => Object.assign(parent.appendChild(document.createElement(tag)), { textContent: content || "" });
 
   function firstWords(form) {

@@ -66,7 +66,7 @@ def test_pages_a_citizen_tapped_through_open_offline_from_the_home_screen(phone,
     wait_until(page, "caches.open('pages').then((c) => c.keys()).then((k) => k.length >= 5)")
     for path, (kind, body) in kept_pages(page).items():  # whole pages, never a fragment under a page's key
         assert kind.startswith("text/html") and body.startswith('<!doctype html><html lang="ar" dir="rtl">'), path
-        assert "<head>" in body and "build/app.js" in body and body.rstrip().endswith("</html>"), path
+        assert "<head>" in body and "build/jamaati.js" in body and body.rstrip().endswith("</html>"), path
 
     tab.context.set_offline(True)
     readable_offline(tab, "/?source=pwa", headings["/"])  # the home screen's start URL
