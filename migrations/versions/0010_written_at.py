@@ -1,14 +1,14 @@
 """when a complaint was written, by the phone's clock (it may wait in the outbox before it arrives)
 
-Revision ID: 0008_written_at
-Revises: 0007_commune_area
+Revision ID: 0010_written_at
+Revises: 0009_constraints
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_written_at"
-down_revision = "0007_commune_area"
+revision = "0010_written_at"
+down_revision = "0009_constraints"
 branch_labels = None
 depends_on = None
 
