@@ -223,7 +223,7 @@
     form.reset();
     for (const element of form.elements) {
       if (element.type === "checkbox" || element.type === "radio") element.checked = element.defaultChecked;
-      else if (element.name && element.name !== "csrf_token" && element.tagName !== "BUTTON") element.value = "";
+      else if (element.name && element.name !== "csrf_token" && !["BUTTON", "SELECT"].includes(element.tagName)) element.value = "";
     }
     form.elements.idempotency_key.value = newKey();
   }

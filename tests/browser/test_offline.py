@@ -340,6 +340,7 @@ def test_background_sync_sends_the_outbox(phone, app, demo, monkeypatch):
     monkeypatch.setattr(services, "file_complaint", down)
     tab.context.set_offline(False)  # the replay on `online` meets a 500: it stays in the outbox
     until(page, lambda: attempts)
+    expect(page.locator("[data-outbox]")).to_contain_text("500")  # and the phone says so
     assert [d["queued"] for d in stored_drafts(page)] == [True] and complaints(app) == []
     monkeypatch.undo()  # back up: only a sync event (the page replays on load and online only) sends it now
     [registration] = {r["registrationId"] for r in registrations if not r["isDeleted"]}

@@ -88,6 +88,19 @@ def test_the_very_first_visit_is_kept_once_the_worker_takes_over(phone, demo):
     tab.context.set_offline(False)
 
 
+def test_the_no_connection_page_opens_the_page_by_itself_when_the_signal_is_back(phone, demo):
+    tab = phone("en-GB")
+    tab.goto("/")
+    wait_for_service_worker(tab.page)
+    tab.context.set_offline(True)
+    tab.goto("/about")  # never seen: "No connection"
+    expect(tab.page.locator("section[lang=fr] h1")).to_be_visible()
+    expect(tab.page.locator("section[lang=en] [data-retry-online]")).to_be_visible()
+    tab.context.set_offline(False)  # nothing tapped: the page itself tries again
+    expect(tab.page.locator("main h1")).to_contain_text("Jamaati")
+    expect(tab.page.locator("section[lang=fr]")).to_have_count(0)
+
+
 def test_a_page_the_server_fails_to_give_shows_its_saved_copy(phone, app, demo, monkeypatch):
     # The database down, a bug: a 5xx is no better than no connection when the phone has a copy.
     tab = phone("en-GB")

@@ -93,6 +93,7 @@ def test_a_form_freed_for_the_next_one_forgets_the_position_it_found(phone, app,
     expect(page.locator("[data-outbox] a[href='/drafts']")).to_be_visible()
     expect(page.locator("#latitude")).to_have_value("")
     expect(status).not_to_contain_text("12 m")  # no stale "position found" under empty coordinates
+    expect(page.locator("#category")).not_to_have_value("")  # a choice still made, as on a new form
 
 
 def test_a_complaint_written_offline_that_was_already_reported_nearby_says_which(phone, app, demo):

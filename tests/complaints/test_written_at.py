@@ -32,7 +32,7 @@ def test_the_phones_time_of_writing_is_kept_and_the_clerk_sees_both(app, guest, 
     assert written_at == written and received_at - written_at > timedelta(days=2)
     clerk = make_client()
     clerk.signin("clerk@demo.ma")
-    page = clerk.get(f"/complaints/desk/{complaint_id}").get_data(as_text=True)
+    page = clerk.get(f"/desk/complaints/{complaint_id}").get_data(as_text=True)
     assert "Written " in page and " — received " in page
 
 
