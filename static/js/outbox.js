@@ -178,7 +178,8 @@
   // --- the pages' part: forms kept as drafts, the outbox notice, "My drafts" -------------------
   let compressing = 0;
   const account = () => (document.querySelector("[data-account]") || { dataset: {} }).dataset.account || "";
-  const mine = async (name) => (await table(name)).filter((d) => d.account === account()).sort((a, b) => (a.saved < b.saved ? 1 : -1));
+  const newest = (item) => item.sent || item.saved;
+  const mine = async (name) => (await table(name)).filter((d) => d.account === account()).sort((a, b) => (newest(a) < newest(b) ? 1 : -1));
   const words = () => document.querySelector("[data-outbox]").dataset;
   const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
   const when = (iso) => new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
@@ -241,7 +242,8 @@
     box.replaceChildren();
     lines.forEach((line) => {
       add(box, "p", fill(words()[line[0]], line[1]));
-      if (line[2] && line[2].length) line[2].forEach((item) => add(box.querySelector("ul") || add(box, "ul"), "li", item));
+      const list = line[2] && line[2].length && add(box, "ul");
+      if (list) line[2].forEach((item) => add(list, "li", item));
       if (line[3]) add(add(box, "p"), "a", words()[line[3][1]]).href = line[3][0];
     });
     box.hidden = !lines.length;

@@ -307,3 +307,33 @@ def test_background_sync_with_no_page_open_delivers_the_outbox(phone, app, demo)
     [complaint] = complaints(app)
     assert complaint.description == "مصباح الشارع مطفأ منذ أسبوع" and complaint.written_at is not None
     assert aware(complaint.received_at) > aware(complaint.written_at)
+
+
+def test_a_replay_that_hangs_on_a_bad_connection_gives_up_and_the_next_goes(phone, app, demo):
+    tab = guest_on_the_form(phone, locale="en-GB")
+    page = tab.page
+    tab.context.add_init_script("SyncManager.prototype.register = () => Promise.resolve();")  # the page sends
+    page.reload()
+    tab.context.set_offline(True)
+    for description in ("Sent first, and it hangs", "Sent second"):
+        fill(page, description=description)
+        send(page)
+        expect(page.locator("[data-outbox] a[href='/drafts']")).to_be_visible()
+    hung = []
+
+    def first_post_hangs(route):
+        if route.request.method == "POST" and not hung:
+            hung.append(route)  # never answered, like a 2G request that stalls
+        else:
+            route.continue_()
+
+    tab.context.route(re.compile(r"/complaints/new\?"), first_post_hangs)
+    tab.context.set_offline(False)
+    notice = page.locator("[data-outbox]")
+    expect(notice).to_contain_text("took too long", timeout=60_000)  # said, not swallowed
+    expect(notice.locator("a[href*='/complaints/filed/']")).to_have_count(1)  # the other one went meanwhile
+    deadline = time.monotonic() + 60  # the one that hung is tried again later, and arrives once
+    while len(complaints(app)) < 2 and time.monotonic() < deadline:
+        page.wait_for_timeout(500)  # Playwright answers the routes while it waits
+    assert sorted(c.description for c in complaints(app)) == ["Sent first, and it hangs", "Sent second"]
+    hung[0].abort()
