@@ -1,14 +1,14 @@
 """when a complaint was written, by the phone's clock (it may wait in the outbox before it arrives)
 
-Revision ID: 0010_written_at
-Revises: 0009_constraints
+Revision ID: 0011_written_at
+Revises: 0010_scoped_keys
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_written_at"
-down_revision = "0009_constraints"
+revision = "0011_written_at"
+down_revision = "0010_scoped_keys"
 branch_labels = None
 depends_on = None
 
