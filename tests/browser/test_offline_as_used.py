@@ -97,8 +97,8 @@ def test_the_no_connection_page_opens_the_page_by_itself_when_the_signal_is_back
     expect(tab.page.locator("section[lang=fr] h1")).to_be_visible()
     expect(tab.page.locator("section[lang=en] [data-retry-online]")).to_be_visible()
     tab.context.set_offline(False)  # nothing tapped: the page itself tries again
+    expect(tab.page.locator("section[lang=fr]")).to_have_count(0, timeout=20_000)
     expect(tab.page.locator("main h1")).to_contain_text("Jamaati")
-    expect(tab.page.locator("section[lang=fr]")).to_have_count(0)
 
 
 def test_a_page_the_server_fails_to_give_shows_its_saved_copy(phone, app, demo, monkeypatch):
