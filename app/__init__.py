@@ -48,6 +48,7 @@ def create_app(config: Config | None = None) -> Flask:
         inspections,
         main,
         notifications,
+        performance,
         permits,
         pwa,
         staff,
@@ -57,7 +58,21 @@ def create_app(config: Config | None = None) -> Flask:
     from app.inspections import desk as inspections_desk
     from app.permits import desk as permits_desk
 
-    areas = (main, auth, communes, staff, admin, permits, tracking, pwa, complaints, inspections, notifications, api)
+    areas = (
+        main,
+        auth,
+        communes,
+        staff,
+        admin,
+        permits,
+        tracking,
+        pwa,
+        complaints,
+        inspections,
+        notifications,
+        performance,
+        api,
+    )
     desks = (permits_desk, complaints_desk, inspections_desk)  # /desk/<area>: each area's desk for its staff
     for module in (*areas, *desks):
         app.register_blueprint(module.bp)

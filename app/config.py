@@ -97,6 +97,9 @@ class Config:
 
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 300
+    # Pages: brotli 5 instead of Flask-Compress's 4 (about 10 % fewer bytes for about a tenth of a
+    # millisecond more on a 20 KB page, such as the figures of a commune with their charts).
+    COMPRESS_BR_LEVEL = 5
 
     def __init__(self) -> None:
         secure = not self.DEMO_MODE

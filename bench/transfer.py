@@ -7,7 +7,8 @@ Chromium itself counts as received from the network (CDP
 ``Network.loadingFinished.encodedDataLength``: compressed body plus headers)
 for every request of each scenario:
 
-* cold first visit to ``/`` and to ``/signin`` (new context, empty cache);
+* cold first visit to ``/``, to ``/signin`` and to a commune's performance page, charts included
+  (its figures rolled up from a year of seeded cases: bench/performance.py);
 * boosted navigation ``/`` -> ``/signin`` and back: htmx fetches the page with
   HX-Request/HX-Boosted headers, and only what follows the click is counted;
 * the service worker and the app's own JavaScript (``/sw.js``, the scripts it imports and those the
@@ -60,12 +61,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+PERFORMANCE_PAGE = "/communes/01.151.01.01/performance"  # the demo commune, Chefchaouen
+
+
 def prepare_instance(env: dict) -> None:
-    """Migrate, import communes and seed demo data into the temp instance."""
+    """Migrate, import communes and seed demo data into the temp instance; two years of cases for
+    the demo commune, rolled up, so that its performance page has figures and bars to draw."""
     for args in (["db", "upgrade"], ["communes", "import"], ["demo", "seed"]):
         subprocess.run(
             [BIN / "flask", "--app", "wsgi", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
         )
+    subprocess.run(
+        [BIN / "python", "-m", "bench.performance", "--seed-only", "--complaints", "3000", "--permits", "600"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def start_server(env: dict, port: int) -> subprocess.Popen:
@@ -280,7 +293,7 @@ def repeat_visit(browser, base: str, proxy: CountingProxy):
 # --- report -----------------------------------------------------------------
 
 
-def print_report(results, breakdown, scripts, repeat) -> None:
+def print_report(results, breakdown, scripts, repeat, performance) -> None:
     rows = [("scenario", "requests", "bytes (compressed)", "target", "verdict")]
     over = []
     for name, requests, target in results:
@@ -302,6 +315,10 @@ def print_report(results, breakdown, scripts, repeat) -> None:
     print("cold visit of / — per request:")
     width = max(len(path) for path, _, _ in breakdown)
     for path, encoding, size in breakdown:
+        print(f"  {path.ljust(width)}  {encoding:>4}  {size:>8,}")
+    print()
+    print(f"cold visit of {PERFORMANCE_PAGE} — per request:")
+    for path, encoding, size in performance:
         print(f"  {path.ljust(width)}  {encoding:>4}  {size:>8,}")
     print()
     total = sum(n for _, _, n in scripts)
@@ -336,8 +353,10 @@ def measure(base: str, proxy: CountingProxy):
     with sync_playwright() as p:
         repeat = run_fresh(p, repeat_visit, f"http://127.0.0.1:{proxy.port}", proxy)
         home = run_fresh(p, cold_visit, base, "/")
+        performance = run_fresh(p, cold_visit, base, PERFORMANCE_PAGE)
         results = [
             ("cold /", home, COLD_TARGET),
+            ("cold performance page", performance, COLD_TARGET),
             ("cold /signin", run_fresh(p, cold_visit, base, "/signin"), COLD_TARGET),
             (
                 "boosted / -> /signin",
@@ -346,7 +365,7 @@ def measure(base: str, proxy: CountingProxy):
             ),
             ("boosted /signin -> /", run_fresh(p, boosted, base, "/signin", "a.brand", "/"), BOOST_TARGET),
         ]
-    return results, home, repeat
+    return results, home, repeat, performance
 
 
 def main() -> int:
@@ -360,11 +379,11 @@ def main() -> int:
         try:
             wait_healthy(server, base)
             scripts = own_scripts(base)
-            results, home, repeat = measure(base, proxy)
+            results, home, repeat, performance = measure(base, proxy)
         finally:
             proxy.close()
             stop_server(server)
-    print_report(results, home, scripts, repeat)
+    print_report(results, home, scripts, repeat, performance)
     return 0
 
 

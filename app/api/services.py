@@ -18,6 +18,7 @@ from flask import current_app
 from app.complaints import services as complaint_services
 from app.complaints.models import ApiClient, Complaint, ComplaintCategory
 from app.complaints.workflow import OPEN, Kind, Status
+from app.core.channels import Channel
 from app.core.dates import aware
 from app.core.geo import in_morocco, public_coordinate
 from app.core.replay import Submission
@@ -348,7 +349,7 @@ def post_request(commune: Commune, form, client: ApiClient, idempotency_key: str
             contact_phone=phone,
             contact_email=email,
             photos=(),
-            source="open311",
+            channel=Channel.OPEN311,
             api_client=client,
             idempotency_key=key,
         )

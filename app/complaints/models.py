@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.complaints import signals
 from app.complaints.workflow import Kind, Outcome, Status
+from app.core.channels import Channel
 from app.core.dates import utcnow
 from app.core.models import Localized, enum_column, position_checks
 from app.core.timeline import HasTimeline, TimelineEntry
@@ -70,7 +71,7 @@ class Complaint(HasTimeline, CommuneScoped, db.Model):
     contact_name: Mapped[str | None] = mapped_column(sa.String(120))
     contact_phone: Mapped[str | None] = mapped_column(sa.String(16))
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
-    source: Mapped[str] = mapped_column(sa.String(16), default="web")  # web | open311
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, 16), default=Channel.WEB, server_default="web")
     api_client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("api_clients.id"))
     # A phone replaying its outbox sends the same key again: same complaint, same reference.
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)

@@ -13,6 +13,7 @@ from app.complaints import workflow
 from app.complaints.catalog import CATEGORIES
 from app.complaints.models import Complaint, ComplaintCategory, ComplaintPhoto, ComplaintSupporter
 from app.complaints.workflow import ACKNOWLEDGE_DAYS, ANSWER_DAYS, OPEN, Kind, Outcome, Status
+from app.core.channels import Channel
 from app.core.codes import new_tracking_code, reference, same_code
 from app.core.dates import aware, local_day, phone_time, today, utcnow
 from app.core.errors import RuleError
@@ -73,7 +74,7 @@ def file_complaint(
     contact_phone: str | None = None,
     contact_email: str | None = None,
     photos=(),
-    source: str = "web",
+    channel: Channel = Channel.WEB,
     api_client=None,
     idempotency_key: str | None = None,
     written_at: datetime | None = None,
@@ -97,7 +98,7 @@ def file_complaint(
         contact_name=contact_name,
         contact_phone=contact_phone,
         contact_email=contact_email,
-        source=source,
+        channel=channel,
         api_client_id=api_client.id if api_client else None,
         idempotency_key=idempotency_key,
         received_at=received_at,
@@ -119,7 +120,7 @@ def file_complaint(
         for file in stored:
             stored_path(file.storage_name).unlink(missing_ok=True)
         raise
-    current_app.logger.info("complaint filed id=%s ref=%s source=%s", complaint.id, complaint.reference, source)
+    current_app.logger.info("complaint filed id=%s ref=%s channel=%s", complaint.id, complaint.reference, channel)
     return complaint
 
 

@@ -9,14 +9,18 @@ MOROCCO = ZoneInfo("Africa/Casablanca")
 PHONE_CLOCK_SKEW = timedelta(minutes=5)
 PHONE_TIME_MAX_AGE = timedelta(days=30)
 
+# The one seam for moving time: tests that build cases "on" known days set it (and only tests);
+# everything that asks the time goes through utcnow() and today().
+frozen_at: datetime | None = None
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return frozen_at or datetime.now(UTC)
 
 
 def today() -> date:
     """Today in Morocco: legal days turn at midnight in Casablanca, not in UTC."""
-    return datetime.now(MOROCCO).date()
+    return utcnow().astimezone(MOROCCO).date()
 
 
 def aware(moment: datetime) -> datetime:

@@ -13,6 +13,13 @@ remind_deadlines = _signals.signal(
     Each receiver commits and returns how many people it told.""",
 )
 
+refresh_figures = _signals.signal(
+    "jobs-refresh-figures",
+    doc="""Time to refresh what is computed once a day (the public performance figures). Sent hourly
+    by the worker: a receiver does its work only when it is due. Sender: the Flask app. Each
+    receiver commits and returns how many things it refreshed.""",
+)
+
 
 def run(signal, app) -> int:
     """Send a job signal and add up what its receivers did."""

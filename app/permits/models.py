@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.channels import Channel
 from app.core.dates import utcnow
 from app.core.models import Localized, enum_column, position_checks
 from app.core.timeline import HasTimeline, TimelineEntry
@@ -81,6 +82,7 @@ class PermitCase(HasTimeline, CommuneScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, 16), default=Channel.WEB, server_default="web")
     # The key the phone sent with the application that created it: a replay is the same case.
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 

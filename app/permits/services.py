@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app.core.channels import Channel
 from app.core.codes import new_tracking_code, reference, same_code
 from app.core.dates import today, utcnow
 from app.core.errors import RuleError
@@ -57,11 +58,19 @@ def by_idempotency_key(key: str) -> PermitCase | None:
     return db.session.scalar(sa.select(PermitCase).where(PermitCase.idempotency_key == key))
 
 
-def start(applicant: User, permit_type: PermitType, commune: Commune, idempotency_key: str | None = None) -> PermitCase:
+def start(
+    applicant: User,
+    permit_type: PermitType,
+    commune: Commune,
+    idempotency_key: str | None = None,
+    channel: Channel = Channel.WEB,
+) -> PermitCase:
     """Start a draft application. ``idempotency_key`` is the scoped key of app.core.replay: a
-    second start with it raises IntegrityError, answered there with the draft already started."""
+    second start with it raises IntegrityError, answered there with the draft already started.
+    ``channel`` says how it reached the commune (the public figures count by channel)."""
     case = PermitCase(
         idempotency_key=idempotency_key,
+        channel=channel,
         applicant=applicant,
         type=permit_type,
         commune=commune,

@@ -10,6 +10,7 @@ from app.api.services import issue_key
 from app.complaints import services
 from app.complaints.models import ApiClient, Complaint
 from app.complaints.workflow import Kind, Outcome, Status
+from app.core.channels import Channel
 from app.extensions import db
 from app.models import User
 from tests.api.helpers import BASE, CHEFCHAOUEN, TIZNIT, json_of, report, validate, xml_items
@@ -36,7 +37,7 @@ def test_posted_report_is_a_complaint_in_the_communes_queue(api, app, api_key):
         assert complaint.commune.code == CHEFCHAOUEN
         assert complaint.category.code == "roads" and complaint.department == "Service de la voirie"
         assert complaint.status == Status.RECEIVED and complaint.kind == Kind.COMPLAINT
-        assert complaint.source == "open311"
+        assert complaint.channel is Channel.OPEN311
         assert complaint.api_client_id == db.session.scalar(sa.select(ApiClient.id))
         assert complaint.reference == f"C-{datetime.now(UTC).year}-{complaint.id:06d}"
         assert complaint.tracking_code and complaint.author_id is None

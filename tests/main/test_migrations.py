@@ -96,8 +96,8 @@ def test_an_inspection_is_about_exactly_the_case_it_comes_from(app, demo):
 def test_stored_keys_are_scoped_to_their_owner_by_the_migration(empty_database, tmp_path):
     """Keys stored before keys were scoped still answer their owner's replay (0010_scoped_keys)."""
     from app.complaints import services
-    from app.complaints.models import Complaint
     from app.complaints.workflow import Kind
+    from app.core.dates import utcnow
     from app.core.replay import owner_key
     from app.models import Commune, User
 
@@ -114,24 +114,25 @@ def test_stored_keys_are_scoped_to_their_owner_by_the_migration(empty_database, 
         db.session.commit()
         services.seed_categories(commune)
         roads = services.active_categories(commune)[0]
-
-        def stored(description: str, key: str, author_id: int | None = None) -> int:
-            # The table as it was at 0009 (the model has columns added since): Core, not the ORM.
-            values = {
-                "commune_id": commune.id,
-                "category_id": roads.id,
-                "kind": Kind.COMPLAINT,
-                "tracking_code": "ABCD2345",
-            }
-            values |= {"description": description, "idempotency_key": key, "author_id": author_id}
-            return db.session.execute(sa.insert(Complaint.__table__).values(**values)).inserted_primary_key[0]
-
-        api_id, web_id, author_id = (
-            stored("Un trou.", "open311:7:k-1"),
-            stored("Un autre.", "w-1", author.id),
-            author.id,
-        )
+        # Rows as the 0009 schema holds them (later migrations change the complaints table).
+        at = utcnow()
+        stored = {
+            "commune_id": commune.id, "category_id": roads.id, "kind": Kind.COMPLAINT.value, "status": "received",
+            "tracking_code": "ABCDEFGH", "outside_commune": False, "source": "web", "received_at": at,
+            "updated_at": at, "reopen_count": 0, "version": 1, "department": roads.department,
+        }  # fmt: skip
+        ids = []
+        for key, description, author_id in (("open311:7:k-1", "Un trou.", None), ("w-1", "Un autre.", author.id)):
+            row = {**stored, "idempotency_key": key, "description": description, "author_id": author_id}
+            columns = ", ".join(row)
+            values = ", ".join(f":{name}" for name in row)
+            ids.append(
+                db.session.execute(
+                    sa.text(f"INSERT INTO complaints ({columns}) VALUES ({values}) RETURNING id"), row
+                ).scalar()
+            )
         db.session.commit()
+        (api_id, web_id), author_id = ids, author.id
         db.session.remove()
         upgrade()
         assert services.by_idempotency_key(owner_key("api:7", "k-1")).id == api_id
