@@ -83,7 +83,17 @@
   function retryWhenOnline(button) {
     button.hidden = false;
     button.addEventListener("click", () => location.reload());
-    window.addEventListener("online", () => location.reload());
+    // "online" can come before the network carries anything, and a reload then gives this page
+    // again: ask the server first (not through the worker), and keep asking, less and less often.
+    let wait = 1000;
+    let asking = false;
+    const ask = () =>
+      fetch(location.href, { method: "HEAD", cache: "no-store" })
+        .then((response) => (response.status < 500 ? location.reload() : Promise.reject()))
+        .catch(() => setTimeout(ask, (wait = Math.min(wait * 2, 30000))));
+    const start = () => asking || ((asking = true), ask());
+    window.addEventListener("online", start);
+    if (navigator.onLine) setTimeout(start, wait);
   }
 
   // --- "Download today's work" (My day) and "Keep my files on this phone" (a citizen's home): each
