@@ -247,7 +247,11 @@
   }
 
   // First: a failing behaviour must not stop the app working offline.
-  if (worker) worker.register("/sw.js");
+  if (worker) {
+    worker.register("/sw.js");
+    // A page whose load began while the worker was activating is left out of its claim: ask again.
+    worker.ready.then((registration) => worker.controller || registration.active.postMessage("claim"));
+  }
   document.addEventListener("htmx:load", (event) => setUp(event.detail.elt));
   setUp(document);
 })();

@@ -25,6 +25,8 @@
     );
   });
 
+  self.addEventListener("message", (event) => event.data === "claim" && event.waitUntil(self.clients.claim()));
+
   self.addEventListener("fetch", (event) => {
     const request = event.request;
     const url = new URL(request.url);

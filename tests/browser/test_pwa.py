@@ -1,6 +1,7 @@
 """Installable, readable offline, and private: the service worker in real Chromium."""
 
 import json
+import time
 
 from playwright.sync_api import expect
 
@@ -96,3 +97,19 @@ def test_a_saved_copy_keeps_the_content_security_policy(phone, demo):
     expect(tab.page.locator("[data-offline-copy-notice]")).to_be_visible()
     assert "script-src 'self'" in (response.headers.get("content-security-policy") or "")
     tab.context.set_offline(False)
+
+
+def test_a_page_that_began_loading_while_the_worker_activated_is_taken_over_too(phone, demo):
+    # The worker claims the pages open when it activates; a page still on its way then is missed,
+    # and without a controller its first visit is never kept for offline reading.
+    tab = phone("en-GB")
+
+    def arrive_after_the_worker_activated(route):
+        time.sleep(4)  # the worker installs (precaches the shell) and activates meanwhile
+        route.continue_()
+
+    tab.page.route("**/about", arrive_after_the_worker_activated)
+    tab.goto("/")  # registers the worker
+    tab.goto("/about")
+    wait_for_service_worker(tab.page)
+    wait_until(tab.page, "caches.open('pages').then((c) => c.match('/about')).then(Boolean)")
