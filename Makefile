@@ -17,15 +17,20 @@ install: $(VENV)/.installed static/vendor/htmx.min.js js translations
 # Our JavaScript as phones get it: minified by esbuild (an npm devDependency), in the one dialect
 # Android Go's Chrome runs (ES2019). The sources in static/js are what is read and committed.
 # The pages get one file (outbox.js, shared with the service worker, then app.js): one request on a
-# first visit, not two; the worker imports the same file and worker.js.
+# first visit, not two; the worker imports the same file and worker.js. forms.js (drafts, photos made
+# lighter, My drafts) is loaded by app.js only on pages that have such a form.
 ESBUILD := node_modules/.bin/esbuild --minify --target=es2019 --log-level=warning
-js: static/build/jamaati.js static/build/worker.js
+js: static/build/jamaati.js static/build/worker.js static/build/forms.js
 
 static/build/jamaati.js: static/js/outbox.js static/js/app.js node_modules/.installed
 	mkdir -p static/build
 	cat static/js/outbox.js static/js/app.js | $(ESBUILD) --loader=js > $@.part && mv $@.part $@
 
 static/build/worker.js: static/js/worker.js node_modules/.installed
+	mkdir -p static/build
+	$(ESBUILD) $< --outfile=$@
+
+static/build/forms.js: static/js/forms.js node_modules/.installed
 	mkdir -p static/build
 	$(ESBUILD) $< --outfile=$@
 

@@ -212,6 +212,7 @@ def own_scripts(base: str):
         worker = response.read().decode()
     imported = re.findall(r'"([^"]+)"', worker[worker.index("importScripts(") :])
     named = [p for p in re.findall(r'<script src="([^"]+)"', page) if "/vendor/" not in p]
+    named += re.findall(r'data-forms="([^"]+)"', page)  # loaded by pages with an offline form
     paths = list(dict.fromkeys(["/sw.js", *imported, *named]))
     sizes = []
     for path in paths:

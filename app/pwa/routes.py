@@ -17,7 +17,14 @@ from app.web import account_key, render
 
 # What the service worker keeps for offline use: the shell, fingerprinted (see web.py). Our
 # script is the minified build (static/build, made from static/js by `make install`).
-SHELL = ("css/app.css", "vendor/htmx.min.js", "build/jamaati.js", "icons/icon.svg", "icons/icon-192.png")
+SHELL = (
+    "css/app.css",
+    "vendor/htmx.min.js",
+    "build/jamaati.js",
+    "build/forms.js",  # loaded by pages with an offline form (app.js), opened offline too
+    "icons/icon.svg",
+    "icons/icon-192.png",
+)
 WORKER_SCRIPTS = ("build/jamaati.js", "build/worker.js")  # jamaati.js: the pages' script, outbox.js in it shared
 
 

@@ -5,6 +5,7 @@
 
   if (typeof document === "undefined") return; // built with outbox.js, which the service worker imports
   const offline = window.jamaatiOffline; // outbox.js: saved pages, drafts, the outbox
+  const script = document.currentScript; // names forms.js (data-forms), loaded where a page needs it
   const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
   const when = (iso, style) => new Intl.DateTimeFormat(document.documentElement.lang, style || { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
 
@@ -214,21 +215,33 @@
     });
   }
 
-  const behaviours = Object.assign(
-    {
-      "[data-account]": guardAccount,
-      "form[action='/signout']": (form) => form.addEventListener("submit", forgetPages),
-      "[data-offline-banner]": offlineBanner,
-      "[data-offline-copy-notice]": offlineCopyNotice,
-      "[data-retry-online]": retryWhenOnline,
-      "[data-offline-work]": offlineWork,
-      "[data-geolocate]": geolocate,
-      "[data-upload]": uploadProgress,
-      "[data-print]": printButton,
-      "[data-push]": pushSettings,
-    },
-    offline && offline.behaviours
-  );
+  const behaviours = {
+    "[data-account]": guardAccount,
+    "form[action='/signout']": (form) => form.addEventListener("submit", forgetPages),
+    "[data-offline-banner]": offlineBanner,
+    "[data-offline-copy-notice]": offlineCopyNotice,
+    "[data-retry-online]": retryWhenOnline,
+    "[data-offline-work]": offlineWork,
+    "[data-geolocate]": geolocate,
+    "[data-upload]": uploadProgress,
+    "[data-print]": printButton,
+    "[data-push]": pushSettings,
+    "form[data-offline], [data-compress], [data-drafts]": loadForms,
+  };
+
+  // The forms' offline part (forms.js) only where a page has such a form: most pages have none.
+  let formsAsked = false;
+  function loadForms() {
+    if (formsAsked || !offline || !script) return;
+    formsAsked = true;
+    document.head.appendChild(Object.assign(document.createElement("script"), { src: script.dataset.forms }));
+  }
+  if (offline) {
+    offline.addBehaviours = (more) => {
+      Object.assign(behaviours, more);
+      setUp(document);
+    };
+  }
 
   const attached = new WeakMap();
 

@@ -30,7 +30,7 @@ def built_scripts():
     """The pages load our JavaScript as built by `make install` (minified, static/build): rebuilt
     here when a source in static/js is newer, so a browser test never runs yesterday's script."""
     newest_source = max(source.stat().st_mtime for source in (ROOT / "static" / "js").glob("*.js"))
-    built = [ROOT / "static" / "build" / name for name in ("jamaati.js", "worker.js")]
+    built = [ROOT / "static" / "build" / name for name in ("jamaati.js", "worker.js", "forms.js")]
     if any(not file.exists() or file.stat().st_mtime < newest_source for file in built):
         subprocess.run(["make", "--no-print-directory", "-s", "js"], cwd=ROOT, check=True)
 

@@ -416,3 +416,21 @@ def test_a_page_seen_before_an_update_still_works_offline_after_it(phone, app, d
     tab.context.set_offline(False)
     expect(page.locator("[data-outbox] a")).to_have_attribute("href", re.compile(r"/complaints/filed/\d+$"))
     assert len(complaints(app)) == 1
+
+
+def test_only_a_page_with_an_offline_form_loads_the_forms_part_and_a_tapped_one_gets_it(phone, demo):
+    # Most pages have no form to keep: they do not pay for that script on 2G; a tapped form still
+    # keeps its draft on the phone.
+    tab = phone("ar-MA")
+    page = tab.page
+    tab.context.add_cookies([{"name": COMMUNE_COOKIE, "value": CHEFCHAOUEN_CODE, "url": tab.base_url}])
+    forms_script = []
+    page.on("request", lambda request: "/build/forms.js" in request.url and forms_script.append(request.url))
+    tab.goto("/")
+    page.wait_for_load_state("networkidle")
+    assert forms_script == []
+    page.locator("main a[href^='/complaints/new']").first.click()
+    page.wait_for_url("**/complaints/new**")
+    page.fill("#description", "حفرة كبيرة أمام المدرسة")
+    until(page, lambda: [d["description"] for d in stored_drafts(page)] == ["حفرة كبيرة أمام المدرسة"])
+    assert len(forms_script) == 1
