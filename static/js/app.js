@@ -232,9 +232,11 @@
   // The forms' offline part (forms.js) only where a page has such a form: most pages have none.
   let formsAsked = false;
   function loadForms() {
-    if (formsAsked || !offline || !script) return;
+    if (formsAsked || !offline) return;
     formsAsked = true;
-    document.head.appendChild(Object.assign(document.createElement("script"), { src: script.dataset.forms }));
+    // A page saved before forms.js existed names none: the worker's copy answers the bare address.
+    const src = (script && script.dataset.forms) || "/static/build/forms.js";
+    document.head.appendChild(Object.assign(document.createElement("script"), { src: src }));
   }
   if (offline) {
     offline.addBehaviours = (more) => {
