@@ -1,4 +1,4 @@
-"""flask commands: communes, staff accounts, demo data, translations."""
+"""flask commands: communes, staff accounts, demo data, translations, uploads."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 from app.auth.services import AccountError, create_staff
 from app.communes.services import get_by_code, import_communes, open_commune
 from app.config import ROOT
+from app.core import storage
 from app.demo import seed_demo_inspections
 from app.extensions import db
 from app.models import Agency, AgencyKind, Role, User
@@ -23,6 +24,7 @@ communes_cli = AppGroup("communes", help="Morocco's communes.")
 staff_cli = AppGroup("staff", help="Staff accounts.")
 demo_cli = AppGroup("demo", help="Demo data (demo mode only).")
 translate_cli = AppGroup("translate", help="Translations: extract, update, compile.")
+uploads_cli = AppGroup("uploads", help="Uploaded files.")
 
 
 @communes_cli.command("import")
@@ -196,6 +198,20 @@ def translate_init(language: str) -> None:
     _pybabel("init", "-i", "translations/messages.pot", "-d", "translations", "-l", language)
 
 
+@uploads_cli.command("sweep")
+def uploads_sweep() -> None:
+    """Remove files no record points at (over a day old); list records whose file is missing (exit 1)."""
+    report = storage.sweep()
+    for table, row_id, name in report.missing:
+        click.echo(f"missing: {table} id={row_id} {name}")
+    click.echo(
+        f"uploads: {len(report.published)} published, {len(report.removed)} orphans removed, "
+        f"{len(report.missing)} missing"
+    )
+    if report.missing:
+        raise click.exceptions.Exit(1)
+
+
 def init_app(app: Flask) -> None:
-    for group in (communes_cli, permits_cli, staff_cli, demo_cli, translate_cli):
+    for group in (communes_cli, permits_cli, staff_cli, demo_cli, translate_cli, uploads_cli):
         app.cli.add_command(group)
