@@ -260,9 +260,11 @@ def store() -> Store:
 def stage(name: str, data: bytes) -> None:
     """Write a new file under its pending name: published when db.session commits, removed when
     the transaction ends any other way."""
-    current = store()
+    current, session = store(), db.session()
+    if not session.in_transaction():
+        session.begin()  # a transaction whose end decides the file's fate, even if nothing else is written
     current.put(name, data, pending=True)
-    db.session.info.setdefault(STAGED, []).append((current, name))
+    session.info.setdefault(STAGED, []).append((current, name))
 
 
 def delete_after_commit(name: str) -> None:
