@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
 from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app.auth.services import AccountError, create_staff
 from app.communes.services import get_by_code, import_communes, open_commune
 from app.config import ROOT
+from app.core import backup as backups
 from app.core import storage
 from app.demo import seed_demo_inspections
 from app.extensions import db
@@ -212,6 +214,37 @@ def uploads_sweep() -> None:
         raise click.exceptions.Exit(1)
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("dest", type=click.Path(path_type=Path))
+def backup(dest: Path) -> None:
+    """Write one archive (a file, or a new file in the folder DEST): the database, the uploads, a manifest."""
+    try:
+        path, manifest = backups.backup(dest)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    for item in manifest["missing"]:
+        click.echo(f"missing: {item['table']} id={item['id']} {item['name']} (not in the archive)")
+    size = sum(f["size"] for f in manifest["files"])
+    click.echo(f"backup: {path} ({manifest['database']}, {len(manifest['files'])} files, {size:,} bytes of files)")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Restore over an install that already has accounts.")
+def restore(archive: Path, force: bool) -> None:
+    """Bring a backup back into a fresh install (checksums checked before anything is changed)."""
+    try:
+        manifest = backups.restore(archive, force=force)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"restored: {archive} of {manifest['started_at']} ({len(manifest['files'])} files)")
+    click.echo("next: flask db upgrade (if this version is newer than the backup's)")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
     for group in (communes_cli, permits_cli, staff_cli, demo_cli, translate_cli, uploads_cli):
         app.cli.add_command(group)
