@@ -1,5 +1,5 @@
-"""A real S3 API server for the storage tests: moto's server (a dev dependency), started as a
-process on a free port for the session."""
+"""A real S3 API server for the storage tests (moto's server, a dev dependency, started as a
+process on a free port for the session), and a second, fresh install to restore backups into."""
 
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ from pathlib import Path
 
 import boto3
 import pytest
+import sqlalchemy as sa
+
+from app import config, create_app
+from app.extensions import db
 
 
 def _free_port() -> int:
@@ -75,3 +79,35 @@ def keys(bucket: str) -> list[str]:
         return sorted(item["Key"] for item in client.list_objects_v2(Bucket=bucket).get("Contents", []))
     finally:
         client.close()
+
+
+@pytest.fixture
+def fresh_install(app, tmp_path):
+    """A second install: an empty database (a new SQLite file, or a new PostgreSQL database on
+    the same server) and its own uploads folder. Returns a function that makes its app."""
+    made = []
+    url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite":
+        fresh_url = f"sqlite:///{tmp_path / 'restored.sqlite'}"
+    else:
+        name = f"{url.database}_restore"
+        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        fresh_url = url.set(database=name).render_as_string(hide_password=False)
+
+    def make(**settings):
+        fresh = create_app(config.TestConfig(fresh_url, UPLOAD_FOLDER=str(tmp_path / "restored-uploads"), **settings))
+        made.append(fresh)
+        return fresh
+
+    yield make
+    for fresh in made:
+        with fresh.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    if url.get_backend_name() != "sqlite":
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

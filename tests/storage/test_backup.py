@@ -12,11 +12,9 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
 import requests
 import sqlalchemy as sa
 
-from app import config, create_app
 from app.complaints.models import Complaint, ComplaintPhoto
 from app.core import storage
 from app.extensions import db, limiter
@@ -26,38 +24,6 @@ from tests.permits.helpers import photo_bytes
 from tests.storage.helpers import complaint_with_photos
 
 COMMUNE = "01.151.01.01"
-
-
-@pytest.fixture
-def fresh_install(app, tmp_path, database_url):
-    """A second install: an empty database (a new SQLite file, or a new PostgreSQL database on
-    the same server) and its own uploads folder. Returns a function that makes its app."""
-    made = []
-    url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() == "sqlite":
-        fresh_url = f"sqlite:///{tmp_path / 'restored.sqlite'}"
-    else:
-        name = f"{url.database}_restore"
-        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        fresh_url = url.set(database=name).render_as_string(hide_password=False)
-
-    def make():
-        fresh = create_app(config.TestConfig(fresh_url, UPLOAD_FOLDER=str(tmp_path / "restored-uploads")))
-        made.append(fresh)
-        return fresh
-
-    yield make
-    for fresh in made:
-        with fresh.app_context():
-            db.session.remove()
-            db.engine.dispose()
-    if url.get_backend_name() != "sqlite":
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def run(app, *args: str, exit_code: int = 0) -> str:

@@ -120,3 +120,21 @@ def test_a_rolled_back_filing_leaves_nothing_in_the_bucket_and_the_sweep_tidies_
         report = storage.sweep(datetime.now(UTC) + timedelta(days=2))
         assert sorted(report.removed) == ["left.jpg", "orphan.jpg"] and report.missing == []
         assert keys(bucket) == [f"uploads/{kept}"]
+
+
+def test_a_backup_of_an_install_on_s3_restores_into_another_bucket(app, bucket, demo, tmp_path, fresh_install):
+    _id, _ref, photos = complaint_with_photos(app, count=2)
+    result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "backup.tar")])
+    assert result.exit_code == 0, result.output
+    other = "jamaati-restored-" + bucket.rsplit("-", 1)[1]
+    boto3.client("s3").create_bucket(Bucket=other)
+    restored = fresh_install(STORAGE_URL=f"s3://{other}")
+    result = restored.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup.tar")])
+    assert result.exit_code == 0, result.output
+    assert keys(other) == sorted(name for _photo_id, name in photos)
+    with app.app_context(), storage.store().open(photos[0][1]) as original:
+        first = original.read()
+    with restored.app_context(), storage.store().open(photos[0][1]) as copy:
+        assert copy.read() == first
+    for store in restored.extensions.get("jamaati_s3_stores", {}).values():
+        store.client.close()
