@@ -10,7 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.inspections.models import InspectionReport
 from app.permits.models import CaseDocument
+from tests.inspections.helpers import permit_in_site_visit, photo, report_form, send
 from tests.storage.helpers import complaint_with_photos
 
 
@@ -49,6 +51,18 @@ def test_permit_documents_have_the_same_private_rule(app, demo, files, make_clie
     applicant = make_client()
     applicant.signin("citizen@demo.ma")
     served = fetch(applicant, f"/permits/files/{document_id}")
+    assert served.status_code == 200
+    assert served.headers["Cache-Control"] == "private, no-store"
+
+
+def test_an_agents_site_photo_has_the_same_private_rule(app, demo, client, clerk):
+    _case, inspection_id = permit_in_site_visit(app)
+    client.signin("agent@demo.ma")
+    assert send(client, inspection_id, report_form(photos=[photo()])).status_code == 303
+    with app.app_context():
+        report = db.session.scalar(sa.select(InspectionReport).execution_options(skip_commune_scope=True))
+        url = f"/inspections/reports/{report.id}/photos/{report.photos[0].id}"
+    served = fetch(clerk, url)
     assert served.status_code == 200
     assert served.headers["Cache-Control"] == "private, no-store"
 
