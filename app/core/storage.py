@@ -115,10 +115,14 @@ class FileStore(Store):
     def put(self, name: str, data: bytes, pending: bool = False) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         staging = self._path(name, pending=True)
-        with open(staging, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())  # on disk before the record that points at it is committed
+        try:
+            with open(staging, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())  # on disk before the record that points at it is committed
+        except OSError:
+            staging.unlink(missing_ok=True)  # a full disk: no half-written file left behind
+            raise
         if not pending:
             self.publish(name)
 
