@@ -1,19 +1,22 @@
-"""flask commands: communes, staff accounts, demo data, translations."""
+"""flask commands: communes, staff accounts, demo data, translations, uploads."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
 from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app.auth.services import AccountError, create_staff
 from app.communes.services import get_by_code, import_communes, open_commune
 from app.config import ROOT
+from app.core import backup as backups
+from app.core import storage
 from app.demo import seed_demo_inspections
 from app.extensions import db
 from app.models import Agency, AgencyKind, Role, User
@@ -23,6 +26,7 @@ communes_cli = AppGroup("communes", help="Morocco's communes.")
 staff_cli = AppGroup("staff", help="Staff accounts.")
 demo_cli = AppGroup("demo", help="Demo data (demo mode only).")
 translate_cli = AppGroup("translate", help="Translations: extract, update, compile.")
+uploads_cli = AppGroup("uploads", help="Uploaded files.")
 
 
 @communes_cli.command("import")
@@ -196,6 +200,51 @@ def translate_init(language: str) -> None:
     _pybabel("init", "-i", "translations/messages.pot", "-d", "translations", "-l", language)
 
 
+@uploads_cli.command("sweep")
+def uploads_sweep() -> None:
+    """Remove files no record points at (over a day old); list records whose file is missing (exit 1)."""
+    report = storage.sweep()
+    for table, row_id, name in report.missing:
+        click.echo(f"missing: {table} id={row_id} {name}")
+    click.echo(
+        f"uploads: {len(report.published)} published, {len(report.removed)} orphans removed, "
+        f"{len(report.missing)} missing"
+    )
+    if report.missing:
+        raise click.exceptions.Exit(1)
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("dest", type=click.Path(path_type=Path))
+def backup(dest: Path) -> None:
+    """Write one archive (a file, or a new file in the folder DEST): the database, the uploads, a manifest."""
+    try:
+        path, manifest = backups.backup(dest)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    for item in manifest["missing"]:
+        click.echo(f"missing: {item['table']} id={item['id']} {item['name']} (not in the archive)")
+    size = sum(f["size"] for f in manifest["files"])
+    click.echo(f"backup: {path} ({manifest['database']}, {len(manifest['files'])} files, {size:,} bytes of files)")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Restore over an install that already has accounts.")
+def restore(archive: Path, force: bool) -> None:
+    """Bring a backup back into a fresh install (checksums checked before anything is changed)."""
+    try:
+        manifest = backups.restore(archive, force=force)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"restored: {archive} of {manifest['started_at']} ({len(manifest['files'])} files)")
+    click.echo("next: flask db upgrade (if this version is newer than the backup's)")
+
+
 def init_app(app: Flask) -> None:
-    for group in (communes_cli, permits_cli, staff_cli, demo_cli, translate_cli):
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
+    for group in (communes_cli, permits_cli, staff_cli, demo_cli, translate_cli, uploads_cli):
         app.cli.add_command(group)

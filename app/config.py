@@ -74,6 +74,8 @@ class Config:
     # Room for a PDF somewhat over the limit, so the form can say so; far larger ones get a 413.
     MAX_CONTENT_LENGTH = 2 * MAX_PDF_BYTES + 2_000_000
     UPLOAD_FOLDER = os.environ.get("JAMAATI_UPLOADS")  # default: instance/uploads
+    # s3://bucket[/prefix] keeps uploads in an S3-compatible bucket instead (app.core.storage).
+    STORAGE_URL = os.environ.get("JAMAATI_STORAGE")
 
     # A citizen may reopen an answered complaint once, within this many days of the answer.
     COMPLAINT_REOPEN_DAYS = int(os.environ.get("JAMAATI_COMPLAINT_REOPEN_DAYS", "30"))

@@ -2,20 +2,20 @@
 
 Photos are re-encoded with Pillow: EXIF (GPS included) is dropped, the long edge is capped,
 and decompression bombs are refused before they are decoded. PDFs are checked by their
-signature and capped in size.
+signature and capped in size. The bytes go to app.core.storage, published at commit.
 """
 
 from __future__ import annotations
 
 import io
-import secrets
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from app.core import storage
 
 MAX_IMAGE_EDGE = 2000
 MAX_IMAGE_PIXELS = 50_000_000  # a 20,000 × 20,000 image (400 M pixels) is refused unopened
@@ -35,12 +35,6 @@ class StoredFile:
     original_name: str
     content_type: str
     size: int
-
-
-def upload_folder() -> Path:
-    folder = Path(current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _clean_name(name: str | None) -> str:
@@ -136,13 +130,14 @@ def store_upload(file_storage, accepted_kinds: list[str]) -> StoredFile:
         content, content_type, suffix = data, "application/pdf", ".pdf"
     else:
         content, content_type, suffix = _reencode_image(data), "image/jpeg", ".jpg"
-    storage_name = secrets.token_urlsafe(24) + suffix
-    (upload_folder() / storage_name).write_bytes(content)
+    storage_name = storage.new_name(suffix)
+    storage.stage(storage_name, content)  # published when the record of it is committed
     original = _clean_name(file_storage.filename)
     if kind == "image":
         original = original.rsplit(".", 1)[0] + ".jpg"
     return StoredFile(storage_name, original, content_type, len(content))
 
 
-def stored_path(storage_name: str) -> Path:
-    return upload_folder() / storage_name
+def discard(files: list[StoredFile]) -> None:
+    """Files stored for a form that is refused before anything is committed."""
+    storage.discard([file.storage_name for file in files])

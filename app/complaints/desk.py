@@ -7,7 +7,7 @@ complaint with the message next to what was typed, never a 500.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request, send_file, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -28,12 +28,12 @@ from app.complaints.forms import (
 )
 from app.complaints.models import Complaint
 from app.complaints.workflow import STATUS_LABELS, Outcome, Status
+from app.core import storage
 from app.core.errors import RuleError
 from app.extensions import db
 from app.inspections import services as inspections
 from app.inspections.forms import SiteCheckForm, agent_choices
 from app.models import Role
-from app.uploads import stored_path
 from app.web import desk_step, page_number, render
 
 bp = Blueprint("complaints_desk", __name__, url_prefix="/desk/complaints")
@@ -297,4 +297,4 @@ def photo(complaint_id: int, photo_id: int):
     photo = next((p for p in complaint.photos if p.id == photo_id), None)
     if photo is None:
         abort(404)
-    return send_file(stored_path(photo.storage_name), mimetype="image/jpeg", max_age=0)
+    return storage.send(photo.storage_name, "image/jpeg")

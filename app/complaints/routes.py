@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, request, send_file, session, url_for
+from flask import abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -17,11 +17,12 @@ from app.complaints import bp, follow, services
 from app.complaints.forms import FileForm, RateForm, ReopenForm, SupportForm
 from app.complaints.models import Complaint
 from app.complaints.workflow import Kind
+from app.core import storage
 from app.core.replay import Submission
 from app.extensions import db, limiter
 from app.models import Role
 from app.scoping import set_commune_scope
-from app.uploads import photos_problem, stored_path
+from app.uploads import photos_problem
 from app.web import render, submitter
 
 FILED_KEY = "filed_complaints"  # what this browser filed: its confirmation pages
@@ -226,9 +227,7 @@ def public_photo(reference: str, photo_id: int):
     photo = next((p for p in complaint.photos if p.id == photo_id and p.public), None) if complaint else None
     if photo is None:
         abort(404)
-    response = send_file(stored_path(photo.storage_name), mimetype="image/jpeg", max_age=3600)
-    response.headers["Content-Disposition"] = "inline"
-    return response
+    return storage.send(photo.storage_name, "image/jpeg", public=True)
 
 
 @bp.get("/desk", defaults={"rest": ""})

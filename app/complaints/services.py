@@ -22,7 +22,7 @@ from app.extensions import db
 from app.inspections import services as inspections
 from app.inspections.models import Inspection
 from app.models import Commune, Role, User
-from app.uploads import store_upload, stored_path
+from app.uploads import store_upload
 
 MAX_PHOTOS = 3
 
@@ -116,9 +116,7 @@ def file_complaint(
         db.session.commit()
     except sa.exc.IntegrityError:
         # The same key, stored a moment earlier by a parallel replay (app.core.replay answers it).
-        db.session.rollback()
-        for file in stored:
-            stored_path(file.storage_name).unlink(missing_ok=True)
+        db.session.rollback()  # the photos staged for it go too
         raise
     current_app.logger.info("complaint filed id=%s ref=%s channel=%s", complaint.id, complaint.reference, channel)
     return complaint

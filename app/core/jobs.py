@@ -20,6 +20,13 @@ refresh_figures = _signals.signal(
     receiver commits and returns how many things it refreshed.""",
 )
 
+tidy_uploads = _signals.signal(
+    "jobs-tidy-uploads",
+    doc="""Time to tidy the stored files (app.core.storage.sweep: orphans over a day old removed,
+    missing files reported). Sent hourly by the worker; the receiver sweeps once a day (``flask uploads
+    sweep`` sweeps at once). Sender: the Flask app. Returns how many files it published or removed.""",
+)
+
 
 def run(signal, app) -> int:
     """Send a job signal and add up what its receivers did."""

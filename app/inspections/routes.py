@@ -9,11 +9,12 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import roles_required
+from app.core import storage
 from app.core.dates import today
 from app.core.errors import RuleError
 from app.core.replay import Submission
@@ -30,7 +31,7 @@ from app.inspections.forms import (
 from app.inspections.models import Inspection, InspectionReport
 from app.inspections.workflow import STATUS_LABELS, IllegalTransition, Outcome, Type
 from app.models import Role
-from app.uploads import UploadError, photos_problem, stored_path
+from app.uploads import UploadError, photos_problem
 from app.web import render, submitter
 
 field_required = roles_required(Role.AGENT, Role.CLERK, Role.ADMIN)
@@ -250,9 +251,7 @@ def report(report_id: int):
 def photo(report_id: int, photo_id: int):
     found = db.one_or_404(sa.select(InspectionReport).where(InspectionReport.id == report_id))
     item = next((p for p in found.photos if p.id == photo_id), None) or abort(404)
-    response = send_file(stored_path(item.storage_name), mimetype="image/jpeg", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return storage.send(item.storage_name, "image/jpeg")
 
 
 def clerk_forms(inspection: Inspection, failed: AssignForm | None = None) -> dict:

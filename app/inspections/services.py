@@ -28,7 +28,7 @@ from app.inspections.workflow import (
     Type,
 )
 from app.models import Commune, Role, User
-from app.uploads import store_upload, stored_path
+from app.uploads import store_upload
 
 if TYPE_CHECKING:  # the areas inspections come from call in; inspections never imports them
     from app.complaints.models import Complaint
@@ -264,9 +264,7 @@ def file_report(inspection: Inspection, agent: User, data: ReportInput) -> Inspe
         signals.report_filed.send(report, agent=agent)
         db.session.commit()
     except Exception:
-        db.session.rollback()
-        for file in stored:
-            stored_path(file.storage_name).unlink(missing_ok=True)
+        db.session.rollback()  # the photos staged for it go too
         raise
     current_app.logger.info(
         "inspection report id=%s inspection=%s outcome=%s", report.id, inspection.id, report.outcome

@@ -1,5 +1,5 @@
 """The worker: empties the push outbox and, every hour, looks for deadlines about to pass (and,
-once a day, refreshes the public performance figures).
+once a day, refreshes the public performance figures and sweeps the uploads).
 
 Each delivery is claimed in its own short transaction. On PostgreSQL the claim is
 ``SELECT … FOR UPDATE SKIP LOCKED``: several workers never take the same row, so a notification
@@ -120,6 +120,7 @@ def run(once: bool = False, idle_seconds: float = 5.0) -> None:
                 last_deadlines = time.monotonic()
                 log.info("deadline reminders: %s clerks told", told)
                 jobs.run(jobs.refresh_figures, current_app._get_current_object())
+                jobs.run(jobs.tidy_uploads, current_app._get_current_object())
             deliver_due()
         except Exception:
             if once:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 
 from app.auth.access import roles_required
 from app.communes.services import open_communes
+from app.core import storage
 from app.core.errors import RuleError
 from app.core.identity import format_phone, normalize_cin, normalize_phone
 from app.core.replay import Submission
@@ -22,7 +23,7 @@ from app.permits import bp, services
 from app.permits.forms import ApplicantForm, NewApplicationForm, ParcelForm, UploadForm, details_form, plain
 from app.permits.models import CaseDocument, PermitCase
 from app.permits.workflow import IllegalTransition, Status
-from app.uploads import UploadError, stored_path
+from app.uploads import UploadError
 from app.web import render, submitter
 
 citizen_required = roles_required(Role.CITIZEN)
@@ -294,16 +295,12 @@ def file(document_id: int):
     document = next((d for d in case.documents if d.id == document_id), None)
     if document is None or (document.internal and not current_user.is_staff):
         abort(404)
-    response = send_file(
-        stored_path(document.storage_name),
-        mimetype=document.content_type,
+    return storage.send(
+        document.storage_name,
+        document.content_type,
         as_attachment=not document.is_image,
         download_name=document.original_name,
-        max_age=0,
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @bp.get("/<id:case_id>/certificate")

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app.core import storage
 from app.core.channels import Channel
 from app.core.codes import new_tracking_code, reference, same_code
 from app.core.dates import today, utcnow
@@ -35,7 +36,7 @@ from app.permits.models import (
     Verdict,
 )
 from app.permits.workflow import CLOCK_RUNNING, OPEN, Status
-from app.uploads import UploadError, store_upload, stored_path
+from app.uploads import UploadError, discard, store_upload
 
 STEPS = ("applicant", "parcel", "details", "documents")
 
@@ -149,12 +150,7 @@ def add_document(case: PermitCase, item_code: str, file_storage, user: User) -> 
     db.session.add(document)
     if case.status is not Status.DRAFT:
         case.record("document_added", user, item=item_code, name=stored.original_name)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        stored_path(stored.storage_name).unlink(missing_ok=True)
-        raise
+    db.session.commit()  # the file is published with it (or removed, if the commit fails)
     return document
 
 
@@ -166,8 +162,8 @@ def remove_document(case: PermitCase, document: CaseDocument, user: User) -> Non
     ):
         raise RuleError(_l("This document can no longer be removed."))
     db.session.delete(document)
+    storage.delete_after_commit(document.storage_name)  # the scan of a deed or a CIN goes too
     db.session.commit()
-    stored_path(document.storage_name).unlink(missing_ok=True)  # the scan of a deed or a CIN goes too
 
 
 def submit(case: PermitCase, user: User) -> PermitCase:
@@ -285,8 +281,7 @@ def record_site_visit(case: PermitCase, actor: User, note: str, photos: list) ->
             if photo and photo.filename:
                 stored.append(store_upload(photo, ["image"]))
     except UploadError:
-        for file in stored:  # one photo refused: keep none, the agent sends them again
-            stored_path(file.storage_name).unlink(missing_ok=True)
+        discard(stored)  # one photo refused: keep none, the agent sends them again
         raise
     # The applicant sees that the visit took place; what was seen stays an internal note.
     workflow.MACHINE.apply(case, "record_site_visit", actor, photos=len(stored))

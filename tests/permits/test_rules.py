@@ -7,11 +7,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.core import storage
 from app.extensions import db
 from app.permits import services
 from app.permits.clock import Clock
 from app.permits.models import PermitCase
-from app.uploads import stored_path
 
 
 def test_a_step_taken_twice_at_once_lands_once(app, demo, files):
@@ -90,10 +90,9 @@ def test_a_removed_document_leaves_nothing_on_disk(app, demo, files):
     with app.app_context():
         case = files.draft()
         document = case.documents[0]
-        path = stored_path(document.storage_name)
-        assert path.exists()
+        assert storage.store().exists(document.storage_name)
         services.remove_document(case, document, case.applicant)
-        assert not path.exists()
+        assert not storage.store().exists(document.storage_name)
 
 
 @pytest.mark.parametrize("value", ["sNaN", "NaN", "Infinity", "-inf", "1e999999999"])

@@ -96,7 +96,9 @@ def store(app, folder):
     def run(file_storage, accepted=BOTH):
         with app.test_request_context(headers={"Accept-Language": "en"}):
             try:
-                return store_upload(file_storage, accepted)
+                stored = store_upload(file_storage, accepted)
+                db.session.commit()  # a stored file is published with the transaction that records it
+                return stored
             except UploadError as error:
                 return str(error.message)
 
