@@ -1,24 +1,34 @@
 """Files people send: checked by content, images re-encoded, stored outside static/.
 
 Photos are re-encoded with Pillow: EXIF (GPS included) is dropped, the long edge is capped,
-and decompression bombs are refused before they are decoded. PDFs are checked by their
-signature and capped in size. The bytes go to app.core.storage, published at commit.
+and decompression bombs are refused before they are decoded: by their pixels, and by the memory
+their decoding would take (pixels × bytes per pixel). A process decodes one photo at a time.
+PDFs are checked by their signature and capped in size. The bytes go to app.core.storage,
+published at commit.
 """
 
 from __future__ import annotations
 
 import io
+import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageMode, ImageOps, UnidentifiedImageError
 
 from app.core import storage
 
 MAX_IMAGE_EDGE = 2000
 MAX_IMAGE_PIXELS = 50_000_000  # a 20,000 × 20,000 image (400 M pixels) is refused unopened
+# What decoding one photo may hold in memory (see _decoding_cost): a 16-megapixel colour PNG, a
+# 50-megapixel grey one; a JPEG of any allowed size, decoded at a reduced scale. A 16-bit RGBA PNG
+# of 7000 × 7000 pixels (1.7 MB sent) would take 392 MB: it is refused from its header.
+MAX_DECODING_BYTES = 64 * 2**20
+DECODES_AT_ONCE = 1  # per process: one photo's decoding at a time (see decoding_slots)
+DECODE_WAIT_SECONDS = 15.0
 PDF_MAGIC = b"%PDF-"
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "HEIF", "MPO"}
 
@@ -42,29 +52,108 @@ def _clean_name(name: str | None) -> str:
     return "".join(ch for ch in name if ch.isprintable() and ch not in '"<>')[:150] or "file"
 
 
+def _bytes_per_pixel(mode: str) -> int:
+    """What one pixel of ``mode`` takes in Pillow's memory: 4 bytes for every multi-band mode
+    (RGB is stored as RGBX), else the band's own size (1 for "1", "L", "P"; 2 for "I;16")."""
+    described = ImageMode.getmode(mode)
+    return 4 if len(described.bands) > 1 else max(1, int(described.typestr[-1]))
+
+
+def _working_mode(mode: str) -> str:
+    return mode if mode in ("RGB", "L") else "L" if mode in ("1", "LA", "La") else "RGB"
+
+
+def _decoding_cost(image: Image.Image) -> int:
+    """Bytes decoding ``image`` holds at its peak, from its header alone: its pixels, plus the
+    full-size copy that converting them to RGB or grey makes (none for an RGB or grey photo)."""
+    pixels = image.width * image.height
+    cost = pixels * _bytes_per_pixel(image.mode)
+    if image.mode != _working_mode(image.mode):
+        cost += pixels * _bytes_per_pixel(_working_mode(image.mode))
+    return cost
+
+
+def _stored_size(width: int, height: int) -> tuple[int, int]:
+    """The size the stored photo gets: its long edge capped at MAX_IMAGE_EDGE."""
+    scale = min(1.0, MAX_IMAGE_EDGE / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _opened(data: bytes) -> Image.Image:
+    """The image with its header read and judged, nothing decoded yet; UploadError if it is no
+    photo, or one too large to decode safely. A JPEG is set to decode at 1/2, 1/4 or 1/8 scale
+    (Image.draft), so a 48-megapixel phone photo takes a sixteenth of its full size in memory."""
+    image = Image.open(io.BytesIO(data))
+    if image.format not in IMAGE_FORMATS:
+        raise UploadError(_l("This file is not a photo or a PDF document."))
+    if image.width * image.height > MAX_IMAGE_PIXELS:
+        raise UploadError(
+            _l(
+                "This image is too large (%(width)d × %(height)d pixels). Send a photo of at most 50 megapixels.",
+                width=image.width,
+                height=image.height,
+            )
+        )
+    width, height = image.size
+    image.draft(None, _stored_size(width, height))  # JPEG only; other formats ignore it
+    if _decoding_cost(image) > MAX_DECODING_BYTES:
+        raise UploadError(
+            _l(
+                "This image is too large to process (%(width)d × %(height)d pixels). Send it as a "
+                "JPEG photo, or at a smaller size.",
+                width=width,
+                height=height,
+            )
+        )
+    return image
+
+
+def decoding_slots() -> threading.BoundedSemaphore:
+    """How many photos this process decodes at once (IMAGE_DECODES_AT_ONCE): each may hold up
+    to MAX_DECODING_BYTES, so the slots bound a worker's memory whatever arrives together."""
+    slots = current_app.config.get("IMAGE_DECODES_AT_ONCE", DECODES_AT_ONCE)
+    return current_app.extensions.setdefault("image_decoding_slots", threading.BoundedSemaphore(slots))
+
+
+@contextmanager
+def _decoding_slot():
+    # A citizen who has just sent photos over a slow link would rather wait a few seconds than
+    # send them again: the request waits for a slot, and is told to retry only past the wait.
+    slots = decoding_slots()
+    if not slots.acquire(timeout=current_app.config.get("IMAGE_DECODE_WAIT", DECODE_WAIT_SECONDS)):
+        raise UploadError(
+            _l("Many photos are being processed right now. Send the form again in a minute: what you wrote is kept.")
+        )
+    try:
+        yield
+    finally:
+        slots.release()
+
+
+def _shrunk(image: Image.Image) -> Image.Image:
+    """The photo at its stored size, upright. Shrunk before it is turned: every step after the
+    first conversion works on a copy a fraction of the original's size."""
+    if image.mode != _working_mode(image.mode):
+        image = image.convert(_working_mode(image.mode))
+    target = _stored_size(*image.size)
+    factor = min(image.width // target[0], image.height // target[1])
+    if factor > 1:
+        image = image.reduce(factor)  # box averaging: cheap, and what resizing by a whole factor does
+    image = ImageOps.exif_transpose(image)  # keep it upright once EXIF is gone
+    image.thumbnail((MAX_IMAGE_EDGE, MAX_IMAGE_EDGE))
+    return image
+
+
 def _reencode_image(data: bytes) -> bytes:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = Image.open(io.BytesIO(data))
-            if image.format not in IMAGE_FORMATS:
-                raise UploadError(_l("This file is not a photo or a PDF document."))
-            if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise UploadError(
-                    _l(
-                        "This image is too large (%(width)d × %(height)d pixels). Send a "
-                        "photo of at most 50 megapixels.",
-                        width=image.width,
-                        height=image.height,
-                    )
-                )
-            image = ImageOps.exif_transpose(image)  # keep it upright once EXIF is gone
-            image.thumbnail((MAX_IMAGE_EDGE, MAX_IMAGE_EDGE))
-            if image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            image.info = {}  # EXIF, GPS, comments, XMP: nothing of the original's metadata goes on
-            out = io.BytesIO()
-            image.save(out, "JPEG", quality=82, optimize=True)
+            image = _opened(data)
+            with _decoding_slot():
+                image = _shrunk(image)
+                image.info = {}  # EXIF, GPS, comments, XMP: nothing of the original's metadata goes on
+                out = io.BytesIO()
+                image.save(out, "JPEG", quality=82, optimize=True)
             return out.getvalue()
         except UploadError:
             raise  # already in words (it is a ValueError too)
@@ -72,6 +161,21 @@ def _reencode_image(data: bytes) -> bytes:
             raise UploadError(_l("This image is too large. Send a photo of at most 50 megapixels.")) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):  # Pillow's ways of saying "broken"
             raise UploadError(_l("This photo could not be read. Take it again or choose another file.")) from None
+
+
+def image_problem(data: bytes):
+    """Why this photo would be refused, judged from its header alone (nothing decoded), else None."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            _opened(data).close()
+        except UploadError as error:
+            return error.message
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            return _l("This image is too large. Send a photo of at most 50 megapixels.")
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            return _l("This photo could not be read. Take it again or choose another file.")
+    return None
 
 
 def _check_pdf(data: bytes) -> None:
@@ -109,6 +213,8 @@ def photos_problem(files, limit: int, too_many: str) -> str | None:
         photo.stream.seek(0)
         if kind_of(head) != "image":
             return _l("%(name)s is not a photo. Send JPEG or PNG photos.", name=photo.filename[:80])
+        if (problem := image_problem(head)) is not None:
+            return _l("%(name)s: %(problem)s", name=photo.filename[:80], problem=problem)
     return None
 
 

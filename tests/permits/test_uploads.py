@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import struct
-import zlib
 
 import pytest
 import sqlalchemy as sa
@@ -19,6 +18,7 @@ from app.models import User
 from app.permits import services
 from app.permits.models import CaseDocument, PermitCase, PermitType
 from app.uploads import UploadError, store_upload
+from tests.permits.helpers import huge_png
 
 MB = 1_000_000
 NOT_PHOTO_OR_PDF = "This file is not a photo or a PDF document."
@@ -42,19 +42,6 @@ def blank_image(size=(64, 48), fmt="JPEG", mode="RGB", **save_options) -> bytes:
     out = io.BytesIO()
     Image.new(mode, size).save(out, fmt, **save_options)
     return out.getvalue()
-
-
-def huge_png(width: int, height: int) -> bytes:
-    """A real, valid 1-bit black PNG of any size, written row by row: small on disk and in memory."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    row = b"\x00" + b"\x00" * ((width + 7) // 8)  # filter byte, then the packed pixels
-    packer = zlib.compressobj(9)
-    body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
 
 
 def huge_jpeg_header(width: int, height: int) -> bytes:

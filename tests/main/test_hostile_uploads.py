@@ -1,0 +1,204 @@
+"""Hostile files (issue 11): photos whose decoding would take a worker's memory, and PDFs that
+carry active content. Each is refused in words, or stored made harmless, and the form keeps
+what the citizen typed."""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+
+import pytest
+import requests
+import sqlalchemy as sa
+from PIL import Image
+from werkzeug.datastructures import FileStorage
+
+from app.complaints.models import Complaint, ComplaintPhoto
+from app.extensions import db
+from app.uploads import UploadError, decoding_slots, store_upload, stored_path
+from tests.complaints.helpers import CHEFCHAOUEN_CODE, choose_commune, filing_form
+from tests.permits.helpers import PNG_RGBA, huge_png, photo_bytes
+
+TOO_LARGE_TO_PROCESS = "This image is too large to process (7000 × 7000 pixels)."
+BUSY = "Many photos are being processed right now. Send the form again in a minute: what you wrote is kept."
+DESCRIPTION = "A deep pothole in front of the school."
+TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+@pytest.fixture(scope="module")
+def hostile_png() -> bytes:
+    """7000 × 7000 pixels, 16-bit RGBA: 49 megapixels (under the 50-megapixel guard), 392 MB to decode."""
+    return huge_png(7000, 7000, bit_depth=16, colour_type=PNG_RGBA)
+
+
+@pytest.fixture
+def folder(app, monkeypatch, tmp_path):
+    target = tmp_path / "uploads"
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(target))
+    return target
+
+
+@pytest.fixture
+def guest(client, demo, folder):
+    choose_commune(client, CHEFCHAOUEN_CODE)
+    return client
+
+
+def store(app, data: bytes, name: str, accepted=("pdf", "image"), language: str = "en"):
+    """store_upload in a request: (the stored file's bytes, its StoredFile), or the refusal's words."""
+    with app.test_request_context(headers={"Accept-Language": language}):
+        try:
+            stored = store_upload(FileStorage(io.BytesIO(data), filename=name), list(accepted))
+        except UploadError as error:
+            return str(error.message)
+        return stored_path(stored.storage_name).read_bytes(), stored
+
+
+def stored_files(folder) -> list:
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def complaints(app) -> list[tuple[str, int]]:
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(Complaint.description, sa.func.count(ComplaintPhoto.id))
+            .outerjoin(ComplaintPhoto)
+            .group_by(Complaint.id)
+        )
+        return [tuple(row) for row in rows]
+
+
+def token(http: requests.Session, url: str) -> str:
+    return TOKEN.search(http.get(url).text).group(1)
+
+
+def post_complaint(guest, app, photos, language: str = "en"):
+    form = filing_form(app, contact_name="Amina Tazi", photos=[(io.BytesIO(data), name) for data, name in photos])
+    return guest.post(
+        "/complaints/new",
+        form,
+        form_url="/complaints/new",
+        content_type="multipart/form-data",
+        headers={"Accept-Language": language},
+    )
+
+
+# --- photos: the memory their decoding takes ----------------------------------------------------
+
+
+def test_the_16_bit_png_that_took_400_mb_is_refused_from_its_header(app, folder, hostile_png):
+    assert len(hostile_png) < 2_000_000  # small to send: the danger is in memory
+    result = store(app, hostile_png, "plan.png")
+    assert isinstance(result, str) and result.startswith(TOO_LARGE_TO_PROCESS), result
+    assert "JPEG" in result  # it says what to send instead
+    assert stored_files(folder) == []
+
+
+def test_the_guard_counts_bytes_per_pixel_not_only_pixels(app, folder):
+    """The same 7000 × 7000 pixels: 49 MB to decode in 8-bit grey (stored, shrunk), 392 MB in
+    16-bit RGBA (refused); and 4000 × 4000 (16 megapixels) passes in grey, not in 8-bit RGBA."""
+    data, stored = store(app, huge_png(7000, 7000, bit_depth=8), "grey.png", ["image"])
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == (2000, 2000) and stored.content_type == "image/jpeg"
+    assert store(app, huge_png(4000, 4000), "grey.png", ["image"])[1].content_type == "image/jpeg"
+    refused = store(app, huge_png(4000, 4000, bit_depth=8, colour_type=PNG_RGBA), "rgba.png", ["image"])
+    assert refused == (
+        "This image is too large to process (4000 × 4000 pixels). Send it as a JPEG photo, or at a smaller size."
+    )
+    assert len(stored_files(folder)) == 2
+
+
+def test_a_big_sideways_jpeg_is_shrunk_first_and_still_stored_upright(app, folder):
+    """Decoded at a quarter of its size (Image.draft), then turned: the EXIF orientation survives the shrinking."""
+    exif = Image.Exif()
+    exif[0x0112] = 6  # lying down: viewers turn it 90° clockwise
+    out = io.BytesIO()
+    Image.new("RGB", (8000, 2000), (90, 140, 200)).save(out, "JPEG", exif=exif)
+    data, _stored = store(app, out.getvalue(), "door.jpg", ["image"])
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == (500, 2000)
+        assert dict(image.getexif()) == {}
+
+
+def test_the_hostile_png_on_the_complaint_form_is_refused_in_words_and_the_text_is_kept(guest, app, hostile_png):
+    response = post_complaint(guest, app, [(photo_bytes(), "street.jpg"), (hostile_png, "pothole.png")])
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "pothole.png: " + TOO_LARGE_TO_PROCESS in page
+    assert DESCRIPTION in page and 'value="Amina Tazi"' in page
+    assert complaints(app) == []
+
+
+def test_the_refusal_is_in_arabic_for_an_arabic_page(guest, app, hostile_png):
+    page = post_complaint(guest, app, [(hostile_png, "pothole.png")], language="ar").get_data(as_text=True)
+    assert "7000 × 7000" in page and "JPEG" in page
+    assert "This image is too large" not in page
+    assert DESCRIPTION in page
+
+
+def test_a_photo_broken_past_its_header_is_refused_in_words_not_with_an_error_page(guest, app, folder):
+    """Its header passes the form's check; its pixels cannot be decoded. The first photo, already
+    stored when the second fails, is not left behind."""
+    broken = photo_bytes((1200, 900))
+    broken = broken[: len(broken) // 2]
+    response = post_complaint(guest, app, [(photo_bytes(), "street.jpg"), (broken, "pothole.jpg")])
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "This photo could not be read. Take it again or choose another file." in page
+    assert DESCRIPTION in page
+    assert complaints(app) == []
+    assert stored_files(folder) == []
+
+
+def test_when_every_decoding_slot_is_busy_past_the_wait_the_citizen_is_told_to_retry(guest, app, folder, monkeypatch):
+    monkeypatch.setitem(app.config, "IMAGE_DECODE_WAIT", 0.2)
+    with app.app_context():
+        slots = decoding_slots()
+    assert slots.acquire(timeout=5)  # another request is decoding its photo
+    try:
+        response = post_complaint(guest, app, [(photo_bytes(), "pothole.jpg")])
+    finally:
+        slots.release()
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert BUSY in page
+    assert DESCRIPTION in page and 'value="Amina Tazi"' in page
+    assert complaints(app) == [] and stored_files(folder) == []
+    # Sent again once the slot is free, it is filed with its photo.
+    assert post_complaint(guest, app, [(photo_bytes(), "pothole.jpg")]).status_code == 303
+    assert complaints(app) == [(DESCRIPTION, 1)]
+
+
+def test_complaints_sent_at_once_wait_for_the_one_slot_and_are_all_filed_with_their_photos(app, demo, live_server):
+    """Three citizens send three photos each at the same moment to the running server: one photo
+    is decoded at a time, the others wait their turn; nobody is told to come back."""
+    photos = [("photos", (f"p{i}.png", photo_bytes((3000, 2000), fmt="PNG"), "image/png")) for i in range(3)]
+    form = filing_form(app)
+
+    def citizen(number: int):
+        http = requests.Session()
+        http.headers["Accept-Language"] = "en"
+        choose = {"code": CHEFCHAOUEN_CODE, "csrf_token": token(http, live_server + "/communes/")}
+        http.post(live_server + "/communes/choose", data=choose)
+        data = {
+            **form,
+            "idempotency_key": f"at-once-{number}",
+            "csrf_token": token(http, live_server + "/complaints/new"),
+        }
+        return lambda: http.post(live_server + "/complaints/new", data=data, files=photos, allow_redirects=False)
+
+    barrier = threading.Barrier(3)
+    answers = []
+
+    def send(post):
+        barrier.wait()
+        answers.append(post().status_code)
+
+    threads = [threading.Thread(target=send, args=(citizen(n),)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert answers == [303, 303, 303]
+    assert complaints(app) == [(DESCRIPTION, 3)] * 3
