@@ -2,16 +2,19 @@
 
 Photos are re-encoded with Pillow: EXIF (GPS included) is dropped, the long edge is capped,
 and decompression bombs are refused before they are decoded: by their pixels, and by the memory
-their decoding would take (pixels × bytes per pixel). A process decodes one photo at a time.
-PDFs are checked by their signature and capped in size. The bytes go to app.core.storage,
-published at commit.
+their decoding would take (pixels × bytes per pixel). A process decodes one photo at a time,
+on one thread. PDFs are checked by their signature and capped in size. The bytes go to
+app.core.storage, published at commit.
 """
 
 from __future__ import annotations
 
+import ctypes
 import io
+import os
 import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -23,12 +26,17 @@ from app.core import storage
 
 MAX_IMAGE_EDGE = 2000
 MAX_IMAGE_PIXELS = 50_000_000  # a 20,000 × 20,000 image (400 M pixels) is refused unopened
-# What decoding one photo may hold in memory (see _decoding_cost): a 16-megapixel colour PNG, a
+# What decoding one photo may hold in memory (see _decoding_cost): a 12-megapixel colour PNG, a
 # 50-megapixel grey one; a JPEG of any allowed size, decoded at a reduced scale. A 16-bit RGBA PNG
 # of 7000 × 7000 pixels (1.7 MB sent) would take 392 MB: it is refused from its header.
-MAX_DECODING_BYTES = 64 * 2**20
-DECODES_AT_ONCE = 1  # per process: one photo's decoding at a time (see decoding_slots)
-DECODE_WAIT_SECONDS = 15.0
+MAX_DECODING_BYTES = 48 * 2**20
+DECODE_WAIT_SECONDS = 15.0  # how long a photo waits for its turn to be decoded (see photo_decoder)
+_DECODERS: dict[int, ThreadPoolExecutor] = {}
+_DECODERS_LOCK = threading.Lock()
+try:
+    _LIBC = ctypes.CDLL("libc.so.6")
+except OSError:  # not glibc: nothing to hand back
+    _LIBC = None
 PDF_MAGIC = b"%PDF-"
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "HEIF", "MPO"}
 
@@ -108,53 +116,60 @@ def _opened(data: bytes) -> Image.Image:
     return image
 
 
-def decoding_slots() -> threading.BoundedSemaphore:
-    """How many photos this process decodes at once (IMAGE_DECODES_AT_ONCE): each may hold up
-    to MAX_DECODING_BYTES, so the slots bound a worker's memory whatever arrives together."""
-    slots = current_app.config.get("IMAGE_DECODES_AT_ONCE", DECODES_AT_ONCE)
-    return current_app.extensions.setdefault("image_decoding_slots", threading.BoundedSemaphore(slots))
+def photo_decoder() -> ThreadPoolExecutor:
+    """The one thread of this process that decodes photos, one after the other: each may hold up
+    to MAX_DECODING_BYTES, and so does the worker, whatever arrives together. One thread, not a
+    lock: glibc keeps what a thread frees in that thread's own arena, so four threads decoding in
+    turn would each keep their peak (a forked worker makes its own)."""
+    with _DECODERS_LOCK:
+        pid = os.getpid()
+        if pid not in _DECODERS:
+            _DECODERS[pid] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="photo-decoder")
+        return _DECODERS[pid]
 
 
-@contextmanager
-def _decoding_slot():
+def _decoded_in_turn(data: bytes) -> bytes:
     # A citizen who has just sent photos over a slow link would rather wait a few seconds than
-    # send them again: the request waits for a slot, and is told to retry only past the wait.
-    slots = decoding_slots()
-    if not slots.acquire(timeout=current_app.config.get("IMAGE_DECODE_WAIT", DECODE_WAIT_SECONDS)):
+    # send them again: the request waits its turn, and is told to retry only past the wait.
+    job = photo_decoder().submit(_reencoded, data)
+    try:
+        return job.result(timeout=current_app.config.get("IMAGE_DECODE_WAIT", DECODE_WAIT_SECONDS))
+    except TimeoutError:
+        if not job.cancel():  # being decoded by now: its answer is near
+            return job.result()
         raise UploadError(
             _l("Many photos are being processed right now. Send the form again in a minute: what you wrote is kept.")
-        )
-    try:
-        yield
-    finally:
-        slots.release()
+        ) from None
 
 
-def _shrunk(image: Image.Image) -> Image.Image:
-    """The photo at its stored size, upright. Shrunk before it is turned: every step after the
-    first conversion works on a copy a fraction of the original's size."""
+def _shrunk(data: bytes) -> Image.Image:
+    """The photo at its stored size, upright. Shrunk before it is turned, and nothing keeps the
+    full-size pixels once a smaller copy exists: every step after the first works on a fraction."""
+    image = _opened(data)
     if image.mode != _working_mode(image.mode):
         image = image.convert(_working_mode(image.mode))
     target = _stored_size(*image.size)
     factor = min(image.width // target[0], image.height // target[1])
     if factor > 1:
         image = image.reduce(factor)  # box averaging: cheap, and what resizing by a whole factor does
-    image = ImageOps.exif_transpose(image)  # keep it upright once EXIF is gone
+    ImageOps.exif_transpose(image, in_place=True)  # keep it upright once EXIF is gone
     image.thumbnail((MAX_IMAGE_EDGE, MAX_IMAGE_EDGE))
     return image
 
 
-def _reencode_image(data: bytes) -> bytes:
+def _give_back_freed_memory() -> None:
+    """What a decoding freed goes back to the system, not only to the decoder's arena."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+@contextmanager
+def _in_words():
+    """Pillow's refusals, said as UploadError."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = _opened(data)
-            with _decoding_slot():
-                image = _shrunk(image)
-                image.info = {}  # EXIF, GPS, comments, XMP: nothing of the original's metadata goes on
-                out = io.BytesIO()
-                image.save(out, "JPEG", quality=82, optimize=True)
-            return out.getvalue()
+            yield
         except UploadError:
             raise  # already in words (it is a ValueError too)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -163,18 +178,32 @@ def _reencode_image(data: bytes) -> bytes:
             raise UploadError(_l("This photo could not be read. Take it again or choose another file.")) from None
 
 
+def _reencoded(data: bytes) -> bytes:
+    """The photo as stored: a JPEG, shrunk and upright, without metadata (on the decoder thread)."""
+    try:
+        image = _shrunk(data)
+        image.info = {}  # EXIF, GPS, comments, XMP: nothing of the original's metadata goes on
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=82, optimize=True)
+        del image
+        return out.getvalue()
+    finally:
+        _give_back_freed_memory()
+
+
+def _reencode_image(data: bytes) -> bytes:
+    with _in_words():
+        _opened(data)  # judged before it waits its turn: a refused photo never waits
+        return _decoded_in_turn(data)
+
+
 def image_problem(data: bytes):
     """Why this photo would be refused, judged from its header alone (nothing decoded), else None."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
+    try:
+        with _in_words():
             _opened(data).close()
-        except UploadError as error:
-            return error.message
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            return _l("This image is too large. Send a photo of at most 50 megapixels.")
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            return _l("This photo could not be read. Take it again or choose another file.")
+    except UploadError as error:
+        return error.message
     return None
 
 

@@ -16,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.complaints.models import Complaint, ComplaintPhoto
 from app.extensions import db
-from app.uploads import UploadError, decoding_slots, store_upload, stored_path
+from app.uploads import UploadError, photo_decoder, store_upload, stored_path
 from tests.complaints.helpers import CHEFCHAOUEN_CODE, choose_commune, filing_form
 from tests.permits.helpers import PNG_RGBA, huge_png, photo_bytes
 
@@ -151,30 +151,29 @@ def test_a_photo_broken_past_its_header_is_refused_in_words_not_with_an_error_pa
     assert stored_files(folder) == []
 
 
-def test_when_every_decoding_slot_is_busy_past_the_wait_the_citizen_is_told_to_retry(guest, app, folder, monkeypatch):
+def test_when_the_photo_decoder_is_busy_past_the_wait_the_citizen_is_told_to_retry(guest, app, folder, monkeypatch):
     monkeypatch.setitem(app.config, "IMAGE_DECODE_WAIT", 0.2)
-    with app.app_context():
-        slots = decoding_slots()
-    assert slots.acquire(timeout=5)  # another request is decoding its photo
+    other_request_done = threading.Event()
+    photo_decoder().submit(other_request_done.wait, 10)  # another request's photo, being decoded
     try:
         response = post_complaint(guest, app, [(photo_bytes(), "pothole.jpg")])
     finally:
-        slots.release()
+        other_request_done.set()
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert BUSY in page
     assert DESCRIPTION in page and 'value="Amina Tazi"' in page
     assert complaints(app) == [] and stored_files(folder) == []
-    # Sent again once the slot is free, it is filed with its photo.
+    # Sent again once the decoder is free, it is filed with its photo.
     assert post_complaint(guest, app, [(photo_bytes(), "pothole.jpg")]).status_code == 303
     assert complaints(app) == [(DESCRIPTION, 1)]
 
 
-def test_complaints_sent_at_once_wait_for_the_one_slot_and_are_all_filed_with_their_photos(app, demo, live_server):
+def test_complaints_sent_at_once_wait_their_turn_and_are_all_filed_with_their_photos(app, demo, live_server):
     """Three citizens send three photos each at the same moment to the running server: one photo
     is decoded at a time, the others wait their turn; nobody is told to come back."""
     photos = [("photos", (f"p{i}.png", photo_bytes((3000, 2000), fmt="PNG"), "image/png")) for i in range(3)]
-    form = filing_form(app)
+    form = filing_form(app, seen_duplicates="1")  # three reports of one place: each is filed
 
     def citizen(number: int):
         http = requests.Session()
