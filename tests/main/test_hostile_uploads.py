@@ -22,6 +22,8 @@ from app.permits import services as permit_services
 from app.permits.models import PermitCase, PermitType
 from app.uploads import UploadError, photo_decoder, store_upload, stored_path
 from tests.complaints.helpers import CHEFCHAOUEN_CODE, choose_commune, filing_form
+from tests.inspections.helpers import permit_in_site_visit, photo, report_form, reports
+from tests.inspections.helpers import send as send_report
 from tests.permits.helpers import PNG_RGBA, huge_png, photo_bytes
 
 TOO_LARGE_TO_PROCESS = "This image is too large to process (7000 × 7000 pixels)."
@@ -71,6 +73,16 @@ def complaints(app) -> list[tuple[str, int]]:
             .group_by(Complaint.id)
         )
         return [tuple(row) for row in rows]
+
+
+def permit_draft(app) -> int:
+    """A draft building permit of the demo citizen, waiting for its documents."""
+    with app.app_context():
+        citizen = db.session.scalar(sa.select(User).where(User.email == "citizen@demo.ma"))
+        permit_type = db.session.scalar(sa.select(PermitType).where(PermitType.code == "building_small"))
+        case_id = permit_services.start(citizen, permit_type, citizen.commune).id
+        db.session.remove()
+    return case_id
 
 
 def token(http: requests.Session, url: str) -> str:
@@ -139,6 +151,30 @@ def test_the_refusal_is_in_arabic_for_an_arabic_page(guest, app, hostile_png):
     assert "7000 × 7000" in page and "JPEG" in page
     assert "This image is too large" not in page
     assert DESCRIPTION in page
+
+
+def test_the_hostile_png_in_an_inspection_report_is_refused_in_words_and_the_draft_kept(app, client, demo, hostile_png):
+    _, inspection_id = permit_in_site_visit(app)
+    client.signin("agent@demo.ma")
+    form = report_form(photos=[photo("site.jpg"), (io.BytesIO(hostile_png), "facade.png")])
+    response = send_report(client, inspection_id, form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "facade.png: " + TOO_LARGE_TO_PROCESS in page
+    assert 'value="report-key-1"' in page and "Les travaux suivent les plans." in page
+    with app.app_context():
+        assert reports() == []
+
+
+def test_the_hostile_png_as_a_permit_document_is_refused_in_words(client, app, demo, folder, hostile_png):
+    case_id = permit_draft(app)
+    client.signin("citizen@demo.ma")
+    url = f"/permits/{case_id}/documents"
+    response = client.post(url, {"item": "request", "file": (io.BytesIO(hostile_png), "plan.png")}, form_url=url)
+    assert TOO_LARGE_TO_PROCESS in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(PermitCase, case_id).documents == []
+    assert stored_files(folder) == []
 
 
 def test_a_photo_broken_past_its_header_is_refused_in_words_not_with_an_error_page(guest, app, folder):
@@ -336,11 +372,7 @@ def test_a_pdf_with_javascript_actions_and_attachments_is_stored_without_them_an
 
 
 def test_a_hostile_pdf_sent_with_a_permit_is_stored_clean(client, app, demo, folder):
-    with app.app_context():
-        citizen = db.session.scalar(sa.select(User).where(User.email == "citizen@demo.ma"))
-        permit_type = db.session.scalar(sa.select(PermitType).where(PermitType.code == "building_small"))
-        case_id = permit_services.start(citizen, permit_type, citizen.commune).id
-        db.session.remove()
+    case_id = permit_draft(app)
     client.signin("citizen@demo.ma")
     url = f"/permits/{case_id}/documents"
     response = client.post(url, {"item": "request", "file": (io.BytesIO(hostile_pdf(4)), "request.pdf")}, form_url=url)
