@@ -16,11 +16,12 @@ from PIL import Image
 from werkzeug.datastructures import FileStorage
 
 from app.complaints.models import Complaint, ComplaintPhoto
+from app.core import storage
 from app.extensions import db
 from app.models import User
 from app.permits import services as permit_services
 from app.permits.models import PermitCase, PermitType
-from app.uploads import UploadError, photo_decoder, store_upload, stored_path
+from app.uploads import UploadError, photo_decoder, store_upload
 from tests.complaints.helpers import CHEFCHAOUEN_CODE, choose_commune, filing_form
 from tests.inspections.helpers import permit_in_site_visit, photo, report_form, reports
 from tests.inspections.helpers import send as send_report
@@ -58,7 +59,13 @@ def store(app, data: bytes, name: str, accepted=("pdf", "image"), language: str 
             stored = store_upload(FileStorage(io.BytesIO(data), filename=name), list(accepted))
         except UploadError as error:
             return str(error.message)
-        return stored_path(stored.storage_name).read_bytes(), stored
+        db.session.commit()  # a stored file is published with the transaction that records it
+        return read(stored.storage_name), stored
+
+
+def read(storage_name: str) -> bytes:
+    with storage.store().open(storage_name) as stored:
+        return stored.read()
 
 
 def stored_files(folder) -> list:
@@ -379,7 +386,7 @@ def test_a_hostile_pdf_sent_with_a_permit_is_stored_clean(client, app, demo, fol
     assert response.status_code in (200, 303)
     with app.app_context():
         (document,) = db.session.get(PermitCase, case_id).documents
-        with pikepdf.open(stored_path(document.storage_name)) as pdf:
+        with pikepdf.open(io.BytesIO(read(document.storage_name))) as pdf:
             assert len(pdf.pages) == 4 and active_content(pdf) == []
 
 
