@@ -22,7 +22,7 @@ from app.core.replay import Submission
 from app.extensions import db, limiter
 from app.models import Role
 from app.scoping import set_commune_scope
-from app.uploads import photos_problem
+from app.uploads import UploadError, photos_problem
 from app.web import render, submitter
 
 FILED_KEY = "filed_complaints"  # what this browser filed: its confirmation pages
@@ -96,26 +96,30 @@ def new():
                 accuracy = float(form.accuracy.data) if form.accuracy.data else None
             except ValueError:
                 accuracy = None
-            complaint, _replayed = submission.make(
-                lambda key: services.file_complaint(
-                    commune,
-                    category,
-                    Kind(form.kind.data),
-                    form.description.data,
-                    latitude=form.latitude.data,
-                    longitude=form.longitude.data,
-                    accuracy_m=accuracy,
-                    location_text=form.location_text.data,
-                    author=author,
-                    contact_name=(form.contact_name.data or "").strip() or None,
-                    contact_phone=form.phone_e164,
-                    contact_email=form.email_normalized,
-                    photos=request.files.getlist(form.photos.name),
-                    idempotency_key=key,
-                    written_at=form.written_at_time,
+            try:
+                complaint, _replayed = submission.make(
+                    lambda key: services.file_complaint(
+                        commune,
+                        category,
+                        Kind(form.kind.data),
+                        form.description.data,
+                        latitude=form.latitude.data,
+                        longitude=form.longitude.data,
+                        accuracy_m=accuracy,
+                        location_text=form.location_text.data,
+                        author=author,
+                        contact_name=(form.contact_name.data or "").strip() or None,
+                        contact_phone=form.phone_e164,
+                        contact_email=form.email_normalized,
+                        photos=request.files.getlist(form.photos.name),
+                        idempotency_key=key,
+                        written_at=form.written_at_time,
+                    )
                 )
-            )
-            return _filed_redirect(complaint)
+            except UploadError as error:  # a photo that passed the form's check but not its decoding
+                form.photos.errors = [error.message]
+            else:
+                return _filed_redirect(complaint)
     photos_lost = request.method == "POST" and bool([f for f in request.files.getlist("photos") if f and f.filename])
     refused = request.method == "POST" and not duplicates  # 422: the phone keeps its draft
     return render(

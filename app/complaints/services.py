@@ -22,7 +22,7 @@ from app.extensions import db
 from app.inspections import services as inspections
 from app.inspections.models import Inspection
 from app.models import Commune, Role, User
-from app.uploads import store_upload
+from app.uploads import UploadError, discard, store_upload
 
 MAX_PHOTOS = 3
 
@@ -83,7 +83,13 @@ def file_complaint(
     scoped key of app.core.replay: a replay of it raises IntegrityError, answered there.
     ``written_at`` is the phone's time of writing: kept when believable, else the receipt time."""
     received_at = utcnow()
-    stored = [store_upload(photo, ["image"]) for photo in list(photos)[:MAX_PHOTOS] if photo and photo.filename]
+    stored = []
+    try:
+        for photo in [p for p in list(photos)[:MAX_PHOTOS] if p and p.filename]:
+            stored.append(store_upload(photo, ["image"]))
+    except UploadError:  # one photo refused (or no turn to be decoded in time): keep none
+        discard(stored)
+        raise
     complaint = Complaint(
         commune=commune,
         category=category,
