@@ -65,6 +65,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    # Redis away: each server counts the limits in its own memory (logged as an error, see
+    # app.health) rather than refusing every sign-in; a Redis that hangs costs at most a second.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     RATELIMIT_HEADERS_ENABLED = True
     AUTH_RATE_LIMIT = os.environ.get("JAMAATI_AUTH_RATE_LIMIT", "20 per minute;200 per hour")
     LOCKOUT_THRESHOLD = 5
