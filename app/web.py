@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
@@ -10,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import brotli
+import sqlalchemy as sa
 from flask import Flask, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -261,11 +263,21 @@ def _compress_hard(response: Response) -> None:
 
 
 NO_COMMUNE = -1  # matches nothing: a commune role without a commune sees nothing
+# Answers that are nobody's and never load the account: a file ("Vary: Cookie" stays off it), and
+# what must keep working while the database is away (the health check, the service worker).
+ACCOUNTLESS = {"static", "main.healthz", "pwa.service_worker", "pwa.manifest", "pwa.offline"}
+
+
+def _without_account() -> None:
+    """The visitor counts as signed out for this answer: the account is not loaded (Flask-Login
+    would load it for any template rendered)."""
+    g._login_user = login_manager.anonymous_user()
 
 
 def _scope_to_commune() -> None:
-    if request.endpoint == "static":
-        return  # a file is nobody's data; not loading the account keeps "Vary: Cookie" off it
+    if request.endpoint in ACCOUNTLESS:
+        _without_account()
+        return
     user = current_user
     staff = user.is_authenticated and user.is_staff and not user.is_national_admin
     set_commune_scope((user.commune_id or NO_COMMUNE) if staff else None)
@@ -286,6 +298,15 @@ def _error_page(status: int, title: str, message: str) -> Response:
         response.headers["HX-Retarget"] = "body"
         response.headers["HX-Reswap"] = "innerHTML"
     return response
+
+
+def _forget_the_database() -> None:
+    """An error page never touches the database: it may be what failed. The transaction is rolled
+    back, and the page is drawn for a visitor whose account is not loaded (its attributes would be
+    read again from the database), in the language already chosen, else the cookie's or browser's."""
+    with contextlib.suppress(sa.exc.SQLAlchemyError):
+        db.session.rollback()
+    _without_account()
 
 
 def _register_errors(app: Flask) -> None:
@@ -348,8 +369,26 @@ def _register_errors(app: Flask) -> None:
             429, _("Too many attempts"), _("Too many attempts from this connection. Wait a minute and try again.")
         )
 
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    def database_away(error):
+        # One line, not a traceback per request: the health check and the worker say the rest.
+        current_app.logger.error("database unreachable on %s: %s", request.path, str(error).strip().splitlines()[0])
+        _forget_the_database()
+        response = _error_page(
+            503,
+            _("Jamaati is briefly unavailable"),
+            _(
+                "We cannot reach our records just now. What was not confirmed on the screen has not "
+                "been saved: try again in a few minutes."
+            ),
+        )
+        response.headers["Retry-After"] = "60"
+        return response
+
     @app.errorhandler(500)
     def server_error(error):
+        _forget_the_database()
         return _error_page(
             500,
             _("Something went wrong"),

@@ -102,3 +102,46 @@ def test_the_worker_says_one_line_per_failure_and_waits_longer_each_time_while_t
     assert "Traceback" not in text, text
     assert [re.search(r"next try in (\d+) s", line).group(1) for line in failures] == ["1", "2", "4"]
     assert all("Connection refused" in line for line in failures), text
+
+
+@pytest.fixture
+def signed_in_on_a_server_whose_database_is_away(tmp_path):
+    """A citizen signs in on one server; a second server with the same key has lost its database."""
+    reachable = app_env(tmp_path / "one")
+    (tmp_path / "one").mkdir()
+    seed_demo(reachable)
+    citizen = requests.Session()
+    with gunicorn(reachable) as first:
+        assert sign_in(citizen, first, "citizen@demo.ma").status_code == 303
+    away = {**reachable, "DATABASE_URL": f"postgresql://postgres@127.0.0.1:{free_port()}/gone"}
+    log = tmp_path / "away.log"
+    with gunicorn(away, log=log) as second:
+        yield citizen, second, log
+
+
+def test_a_signed_in_visitor_gets_the_apps_own_page_in_their_language_when_the_database_is_away(
+    signed_in_on_a_server_whose_database_is_away,
+):
+    citizen, base, log = signed_in_on_a_server_whose_database_is_away
+    pages = {
+        "fr": citizen.get(base + "/", cookies={"lang": "fr"}, timeout=10),
+        "en": citizen.get(base + "/complaints/new", headers={"Accept-Language": "en"}, timeout=10),
+        "ar": citizen.get(base + "/account", timeout=10),
+    }
+    titles = {
+        "fr": "Jamaati est momentanément indisponible",
+        "en": "Jamaati is briefly unavailable",
+        "ar": "جماعتي غير متاحة مؤقتًا",
+    }
+    for language, page in pages.items():
+        assert page.status_code == 503, (language, page.text[:300])
+        assert f'<html lang="{language}"' in page.text and titles[language] in page.text
+        assert "Internal Server Error" not in page.text
+        assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
+        assert page.headers["Retry-After"]
+
+    health = citizen.get(base + "/healthz", timeout=10)
+    assert health.status_code == 503 and health.json()["database"] == "unreachable"
+    worker_script = citizen.get(base + "/sw.js", timeout=10)
+    assert worker_script.status_code == 200 and "text/javascript" in worker_script.headers["Content-Type"]
+    assert "Traceback" not in log.read_text()  # one line per refused request, not a page of stack
