@@ -80,6 +80,9 @@ class Config:
     UPLOAD_FOLDER = os.environ.get("JAMAATI_UPLOADS")  # default: instance/uploads
     # s3://bucket[/prefix] keeps uploads in an S3-compatible bucket instead (app.core.storage).
     STORAGE_URL = os.environ.get("JAMAATI_STORAGE")
+    # Behind nginx (deploy/nginx): the internal location that serves the uploads folder, e.g.
+    # /_uploads/. The app checks who may see a file, nginx sends its bytes (X-Accel-Redirect).
+    UPLOADS_ACCEL_REDIRECT = os.environ.get("JAMAATI_UPLOADS_ACCEL_REDIRECT")
 
     # A citizen may reopen an answered complaint once, within this many days of the answer.
     COMPLAINT_REOPEN_DAYS = int(os.environ.get("JAMAATI_COMPLAINT_REOPEN_DAYS", "30"))

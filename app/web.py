@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import hmac
+import mimetypes
 import secrets
 from functools import cache, lru_cache
 from pathlib import Path
@@ -260,6 +262,23 @@ def _compress_hard(response: Response) -> None:
     if etag:
         response.set_etag(f"{etag}:br", weak=weak)
         response.make_conditional(request)  # a revalidation with this ETag gets a 304
+
+
+def precompress_static(folder: Path) -> int:
+    """Write file.br (brotli's best, as the app sends) and file.gz next to each text file, for a front
+    server that sends them as they are (nginx's brotli_static and gzip_static, see deploy/).
+    Files already compressed from their current version are left; returns how many were written."""
+    written = 0
+    for file in sorted(folder.rglob("*")):
+        if not file.is_file() or file.suffix in {".br", ".gz"} or mimetypes.guess_type(file.name)[0] not in STATIC_TEXT:
+            continue
+        content = file.read_bytes()
+        for suffix, compress in ((".br", _brotli_max), (".gz", lambda data: gzip.compress(data, 9, mtime=0))):
+            target = file.with_name(file.name + suffix)
+            if not target.exists() or target.stat().st_mtime < file.stat().st_mtime:
+                target.write_bytes(compress(content))
+                written += 1
+    return written
 
 
 NO_COMMUNE = -1  # matches nothing: a commune role without a commune sees nothing

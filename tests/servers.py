@@ -123,12 +123,13 @@ def csrf_token(session: requests.Session, url: str, **kwargs) -> str:
     return match.group(1)
 
 
-def sign_in(session: requests.Session, base: str, login: str, password: str = "jamaati-demo", **kwargs):
-    token = csrf_token(session, base + "/signin", **kwargs)
+def sign_in(session: requests.Session, base: str, login: str, password: str = "jamaati-demo", headers=None):
+    token = csrf_token(session, base + "/signin", headers=headers)
     return session.post(
         base + "/signin",
         data={"csrf_token": token, "login": login, "password": password},
+        # As a browser sends it: over HTTPS the CSRF check wants a same-site Referer.
+        headers={"Referer": base + "/signin", **(headers or {})},
         timeout=10,
         allow_redirects=False,
-        **kwargs,
     )
