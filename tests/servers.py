@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -44,6 +45,27 @@ def app_env(tmp_path: Path, **settings: str) -> dict[str, str]:
         "SECRET_KEY": uuid.uuid4().hex,
         **settings,
     }
+
+
+@contextlib.contextmanager
+def server_database(config, folder: Path):
+    """A database of its own for servers a test starts: on the PostgreSQL server the suite runs on
+    (--database-url), a new database dropped afterwards; else an SQLite file in ``folder``."""
+    base = config.getoption("--database-url")
+    if not base:
+        yield f"sqlite:///{folder / 'server.sqlite'}"
+        return
+    url = sa.engine.make_url(base.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"{url.database}_srv_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def flask(env: dict[str, str], *args: str) -> None:

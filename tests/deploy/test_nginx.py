@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from app.config import Config
-from tests.servers import ROOT, app_env, flask, free_port, gunicorn, sign_in, wait_until
+from tests.servers import ROOT, app_env, flask, free_port, gunicorn, server_database, sign_in, wait_until
 
 NGINX = Path("/usr/sbin/nginx")
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
@@ -118,15 +118,20 @@ def _listening(port: int) -> bool:
 
 
 @pytest.fixture(scope="module")
-def deployment(tmp_path_factory):
+def deployment(request, tmp_path_factory):
     _require_nginx()
     tmp = tmp_path_factory.mktemp("deploy")
+    with server_database(request.config, tmp) as database:
+        yield from _deployment(tmp, database)
+
+
+def _deployment(tmp: Path, database: str):
     instance, uploads, prefix = tmp / "instance", tmp / "uploads", tmp / "nginx"
     for folder in (instance, uploads, prefix):
         folder.mkdir()
     static = tmp / "static"
     shutil.copytree(ROOT / "static", static)
-    seed_env = app_env(instance, JAMAATI_UPLOADS=str(uploads))
+    seed_env = app_env(instance, DATABASE_URL=database, JAMAATI_UPLOADS=str(uploads))
     flask(seed_env, "static", "compress", "--folder", str(static))
     seeded = subprocess.run(
         [sys.executable, "-m", "tests.deploy.seed"], cwd=ROOT, env=seed_env, check=True, capture_output=True, text=True

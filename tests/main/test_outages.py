@@ -12,21 +12,33 @@ import threading
 import pytest
 import requests
 
-from tests.servers import BIN, ROOT, OwnRedis, app_env, csrf_token, free_port, gunicorn, seed_demo, sign_in
+from tests.servers import (
+    BIN,
+    ROOT,
+    OwnRedis,
+    app_env,
+    csrf_token,
+    free_port,
+    gunicorn,
+    seed_demo,
+    server_database,
+    sign_in,
+)
 
 CHEFCHAOUEN = "01.151.01.01"
 CATEGORY = re.compile(r'<option value="(\d+)"')
 
 
 @pytest.fixture
-def server_with_own_redis(tmp_path):
+def server_with_own_redis(request, tmp_path):
     redis = OwnRedis(tmp_path)
-    env = app_env(tmp_path, REDIS_URL=redis.url, JAMAATI_AUTH_RATE_LIMIT="5 per minute")
-    seed_demo(env)
     log = tmp_path / "gunicorn.log"
     try:
-        with gunicorn(env, log=log) as url:
-            yield url, redis, log
+        with server_database(request.config, tmp_path) as database:
+            env = app_env(tmp_path, DATABASE_URL=database, REDIS_URL=redis.url, JAMAATI_AUTH_RATE_LIMIT="5 per minute")
+            seed_demo(env)
+            with gunicorn(env, log=log) as url:
+                yield url, redis, log
     finally:
         redis.stop()
 
@@ -105,14 +117,14 @@ def test_the_worker_says_one_line_per_failure_and_waits_longer_each_time_while_t
 
 
 @pytest.fixture
-def signed_in_on_a_server_whose_database_is_away(tmp_path):
+def signed_in_on_a_server_whose_database_is_away(request, tmp_path):
     """A citizen signs in on one server; a second server with the same key has lost its database."""
-    reachable = app_env(tmp_path / "one")
-    (tmp_path / "one").mkdir()
-    seed_demo(reachable)
     citizen = requests.Session()
-    with gunicorn(reachable) as first:
-        assert sign_in(citizen, first, "citizen@demo.ma").status_code == 303
+    with server_database(request.config, tmp_path) as database:
+        reachable = app_env(tmp_path, DATABASE_URL=database)
+        seed_demo(reachable)
+        with gunicorn(reachable) as first:
+            assert sign_in(citizen, first, "citizen@demo.ma").status_code == 303
     away = {**reachable, "DATABASE_URL": f"postgresql://postgres@127.0.0.1:{free_port()}/gone"}
     log = tmp_path / "away.log"
     with gunicorn(away, log=log) as second:
