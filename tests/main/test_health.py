@@ -31,3 +31,13 @@ def test_healthz_reports_an_unreachable_database(app):
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable" and response.json["status"] == "error"
+
+
+def test_open311_answers_503_with_an_error_list_while_the_database_is_away(app):
+    from app import create_app
+    from app.config import TestConfig
+
+    broken = create_app(TestConfig("postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    response = broken.test_client().get("/open311/v2/services.json?jurisdiction_id=01.151.01.01")
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert response.json == [{"code": 503, "description": "the service is briefly unavailable: try again in a minute"}]
