@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import INSTANCE, ROOT, Config
+from app.core import health
 from app.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
 
 
@@ -32,6 +33,7 @@ def create_app(config: Config | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    health.init_app()  # Redis away is logged as an error
     compress.init_app(app)
     htmx.init_app(app)
     web.init_app(app)

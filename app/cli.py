@@ -21,12 +21,14 @@ from app.demo import seed_demo_inspections
 from app.extensions import db
 from app.models import Agency, AgencyKind, Role, User
 from app.permits.services import seed_types
+from app.web import precompress_static
 
 communes_cli = AppGroup("communes", help="Morocco's communes.")
 staff_cli = AppGroup("staff", help="Staff accounts.")
 demo_cli = AppGroup("demo", help="Demo data (demo mode only).")
 translate_cli = AppGroup("translate", help="Translations: extract, update, compile.")
 uploads_cli = AppGroup("uploads", help="Uploaded files.")
+static_cli = AppGroup("static", help="The static files, for the front server.")
 
 
 @communes_cli.command("import")
@@ -243,8 +245,17 @@ def restore(archive: Path, force: bool) -> None:
     click.echo("next: flask db upgrade (if this version is newer than the backup's)")
 
 
+@static_cli.command("compress")
+@click.option("--folder", type=click.Path(file_okay=False, path_type=Path), help="Default: the app's static folder.")
+def static_compress(folder: Path | None) -> None:
+    """Write .br and .gz copies of the CSS, JavaScript and SVG files, for nginx to send as they are
+    (run after each deploy, after `make install`)."""
+    written = precompress_static(folder or Path(current_app.static_folder))
+    click.echo(f"{written} compressed files written")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(restore)
-    for group in (communes_cli, permits_cli, staff_cli, demo_cli, translate_cli, uploads_cli):
+    for group in (communes_cli, permits_cli, staff_cli, demo_cli, translate_cli, uploads_cli, static_cli):
         app.cli.add_command(group)

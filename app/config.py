@@ -65,6 +65,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    # Redis away: each server counts the limits in its own memory (logged as an error, see
+    # app.health) rather than refusing every sign-in; a Redis that hangs costs at most a second.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     RATELIMIT_HEADERS_ENABLED = True
     AUTH_RATE_LIMIT = os.environ.get("JAMAATI_AUTH_RATE_LIMIT", "20 per minute;200 per hour")
     LOCKOUT_THRESHOLD = 5
@@ -76,6 +80,9 @@ class Config:
     UPLOAD_FOLDER = os.environ.get("JAMAATI_UPLOADS")  # default: instance/uploads
     # s3://bucket[/prefix] keeps uploads in an S3-compatible bucket instead (app.core.storage).
     STORAGE_URL = os.environ.get("JAMAATI_STORAGE")
+    # Behind nginx (deploy/nginx): the internal location that serves the uploads folder, e.g.
+    # /_uploads/. The app checks who may see a file, nginx sends its bytes (X-Accel-Redirect).
+    UPLOADS_ACCEL_REDIRECT = os.environ.get("JAMAATI_UPLOADS_ACCEL_REDIRECT")
 
     # A citizen may reopen an answered complaint once, within this many days of the answer.
     COMPLAINT_REOPEN_DAYS = int(os.environ.get("JAMAATI_COMPLAINT_REOPEN_DAYS", "30"))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import hashlib
 import hmac
+import mimetypes
 import secrets
 from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import brotli
+import sqlalchemy as sa
 from flask import Flask, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -260,12 +264,39 @@ def _compress_hard(response: Response) -> None:
         response.make_conditional(request)  # a revalidation with this ETag gets a 304
 
 
+def precompress_static(folder: Path) -> int:
+    """Write file.br (brotli's best, as the app sends) and file.gz next to each text file, for a front
+    server that sends them as they are (nginx's brotli_static and gzip_static, see deploy/).
+    Files already compressed from their current version are left; returns how many were written."""
+    written = 0
+    for file in sorted(folder.rglob("*")):
+        if not file.is_file() or file.suffix in {".br", ".gz"} or mimetypes.guess_type(file.name)[0] not in STATIC_TEXT:
+            continue
+        content = file.read_bytes()
+        for suffix, compress in ((".br", _brotli_max), (".gz", lambda data: gzip.compress(data, 9, mtime=0))):
+            target = file.with_name(file.name + suffix)
+            if not target.exists() or target.stat().st_mtime < file.stat().st_mtime:
+                target.write_bytes(compress(content))
+                written += 1
+    return written
+
+
 NO_COMMUNE = -1  # matches nothing: a commune role without a commune sees nothing
+# Answers that are nobody's and never load the account: a file ("Vary: Cookie" stays off it), and
+# what must keep working while the database is away (the health check, the service worker).
+ACCOUNTLESS = {"static", "main.healthz", "pwa.service_worker", "pwa.manifest", "pwa.offline"}
+
+
+def _without_account() -> None:
+    """The visitor counts as signed out for this answer: the account is not loaded (Flask-Login
+    would load it for any template rendered)."""
+    g._login_user = login_manager.anonymous_user()
 
 
 def _scope_to_commune() -> None:
-    if request.endpoint == "static":
-        return  # a file is nobody's data; not loading the account keeps "Vary: Cookie" off it
+    if request.endpoint in ACCOUNTLESS:
+        _without_account()
+        return
     user = current_user
     staff = user.is_authenticated and user.is_staff and not user.is_national_admin
     set_commune_scope((user.commune_id or NO_COMMUNE) if staff else None)
@@ -286,6 +317,15 @@ def _error_page(status: int, title: str, message: str) -> Response:
         response.headers["HX-Retarget"] = "body"
         response.headers["HX-Reswap"] = "innerHTML"
     return response
+
+
+def _forget_the_database() -> None:
+    """An error page never touches the database: it may be what failed. The transaction is rolled
+    back, and the page is drawn for a visitor whose account is not loaded (its attributes would be
+    read again from the database), in the language already chosen, else the cookie's or browser's."""
+    with contextlib.suppress(sa.exc.SQLAlchemyError):
+        db.session.rollback()
+    _without_account()
 
 
 def _register_errors(app: Flask) -> None:
@@ -348,8 +388,26 @@ def _register_errors(app: Flask) -> None:
             429, _("Too many attempts"), _("Too many attempts from this connection. Wait a minute and try again.")
         )
 
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    def database_away(error):
+        # One line, not a traceback per request: the health check and the worker say the rest.
+        current_app.logger.error("database unreachable on %s: %s", request.path, str(error).strip().splitlines()[0])
+        _forget_the_database()
+        response = _error_page(
+            503,
+            _("Jamaati is briefly unavailable"),
+            _(
+                "We cannot reach our records just now. What was not confirmed on the screen has not "
+                "been saved: try again in a few minutes."
+            ),
+        )
+        response.headers["Retry-After"] = "60"
+        return response
+
     @app.errorhandler(500)
     def server_error(error):
+        _forget_the_database()
         return _error_page(
             500,
             _("Something went wrong"),

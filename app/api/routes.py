@@ -8,17 +8,20 @@ resource and 400 for anything else.
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 from flask import Response, current_app, g, request
 from flask_babel import refresh
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from app.api import bp, openapi, xml
 from app.api import services as api
 from app.api.services import ApiError
 from app.config import LANGUAGES
-from app.extensions import csrf, limiter
+from app.core import health
+from app.extensions import csrf, db, limiter
 from app.scoping import set_commune_scope
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
@@ -97,6 +100,14 @@ for _code in (400, 403, 404, 405, 413, 429, 500):
 
 @bp.errorhandler(Exception)
 def _unexpected(error: Exception):
+    if isinstance(error, health.DATABASE_DOWN):
+        # An outage, not a bug: one line in the log, and an answer a client knows to retry.
+        current_app.logger.error("open311: database unreachable: %s", str(error).strip().splitlines()[0])
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
+        response = _errors(503, "the service is briefly unavailable: try again in a minute")
+        response.headers["Retry-After"] = "60"
+        return response
     current_app.logger.exception("open311 error")
     return _errors(500, "internal error")
 

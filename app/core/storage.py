@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import boto3
 import sqlalchemy as sa
@@ -162,9 +162,24 @@ class FileStore(Store):
         if not path.is_file():
             raise MissingFile(name)
         try:
-            return send_file(path, mimetype=mimetype, download_name=download_name, as_attachment=as_attachment)
+            response = send_file(path, mimetype=mimetype, download_name=download_name, as_attachment=as_attachment)
         except FileNotFoundError:  # removed between the two looks
             raise MissingFile(name) from None
+        return _through_front_server(response, name)
+
+
+def _through_front_server(response: Response, name: str) -> Response:
+    """Behind nginx (UPLOADS_ACCEL_REDIRECT, see deploy/nginx) the app has checked who asks and nginx
+    sends the bytes from its internal location onto the same folder: a 20 MB PDF on 2G holds no app
+    server thread for minutes. The answer keeps its headers (type, name, caching) for nginx to pass on."""
+    prefix = current_app.config.get("UPLOADS_ACCEL_REDIRECT")
+    if not prefix:
+        return response
+    response.close()  # the file send_file opened: nginx reads it itself
+    response.direct_passthrough = False
+    response.set_data(b"")
+    response.headers["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(name)
+    return response
 
 
 class S3Store(Store):
@@ -319,8 +334,8 @@ def send(
     name: str, mimetype: str, public: bool = False, download_name: str | None = None, as_attachment: bool = False
 ) -> Response:
     """Answer with a stored file, after the route's access check. A missing file is a 404 (and a
-    warning: the sweep reports it too). This is the one place files leave the app (where an
-    X-Accel-Redirect to nginx would be answered instead of the bytes)."""
+    warning: the sweep reports it too). This is the one place files leave the app (behind nginx, a
+    folder's files leave through X-Accel-Redirect: FileStore.response)."""
     try:
         response = store().response(name, mimetype, download_name, as_attachment)
     except MissingFile:

@@ -1,12 +1,11 @@
-import sqlalchemy as sa
-from flask import abort, current_app, jsonify, request
+from flask import abort, jsonify, request
 from flask_login import current_user, login_required
 
 from app.auth.services import set_language
 from app.communes.routes import visitor_commune
 from app.complaints.services import author_complaints
 from app.config import LANGUAGES
-from app.extensions import db
+from app.core import health
 from app.i18n import LANGUAGE_COOKIE
 from app.main import bp
 from app.main.services import citizen_actions, my_work, staff_links
@@ -58,9 +57,8 @@ def about():
 
 @bp.get("/healthz")
 def healthz():
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError:
-        current_app.logger.exception("health check: database unreachable")
-        return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+    """For load balancers and monitoring: each dependency, 503 when this server cannot serve."""
+    body, status = health.report()
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response, status

@@ -8,6 +8,7 @@ reaches a device once. SQLite has no row locks: run a single worker there.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from datetime import datetime, timedelta
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from app.core import jobs
+from app.core import health, jobs
 from app.core.dates import utcnow
 from app.extensions import db
 from app.notifications import push, services
@@ -110,26 +111,58 @@ def purge_sent(now: datetime | None = None) -> None:
     db.session.commit()
 
 
+RETRY_FIRST_SECONDS = 1.0
+RETRY_MAX_SECONDS = 60.0
+
+
+def one_pass(last_deadlines: float | None) -> float | None:
+    """Deadlines and figures when an hour has passed, then every push that is due; returns when
+    the hourly jobs last ran."""
+    if last_deadlines is None or time.monotonic() - last_deadlines >= DEADLINES_EVERY_SECONDS:
+        told = jobs.run(jobs.remind_deadlines, current_app._get_current_object())
+        purge_sent()
+        last_deadlines = time.monotonic()
+        log.info("deadline reminders: %s clerks told", told)
+        jobs.run(jobs.refresh_figures, current_app._get_current_object())
+        jobs.run(jobs.tidy_uploads, current_app._get_current_object())
+    deliver_due()
+    health.beat()
+    return last_deadlines
+
+
 def run(once: bool = False, idle_seconds: float = 5.0) -> None:
     last_deadlines = None
+    failures = 0
     while True:
+        wait = idle_seconds
         try:
-            if last_deadlines is None or time.monotonic() - last_deadlines >= DEADLINES_EVERY_SECONDS:
-                told = jobs.run(jobs.remind_deadlines, current_app._get_current_object())
-                purge_sent()
-                last_deadlines = time.monotonic()
-                log.info("deadline reminders: %s clerks told", told)
-                jobs.run(jobs.refresh_figures, current_app._get_current_object())
-                jobs.run(jobs.tidy_uploads, current_app._get_current_object())
-            deliver_due()
-        except Exception:
+            last_deadlines = one_pass(last_deadlines)
+        except Exception as error:
             if once:
                 raise
-            # The database or the network is down: try again later, nothing is lost.
-            log.exception("notification worker pass failed")
-            db.session.rollback()
+            # The database or the network is down: nothing is lost, try again later, less and less
+            # often; one line each time for an outage (a traceback every 5 s says nothing more),
+            # the traceback for anything else (a bug).
+            failures += 1
+            wait = min(max(idle_seconds, RETRY_FIRST_SECONDS) * 2 ** (failures - 1), RETRY_MAX_SECONDS)
+            if isinstance(error, health.DATABASE_DOWN):
+                reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                log.error(
+                    "notification worker: database unreachable (failure %s), next try in %.0f s: %s",
+                    failures,
+                    wait,
+                    reason,
+                )
+            else:
+                log.exception("notification worker pass failed (failure %s), next try in %.0f s", failures, wait)
+            with contextlib.suppress(Exception):
+                db.session.rollback()
+        else:
+            if failures:
+                log.info("notification worker: working again after %s failed passes", failures)
+            failures = 0
         finally:
             db.session.remove()
         if once:
             return
-        time.sleep(idle_seconds)
+        time.sleep(wait)

@@ -6,20 +6,14 @@ one server is refused by the other.
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
 
 import pytest
 import redis
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.servers import app_env, flask, gunicorn
+
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-BIN = Path(sys.executable).parent
 
 
 @pytest.fixture
@@ -36,54 +30,12 @@ def redis_url():
     client.flushdb()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def two_servers(tmp_path, redis_url):
-    env = {
-        **os.environ,
-        "JAMAATI_DEMO": "1",
-        "JAMAATI_INSTANCE": str(tmp_path),
-        "REDIS_URL": redis_url,
-        "JAMAATI_AUTH_RATE_LIMIT": "5 per minute",
-        "SECRET_KEY": uuid.uuid4().hex,
-    }
-    subprocess.run(
-        [BIN / "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    ports = [_free_port(), _free_port()]
-    servers = [
-        subprocess.Popen(
-            [BIN / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "wsgi:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for port in ports
-    ]
-    try:
-        urls = [f"http://127.0.0.1:{port}" for port in ports]
-        deadline = time.monotonic() + 30
-        while not all(_answers(url) for url in urls):
-            assert time.monotonic() < deadline, "servers did not start"
-            time.sleep(0.2)
-        yield urls
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=10)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(url + "/healthz", timeout=5).status_code == 200
-    except requests.RequestException:
-        return False
+    env = app_env(tmp_path, REDIS_URL=redis_url, JAMAATI_AUTH_RATE_LIMIT="5 per minute")
+    flask(env, "db", "upgrade")
+    with gunicorn(env) as first, gunicorn(env) as second:
+        yield first, second
 
 
 def _failed_sign_in(session: requests.Session, url: str) -> int:
