@@ -1,3 +1,4 @@
+import json
 import secrets
 
 from flask import abort, after_this_request, current_app, redirect, request, url_for
@@ -66,8 +67,10 @@ def subscribe():
             str(keys.get("auth") or ""),
             str(body.get("language") or ""),
         )
-    except services.SubscriptionError:
-        abort(400)
+    except services.SubscriptionError as error:
+        return current_app.response_class(
+            json.dumps({"error": str(error.message)}, ensure_ascii=False), status=400, mimetype="application/json"
+        )
     response = current_app.response_class(status=204)
     response.set_cookie(DEVICE_COOKIE, device, max_age=YEAR, httponly=True, samesite="Lax", secure=request.is_secure)
     return response
