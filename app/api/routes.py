@@ -20,6 +20,7 @@ from app.api.services import ApiError
 from app.config import LANGUAGES
 from app.extensions import csrf, limiter
 from app.scoping import set_commune_scope
+from app.web import absolute_url
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -129,7 +130,7 @@ def _commune():
 @bp.get("/discovery.<fmt>")
 def discovery(fmt: str):
     fmt = _check_format(fmt)
-    base = request.host_url.rstrip("/") + bp.url_prefix
+    base = absolute_url("api.discovery", fmt=fmt).rpartition("/")[0]
     data = {
         "changeset": CHANGESET,
         "contact": "Jamaati national administrators (ask them for an api_key)",
