@@ -6,6 +6,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("JAMAATI_INSTANCE", ROOT / "instance"))
@@ -42,6 +43,23 @@ def database_url(url: str) -> str:
 
 class MissingSecretKey(RuntimeError):
     pass
+
+
+class MissingPublicUrl(RuntimeError):
+    pass
+
+
+def public_url(value: str | None, server_name: str | None) -> str | None:
+    """The origin people reach the app at (https://jamaati.example.ma): JAMAATI_PUBLIC_URL, else
+    https:// and SERVER_NAME. Absolute links (the certificate's QR code, Open311 discovery) are
+    built from it, never from a request's Host header."""
+    text = (value or "").strip().rstrip("/") or (f"https://{server_name.strip()}" if server_name else "")
+    if not text:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or parts.username:
+        raise MissingPublicUrl(f"JAMAATI_PUBLIC_URL must be an origin such as https://jamaati.example.ma, not {text}")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 class Config:
@@ -87,6 +105,8 @@ class Config:
     # A citizen may reopen an answered complaint once, within this many days of the answer.
     COMPLAINT_REOPEN_DAYS = int(os.environ.get("JAMAATI_COMPLAINT_REOPEN_DAYS", "30"))
 
+    PUBLIC_URL: str | None = None  # set from the environment at start-up (see public_url)
+
     # How many reverse proxies (nginx, a load balancer…) stand in front of the app.
     TRUSTED_PROXIES = int(os.environ.get("JAMAATI_TRUSTED_PROXIES", "0"))
 
@@ -124,6 +144,12 @@ class Config:
                 )
             key = _demo_secret_key()
         self.SECRET_KEY = key
+        self.PUBLIC_URL = public_url(os.environ.get("JAMAATI_PUBLIC_URL"), os.environ.get("SERVER_NAME"))
+        if self.PUBLIC_URL is None and not self.DEMO_MODE:
+            raise MissingPublicUrl(
+                "JAMAATI_PUBLIC_URL is not set. Set it to the address people use, such as "
+                "https://jamaati.example.ma: links are built from it and other hosts are refused."
+            )
 
 
 class TestConfig(Config):

@@ -89,6 +89,35 @@ def form_step(form, do, *, refusals: tuple, explain, success, redirect_to: str, 
     return show_again()
 
 
+def absolute_url(endpoint: str, **values) -> str:
+    """A link for outside the page (a QR code, an API's discovery): the configured public origin,
+    never the Host header a request came with. Demo mode without one uses the address in use."""
+    path = url_for(endpoint, **values)
+    origin = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
+    return origin + path
+
+
+class PublicHostOnly:
+    """WSGI guard: with a public URL configured, a request naming another host (Host, or the
+    forwarded host a trusted proxy passes on) is refused before the app sees it. /healthz
+    answers on any host, for the load balancer's probes by address."""
+
+    def __init__(self, wsgi_app, origin: str) -> None:
+        self.wsgi_app = wsgi_app
+        parts = urlsplit(origin)
+        default_port = {"http": 80, "https": 443}[parts.scheme]
+        self.hosts = {parts.netloc} | ({parts.hostname} if (parts.port or default_port) == default_port else set())
+
+    def __call__(self, environ, start_response):
+        host = (environ.get("HTTP_HOST") or "").strip().lower()
+        if host.removesuffix(".") in self.hosts or environ.get("PATH_INFO") == "/healthz":
+            return self.wsgi_app(environ, start_response)
+        body = b"Unknown host: this server answers only at its public address.\n"
+        headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+        start_response("400 Bad Request", headers)
+        return [body]
+
+
 def is_local_url(target: str | None) -> bool:
     if not target:
         return False
@@ -443,6 +472,10 @@ class IdConverter(IntegerConverter):
 
 
 def init_app(app: Flask) -> None:
+    if origin := app.config.get("PUBLIC_URL"):
+        parts = urlsplit(origin)
+        app.config["SERVER_NAME"], app.config["PREFERRED_URL_SCHEME"] = parts.netloc, parts.scheme
+        app.wsgi_app = PublicHostOnly(app.wsgi_app, origin)  # inside ProxyFix: it sees the forwarded host
     app.url_map.converters["id"] = IdConverter
     login_manager.login_view = "auth.signin"
     login_manager.unauthorized_handler(_unauthorized)

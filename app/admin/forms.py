@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -12,6 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from app.core.forms import Form
 from app.core.geo import in_morocco
 
 AGENCY_LABELS = {
@@ -25,7 +25,7 @@ AGENCY_LABELS = {
 }
 
 
-class AgencyForm(FlaskForm):
+class AgencyForm(Form):
     kind = SelectField(
         _l("Kind of body"),
         choices=[SelectChoice(kind, label) for kind, label in AGENCY_LABELS.items()],
@@ -34,7 +34,7 @@ class AgencyForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the agency's name.")), Length(max=160)])
 
 
-class PermitTypeForm(FlaskForm):
+class PermitTypeForm(Form):
     """What a national admin may change on a permit type (its fields and checklist stay in code)."""
 
     name_ar = StringField(
@@ -77,7 +77,7 @@ class PermitTypeForm(FlaskForm):
     active = BooleanField(_l("Citizens can apply for it"))
 
 
-class HolidayForm(FlaskForm):
+class HolidayForm(Form):
     day = DateField(
         _l("Date"),
         validators=[InputRequired(_l("Enter the date of the holiday."))],
@@ -86,7 +86,7 @@ class HolidayForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the holiday's name.")), Length(max=120)])
 
 
-class CommuneAreaForm(FlaskForm):
+class CommuneAreaForm(Form):
     """Where the commune is: complaints positioned beyond the radius are flagged for the clerk."""
 
     latitude = FloatField(

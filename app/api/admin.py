@@ -6,20 +6,20 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from app.api import services as api
 from app.auth.access import national_admin_required
 from app.complaints.models import ApiClient
+from app.core.forms import Form
 from app.extensions import db
 from app.web import render
 
 bp = Blueprint("api_keys", __name__, url_prefix="/admin/api-keys")
 
 
-class ApiKeyForm(FlaskForm):
+class ApiKeyForm(Form):
     name = StringField(
         _l("Client application"),
         description=_l("Who will use the key, e.g. the name of the app and its publisher."),

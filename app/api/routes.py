@@ -14,7 +14,7 @@ import json
 from flask import Response, current_app, g, request
 from flask_babel import refresh
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from app.api import bp, openapi, xml
 from app.api import services as api
@@ -23,6 +23,7 @@ from app.config import LANGUAGES
 from app.core import health
 from app.extensions import csrf, db, limiter
 from app.scoping import set_commune_scope
+from app.web import absolute_url
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -64,7 +65,8 @@ def _public_reads(response: Response) -> Response:
 
 
 def _format() -> str:
-    fmt = (request.view_args or {}).get("fmt")
+    # A request no route matched has no view_args: the format is then the path's extension.
+    fmt = (request.view_args or {}).get("fmt") or request.path.rpartition(".")[2]
     return fmt if fmt in FORMATS else "json"
 
 
@@ -87,8 +89,12 @@ def _api_error(error: ApiError):
 
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException):
-    response = _errors(error.code or 500, error.description or error.name)
-    if error.code == 405 and (allowed := getattr(error, "valid_methods", None)):
+    allowed = getattr(error, "valid_methods", None) if error.code == 405 else None
+    description = error.description or error.name
+    if allowed:
+        description = f"{request.method} is not allowed here: use {', '.join(m for m in allowed if m != 'OPTIONS')}"
+    response = _errors(error.code or 500, description)
+    if allowed:
         response.headers["Allow"] = ", ".join(allowed)
     return response
 
@@ -96,6 +102,16 @@ def _http_error(error: HTTPException):
 # The app's handlers for these codes (HTML pages) would otherwise win over the class handler above.
 for _code in (400, 403, 404, 405, 413, 429, 500):
     bp.register_error_handler(_code, _http_error)
+
+
+@bp.before_app_request
+def _routing_errors_in_open311_format():
+    """PUT /requests.json or an unknown path under the API: no route matched, so no blueprint
+    handler applies and the app would answer its HTML page. Answer an Open311 error list instead."""
+    error = request.routing_exception
+    if isinstance(error, NotFound | MethodNotAllowed) and request.path.startswith(f"{bp.url_prefix}/"):
+        return _http_error(error)
+    return None
 
 
 @bp.errorhandler(Exception)
@@ -125,7 +141,7 @@ def _commune():
 @bp.get("/discovery.<fmt>")
 def discovery(fmt: str):
     fmt = _check_format(fmt)
-    base = request.host_url.rstrip("/") + bp.url_prefix
+    base = absolute_url("api.discovery", fmt=fmt).rpartition("/")[0]
     data = {
         "changeset": CHANGESET,
         "contact": "Jamaati national administrators (ask them for an api_key)",

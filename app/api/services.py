@@ -1,6 +1,7 @@
 """Open311 GeoReport v2 over the commune's complaints: what the API shows and accepts.
 
-Everything shown is public: never a name, phone, e-mail, account or tracking code.
+Everything shown is public: never a name, phone, e-mail, account or tracking code, and of a
+complaint's words only the summary a clerk published (complaints.services.public_words).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from flask import current_app
 from app.complaints import services as complaint_services
 from app.complaints.models import ApiClient, Complaint, ComplaintCategory
 from app.complaints.workflow import OPEN, Kind, Status
+from app.core.bidi import drop_unpaired_bidi
 from app.core.channels import Channel
 from app.core.dates import aware
 from app.core.geo import in_morocco, public_coordinate
@@ -171,13 +173,12 @@ def request_dict(complaint: Complaint) -> dict:
         "status_notes": complaint.answer if closed else None,
         "service_name": complaint.category.name,
         "service_code": complaint.category.code,
-        "description": complaint.description,
+        **complaint_services.public_words(complaint.public_summary),  # the one public rule for its text
         "agency_responsible": complaint.department or complaint.category.department,
         "service_notice": None,
         "requested_datetime": iso(complaint.received_at),
         "updated_datetime": iso(updated or complaint.updated_at or complaint.received_at),
         "expected_datetime": iso(aware(complaint.received_at) + timedelta(days=ANSWER_DAYS)),
-        "address": complaint.location_text,
         "address_id": None,
         "zipcode": None,
         "lat": public_coordinate(complaint.latitude),
@@ -288,8 +289,13 @@ def _float(name: str, value: str, low: float, high: float) -> float:
     return number
 
 
+def _text(form, name: str) -> str:
+    """A text parameter as the web forms take it: trimmed, without unpaired bidi controls."""
+    return drop_unpaired_bidi(form.get(name) or "").strip()
+
+
 def _optional(form, name: str, maximum: int) -> str | None:
-    value = (form.get(name) or "").strip()
+    value = _text(form, name)
     if len(value) > maximum:
         raise ApiError(400, f"{name} must have at most {maximum} characters")
     return value or None
@@ -302,7 +308,7 @@ def post_request(commune: Commune, form, client: ApiClient, idempotency_key: str
     if not code:
         raise ApiError(400, "service_code is required")
     item = category(commune, code)
-    description = (form.get("description") or "").strip()
+    description = _text(form, "description")
     if not description:
         raise ApiError(400, "description is required")
     if len(description) > MAX_DESCRIPTION:

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
+from app.core.forms import Form
 from app.core.identity import InvalidIdentifier, normalize_cin, parse_login
 
 LOGIN_HINT = _l("A Moroccan mobile number such as 06 12 34 56 78, or an e-mail address.")
@@ -27,7 +27,7 @@ def valid_cin(form, field) -> None:
             ) from None
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(Form):
     full_name = StringField(
         _l("Full name"),
         validators=[
@@ -61,7 +61,7 @@ class SignUpForm(FlaskForm):
     )
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     login = StringField(
         _l("Mobile number or e-mail"),
         validators=[DataRequired(_l("Enter your mobile number or e-mail address."))],
@@ -70,7 +70,7 @@ class SignInForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in on this device"), default=True)
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )

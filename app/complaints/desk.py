@@ -24,6 +24,7 @@ from app.complaints.forms import (
     MergeForm,
     NoteForm,
     OutOfScopeForm,
+    PublicSummaryForm,
     QueueFilterForm,
 )
 from app.complaints.models import Complaint
@@ -108,6 +109,7 @@ def _page(complaint: Complaint, failed: dict[str, FlaskForm] | None = None):
         note_form=failed.get("note") or NoteForm(formdata=None),
         merge_form=failed.get("merge") or MergeForm(formdata=None),
         photo_form=ActionForm(formdata=None),
+        summary_form=failed.get("summary") or PublicSummaryForm(formdata=None, summary=complaint.public_summary),
         error_form=next(iter(failed.values()), None),
         can_handle=user.role in workflow.HANDLERS,
         templates=templates,
@@ -287,6 +289,22 @@ def photo_public(complaint_id: int, photo_id: int):
         ActionForm(),
         lambda: services.set_photo_public(complaint, photo_id, public),
         _("The photo is shown on the public page.") if public else _("The photo is no longer public."),
+    )
+
+
+@bp.post("/<id:complaint_id>/public-summary")
+@handlers_required
+def public_summary(complaint_id: int):
+    complaint = complaint_or_404(complaint_id)
+    form = PublicSummaryForm()
+    return _act(
+        complaint,
+        "summary",
+        form,
+        lambda: services.set_public_summary(complaint, _user(), form.summary.data),
+        _("The summary is on the public page.")
+        if (form.summary.data or "").strip()
+        else _("Nothing of this complaint's words is public."),
     )
 
 

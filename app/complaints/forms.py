@@ -6,7 +6,6 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -23,6 +22,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.complaints.workflow import KIND_LABELS, OUTCOME_LABELS, Kind, Outcome
 from app.core.dates import parse_phone_time
+from app.core.forms import Form
 from app.core.identity import InvalidIdentifier, normalize_email, normalize_phone
 from app.core.positions import position_valid
 
@@ -30,7 +30,7 @@ DESCRIPTION_MAX = 2000
 MESSAGE_MAX = 4000
 
 
-class FileForm(FlaskForm):
+class FileForm(Form):
     kind = RadioField(
         _l("What do you want to send?"),
         choices=[SelectChoice(k.value, KIND_LABELS[k]) for k in Kind],
@@ -110,13 +110,13 @@ class FileForm(FlaskForm):
         return valid
 
 
-class SupportForm(FlaskForm):
+class SupportForm(Form):
     """ "Already reported: follow it instead." A guest may leave a phone or e-mail."""
 
     contact = HiddenField()
 
 
-class FollowForm(FlaskForm):
+class FollowForm(Form):
     """A guest acts on a complaint with its reference and tracking code (both kept hidden)."""
 
     reference = HiddenField(validators=[DataRequired(), Length(max=20)])
@@ -142,7 +142,7 @@ class ReopenForm(FollowForm):
 # --- the clerks' side -------------------------------------------------------------------------
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -151,21 +151,33 @@ class QueueFilterForm(FlaskForm):
     department = SelectField(_l("Department"), validate_choice=False)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A step with nothing to type."""
 
 
-class AcknowledgeForm(FlaskForm):
+class PublicSummaryForm(Form):
+    summary = TextAreaField(
+        _l("Public summary"),
+        description=_l(
+            "What anyone may read of this complaint, on its public page, in Open311 and the open data. "
+            "Write the problem in your own words: no name, phone number or other personal detail. "
+            "Leave it empty to publish nothing."
+        ),
+        validators=[Optional(), Length(max=500)],
+    )
+
+
+class AcknowledgeForm(Form):
     department = StringField(
         _l("Forward to the department"), validators=[DataRequired(_l("Name the department.")), Length(max=120)]
     )
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     agent = SelectField(_l("Assign to"), coerce=int, validate_choice=False)
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     outcome = RadioField(
         _l("Outcome"),
         choices=[SelectChoice(o.value, OUTCOME_LABELS[o]) for o in Outcome],
@@ -178,27 +190,27 @@ class AnswerForm(FlaskForm):
     )
 
 
-class OutOfScopeForm(FlaskForm):
+class OutOfScopeForm(Form):
     message = TextAreaField(
         _l("Where should the citizen go instead?"),
         validators=[DataRequired(_l("Tell the citizen where to go instead.")), Length(max=MESSAGE_MAX)],
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     text = TextAreaField(
         _l("Internal note"), validators=[DataRequired(_l("Write the note first.")), Length(max=MESSAGE_MAX)]
     )
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     target = StringField(
         _l("Reference of the complaint it duplicates"),
         validators=[DataRequired(_l("Enter a reference.")), Length(max=20)],
     )
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     name_ar = StringField(_l("Name in Arabic"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
     name_fr = StringField(_l("Name in French"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
     name_en = StringField(_l("Name in English"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])

@@ -59,7 +59,11 @@ class Complaint(HasTimeline, CommuneScoped, db.Model):
     status: Mapped[Status] = mapped_column(enum_column(Status, 16), default=Status.RECEIVED, index=True)
     reference: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
     tracking_code: Mapped[str] = mapped_column(sa.String(12))
-    description: Mapped[str] = mapped_column(sa.Text)
+    description: Mapped[str] = mapped_column(sa.Text)  # the citizen's words: never public
+    # The one public text of a complaint: a summary a clerk wrote and published (None until then).
+    # The public sees the category, the rounded position and this; never the description or the
+    # address the citizen typed (services.public_words).
+    public_summary: Mapped[str | None] = mapped_column(sa.Text)
     # Where: a position from the phone (with its accuracy), or words, or both.
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]

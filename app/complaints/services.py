@@ -367,6 +367,29 @@ def request_site_check(
     return inspection
 
 
+MAX_PUBLIC_SUMMARY = 500
+
+
+def public_words(public_summary: str | None) -> dict:
+    """The one public rule for a complaint's text, wherever it shows (public page, the nearby
+    complaints on the filing form, Open311, open data): the citizen's description and typed
+    address are never public; the summary a clerk wrote and published stands for them."""
+    return {"description": public_summary or None, "address": None}
+
+
+def set_public_summary(complaint: Complaint, clerk: User, summary: str | None) -> None:
+    """Publish what the public may read of this complaint (empty: withdraw it), like a photo is
+    approved: written by the clerk, so nothing personal the citizen wrote goes out by accident."""
+    text = (summary or "").strip()
+    if len(text) > MAX_PUBLIC_SUMMARY:
+        raise RuleError(_l("Write at most %(num)d characters.", num=MAX_PUBLIC_SUMMARY), "summary")
+    complaint.public_summary = text or None
+    db.session.commit()
+    current_app.logger.info(
+        "complaint public summary %s id=%s by=%s", "set" if text else "withdrawn", complaint.id, clerk.id
+    )
+
+
 def set_photo_public(complaint: Complaint, photo_id: int, public: bool) -> None:
     photo = next((p for p in complaint.photos if p.id == photo_id), None)
     if photo is None:

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
@@ -22,6 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.dates import parse_phone_time, today
+from app.core.forms import Form
 from app.core.positions import position_valid
 from app.inspections.workflow import INFRACTION_TYPES, OUTCOME_LABELS, PERMIT_TYPES, TYPE_LABELS, Outcome
 
@@ -30,7 +30,7 @@ SUMMARY_MAX = 1000
 ANSWERS = (SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No")), SelectChoice("na", _l("Not applicable")))
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     latitude = FloatField(_l("Latitude"), validators=[Optional()])
     longitude = FloatField(_l("Longitude"), validators=[Optional()])
     accuracy = HiddenField()
@@ -88,7 +88,7 @@ class OnTheSpotForm(ReportForm):
     )
 
 
-def checklist_fields(form: FlaskForm, questions: list[str], formdata, prefix: str = "check") -> list:
+def checklist_fields(form: Form, questions: list[str], formdata, prefix: str = "check") -> list:
     """One yes / no / not applicable question per checklist item, bound to the same request data."""
     fields = []
     for index, question in enumerate(questions):
@@ -102,11 +102,11 @@ def agent_choices(agents, empty_label: str) -> list[SelectChoice]:
     return [SelectChoice(0, empty_label)] + [SelectChoice(u.id, u.full_name) for u in agents]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A step with nothing to type."""
 
 
-class _Scheduling(FlaskForm):
+class _Scheduling(Form):
     agent = SelectField(_l("Field agent"), coerce=int, validate_choice=False)
     due_on = DateField(_l("To be done by (optional)"), validators=[Optional()])
 
@@ -141,7 +141,7 @@ class SiteVisitForm(_Scheduling):
     )
 
 
-class ChecklistForm(FlaskForm):
+class ChecklistForm(Form):
     ar = TextAreaField(_l("Questions in Arabic"), validators=[Length(max=8000)])
     fr = TextAreaField(_l("Questions in French"), validators=[Length(max=8000)])
     en = TextAreaField(

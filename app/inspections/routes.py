@@ -153,8 +153,11 @@ def show(inspection_id: int):
     checks = checklist_fields(
         form, checklist.questions() if checklist else [], request.form if request.method == "POST" else None
     )
-    can_report = any(t.name == "report" for t in workflow.available(inspection.status, user.role))
-    if request.method == "POST":
+    refusal = services.report_refusal(inspection, user)
+    can_report = refusal is None and any(t.name == "report" for t in workflow.available(inspection.status, user.role))
+    if request.method == "POST" and refusal is not None:
+        status = 403  # a colleague's inspection: nothing is stored, the page says why
+    elif request.method == "POST":
         valid = form.validate_on_submit()
         if _photos_valid(form) and valid:
             try:
@@ -179,6 +182,7 @@ def show(inspection_id: int):
     return render(
         "inspections/show.html",
         status=status,
+        refusal=refusal if inspection.status in workflow.OPEN else None,
         inspection=inspection,
         form=form,
         checks=checks,

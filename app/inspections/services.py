@@ -230,10 +230,26 @@ def distance_from_case(inspection: Inspection, latitude: float | None, longitude
     return distance_m(latitude, longitude, inspection.latitude, inspection.longitude)
 
 
+class NotYourInspection(RuleError):
+    """An agent tried to file the report of an inspection assigned to someone else."""
+
+
+def report_refusal(inspection: Inspection, user: User):
+    """Why this person may not file this inspection's report (None: they may). A field agent
+    files only the inspections assigned to them; clerks record paper reports for anyone."""
+    if user.role is Role.AGENT and (inspection.assigned_to is None or inspection.assigned_to.id != user.id):
+        return _l(
+            "This inspection is not assigned to you: only its agent files its report. Ask a clerk to assign it to you."
+        )
+    return None
+
+
 def file_report(inspection: Inspection, agent: User, data: ReportInput) -> InspectionReport:
     """Store the report and move the case on, in one transaction. ``data.idempotency_key`` is the
     scoped key of app.core.replay: a second report with it raises IntegrityError, answered there
     with the report already stored (a phone replaying its outbox never files twice)."""
+    if (refusal := report_refusal(inspection, agent)) is not None:
+        raise NotYourInspection(refusal)
     workflow.check("report", inspection.status, agent.role)
     received_at = utcnow()
     stored = []

@@ -1,3 +1,4 @@
+import json
 import secrets
 
 from flask import abort, after_this_request, current_app, redirect, request, url_for
@@ -31,15 +32,35 @@ def inbox():
     return render("notifications/inbox.html", notifications=services.inbox(current_user), describe=services.describe)
 
 
-@bp.get("/<id:notification_id>", endpoint="open")
-@login_required
-def open_notification(notification_id: int):
-    """An inbox item's link, and the URL a tapped push opens: read, then the case."""
+def _notification_or_404(notification_id: int):
     notification = services.own_notification(current_user, notification_id)
     if notification is None:
         abort(404)
+    return notification
+
+
+def _case_of(notification) -> str:
+    return notification.url if is_local_url(notification.url) else url_for("notifications.inbox")
+
+
+@bp.get("/<id:notification_id>", endpoint="open")
+@login_required
+def open_notification(notification_id: int):
+    """The URL a tapped push opens. A GET changes nothing: an unread notification shows with the
+    button that marks it read (sent at once by the page script); a read one goes to its case."""
+    notification = _notification_or_404(notification_id)
+    if notification.read_at is not None:
+        return redirect(_case_of(notification), code=303)
+    return render("notifications/open.html", notification=notification, describe=services.describe)
+
+
+@bp.post("/<id:notification_id>")
+@login_required
+def read(notification_id: int):
+    """Opened from the inbox or the page above: read now, then the case."""
+    notification = _notification_or_404(notification_id)
     services.mark_read([notification])
-    return redirect(notification.url if is_local_url(notification.url) else url_for("notifications.inbox"), code=303)
+    return redirect(_case_of(notification), code=303)
 
 
 @bp.post("/read")
@@ -66,8 +87,10 @@ def subscribe():
             str(keys.get("auth") or ""),
             str(body.get("language") or ""),
         )
-    except services.SubscriptionError:
-        abort(400)
+    except services.SubscriptionError as error:
+        return current_app.response_class(
+            json.dumps({"error": str(error.message)}, ensure_ascii=False), status=400, mimetype="application/json"
+        )
     response = current_app.response_class(status=204)
     response.set_cookie(DEVICE_COOKIE, device, max_age=YEAR, httponly=True, samesite="Lax", secure=request.is_secure)
     return response

@@ -4,13 +4,17 @@ when it is read or pushed, in the reader's language."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from urllib3.util import parse_url
 
 from app.config import BABEL_LOCALES, LANGUAGES
@@ -112,7 +116,11 @@ def mark_all_read(user: User) -> None:
 
 
 class SubscriptionError(ValueError):
-    pass
+    """A subscription this server cannot use; ``message`` is for the person (translated lazily)."""
+
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
@@ -138,18 +146,41 @@ def allowed_endpoint(endpoint: str) -> bool:
     )
 
 
+BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+AUTH_SECRET_BYTES = 16  # RFC 8291
+
+
+def _base64url(text: str) -> bytes | None:
+    if not BASE64URL.fullmatch(text):
+        return None
+    try:
+        return base64.urlsafe_b64decode(text.rstrip("=") + "=" * (-len(text.rstrip("=")) % 4))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def push_keys_valid(p256dh: str, auth: str) -> bool:
+    """The keys a browser gives (RFC 8291): p256dh an uncompressed P-256 point that lies on the
+    curve (65 bytes), auth a 16-byte secret, both base64url. Garbage would only fail at every push."""
+    point, secret = _base64url(p256dh), _base64url(auth)
+    if point is None or secret is None or len(secret) != AUTH_SECRET_BYTES or len(point) != 65 or point[0] != 4:
+        return False
+    try:
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+    except ValueError:  # not on the curve
+        return False
+    return True
+
+
 def subscribe(user: User, device: str, endpoint: str, p256dh: str, auth: str, language: str) -> PushSubscription:
     """One subscription per device: a new one replaces what this device or endpoint had; the same
     one again (tapped twice) is updated in place, keeping what it still has to receive."""
-    if (
-        not (endpoint and p256dh and auth)
-        or "\x00" in endpoint + p256dh + auth
-        or len(endpoint) > 1000
-        or len(p256dh) > 200
-        or len(auth) > 100
-        or not allowed_endpoint(endpoint)
-    ):
-        raise SubscriptionError("not a push subscription this server can use")
+    if not endpoint or len(endpoint) > 1000 or not allowed_endpoint(endpoint):
+        raise SubscriptionError(_l("This browser's push service cannot be used. Try another browser."))
+    if not push_keys_valid(p256dh, auth):
+        raise SubscriptionError(
+            _l("This browser sent push keys that do not work. Turn notifications off and on again.")
+        )
     same = sa.and_(
         PushSubscription.device == device, PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id
     )

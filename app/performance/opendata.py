@@ -16,6 +16,7 @@ from datetime import UTC, timedelta
 import sqlalchemy as sa
 
 from app.complaints.models import Complaint, ComplaintCategory
+from app.complaints.services import public_words as complaint_public_words
 from app.complaints.workflow import ANSWER_DAYS
 from app.complaints.workflow import OPEN as COMPLAINT_OPEN
 from app.complaints.workflow import Status as ComplaintStatus
@@ -140,13 +141,18 @@ COMPLAINTS_SCHEMA = {
         field("status_notes", "string", "The commune's public answer, once closed."),
         field("service_name", "string", "The category (French)."),
         field("service_code", "string", "The category's code."),
-        field("description", "string", "Empty: what citizens write is not published in bulk."),
+        field(
+            "description",
+            "string",
+            "The public summary a clerk of the commune wrote and published; empty until then. "
+            "What citizens write is never published.",
+        ),
         field("agency_responsible", "string", "The department it went to."),
         field("service_notice", "string", "Empty."),
         field("requested_datetime", "datetime", "When it was received (UTC)."),
         field("updated_datetime", "datetime", "When it last changed, or was answered or closed (UTC)."),
         field("expected_datetime", "datetime", "The legal answer date: 60 days after receipt (UTC)."),
-        field("address", "string", "Empty: the words citizens write are not published in bulk."),
+        field("address", "string", "Empty: the address a citizen typed is not published (see lat and long)."),
         field("address_id", "string", "Empty."),
         field("zipcode", "string", "Empty."),
         field("lat", "number", "Latitude, rounded to 4 decimals (about 11 m)."),
@@ -257,10 +263,9 @@ def permit_rows(communes: list[Commune]) -> Iterator[dict]:
 
 
 def public_words(complaint_row) -> dict:
-    """What a complaint's own words may show in the open data: the one place where that rule
-    applies. Nothing yet: a public summary approved by a clerk will fill ``description``; the
-    address a citizen typed is free text too."""
-    return {"description": None, "address": None}
+    """What a complaint's words show in the open data: the complaints' one public rule
+    (app.complaints.services.public_words), the same as on every public page and in Open311."""
+    return complaint_public_words(complaint_row.public_summary)
 
 
 def complaint_rows(communes: list[Commune]) -> Iterator[dict]:
@@ -272,6 +277,7 @@ def complaint_rows(communes: list[Commune]) -> Iterator[dict]:
             complaint.commune_id,
             complaint.status,
             complaint.answer,
+            complaint.public_summary,
             complaint.department,
             complaint.received_at,
             complaint.answered_at,

@@ -7,7 +7,7 @@ import hashlib
 import json
 
 import sqlalchemy as sa
-from flask import Response, abort, request, stream_with_context, url_for
+from flask import Response, abort, request, stream_with_context
 from flask_babel import gettext as _
 
 from app.complaints.models import ComplaintCategory
@@ -22,7 +22,7 @@ from app.performance import bp, charts, figures, opendata, rollup
 from app.performance.measures import BY_CODE, SECTIONS, of_section
 from app.performance.models import WINDOWS
 from app.permits.models import PermitType
-from app.web import render
+from app.web import absolute_url, render
 
 CACHE_SECONDS = 3600  # the figures change once a day; case lists more often
 # Month by month: the two legal deadlines kept (the counts are in the table of the three periods).
@@ -238,8 +238,8 @@ def open_data():
 @bp.get("/open-data/<scope>/datapackage.json")
 def datapackage(scope: str):
     commune, communes = _scope(scope)
-    about = url_for("performance.open_data", _external=True)
-    base = url_for("main.home", _external=True)
+    about = absolute_url("performance.open_data")
+    base = absolute_url("main.home")
     descriptor = opendata.datapackage(commune, communes, base, about)
     body = json.dumps(descriptor, ensure_ascii=False, indent=1)
     etag = hashlib.sha256(body.encode()).hexdigest()[:32]

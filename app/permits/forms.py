@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
@@ -25,6 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.auth.forms import valid_cin
+from app.core.forms import Form
 from app.core.identity import InvalidIdentifier, normalize_phone
 from app.i18n import current_language
 from app.permits.models import VERDICT_LABELS, PermitType, Verdict
@@ -38,7 +38,7 @@ def valid_mobile(form, field) -> None:
             raise ValidationError(_l("Enter a Moroccan mobile number such as 06 12 34 56 78.")) from None
 
 
-class NewApplicationForm(FlaskForm):
+class NewApplicationForm(Form):
     permit_type = RadioField(
         _l("Which permit do you need?"), coerce=int, validators=[DataRequired(_l("Choose the permit you need."))]
     )
@@ -46,7 +46,7 @@ class NewApplicationForm(FlaskForm):
     idempotency_key = HiddenField()  # one per application started: a replayed POST is the same case
 
 
-class ApplicantForm(FlaskForm):
+class ApplicantForm(Form):
     applicant_name = StringField(
         _l("Full name of the applicant"),
         validators=[DataRequired(_l("Enter the applicant's full name.")), Length(max=120)],
@@ -62,7 +62,7 @@ class ApplicantForm(FlaskForm):
     )
 
 
-class ParcelForm(FlaskForm):
+class ParcelForm(Form):
     not_titled = BooleanField(_l("The land has no land title (not registered)"))
     land_title = StringField(
         _l("Land title number"),
@@ -86,7 +86,7 @@ class ParcelForm(FlaskForm):
             raise ValidationError(_l("Enter the land title number, or tick that the land has no title."))
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     item = HiddenField()
     file = FileField(_l("Choose a file"))
 
@@ -101,11 +101,11 @@ class FiniteDecimalField(DecimalField):
             raise ValueError(_l("Enter a number."))
 
 
-def details_form(permit_type, data=None) -> FlaskForm:
+def details_form(permit_type, data=None) -> Form:
     """The form for the type-specific questions, built from the type's field list."""
     language = current_language()
 
-    class DetailsForm(FlaskForm):
+    class DetailsForm(Form):
         pass
 
     for spec in permit_type.fields:
@@ -141,7 +141,7 @@ def plain(value):
 MESSAGE_MAX = 4000
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(Form):
     """The queue's filters: a plain GET form (bookmarkable, no CSRF)."""
 
     class Meta:
@@ -152,7 +152,7 @@ class QueueFilterForm(FlaskForm):
     type = SelectField(_l("Type of permit"), validate_choice=False)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A step with nothing to type: mark complete, send for decision, issue."""
 
 
@@ -160,7 +160,7 @@ def request_documents_form(permit_type: PermitType, formdata=None):
     """A row per checklist item — tick it and say why — plus a row for another document."""
     language = current_language()
 
-    class RequestDocumentsForm(FlaskForm):
+    class RequestDocumentsForm(Form):
         documents_message = TextAreaField(
             _l("Message to the applicant (optional)"),
             validators=[Optional(), Length(max=MESSAGE_MAX)],
@@ -212,7 +212,7 @@ def request_documents_form(permit_type: PermitType, formdata=None):
     return RequestDocumentsForm(formdata=formdata)
 
 
-class RecordSiteVisitForm(FlaskForm):
+class RecordSiteVisitForm(Form):
     visit_note = TextAreaField(
         _l("What was seen on site"),
         validators=[DataRequired(_l("Write what was seen on site.")), Length(max=MESSAGE_MAX)],
@@ -223,7 +223,7 @@ class RecordSiteVisitForm(FlaskForm):
     )
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(Form):
     conditions = TextAreaField(
         _l("Conditions (optional)"),
         validators=[Optional(), Length(max=MESSAGE_MAX)],
@@ -231,7 +231,7 @@ class ApproveForm(FlaskForm):
     )
 
 
-class RefuseForm(FlaskForm):
+class RefuseForm(Form):
     reasons = TextAreaField(
         _l("Reasons for the refusal"),
         validators=[DataRequired(_l("Give at least one reason for the refusal.")), Length(max=MESSAGE_MAX)],
@@ -242,7 +242,7 @@ class RefuseForm(FlaskForm):
         return [line.strip() for line in (self.reasons.data or "").splitlines() if line.strip()]
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     revoke_reason = TextAreaField(
         _l("Why is the permit revoked?"),
         validators=[DataRequired(_l("Say why the permit is revoked.")), Length(max=MESSAGE_MAX)],
@@ -250,7 +250,7 @@ class RevokeForm(FlaskForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     text = TextAreaField(
         _l("Message"), validators=[DataRequired(_l("Write the message first.")), Length(max=MESSAGE_MAX)]
     )
@@ -265,7 +265,7 @@ class NoteForm(FlaskForm):
     )
 
 
-class OpinionForm(FlaskForm):
+class OpinionForm(Form):
     verdict = RadioField(
         _l("Opinion"),
         choices=[SelectChoice(v.value, label) for v, label in VERDICT_LABELS.items()],

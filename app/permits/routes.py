@@ -24,7 +24,7 @@ from app.permits.forms import ApplicantForm, NewApplicationForm, ParcelForm, Upl
 from app.permits.models import CaseDocument, PermitCase
 from app.permits.workflow import IllegalTransition, Status
 from app.uploads import UploadError
-from app.web import render, submitter
+from app.web import absolute_url, render, submitter
 
 citizen_required = roles_required(Role.CITIZEN)
 
@@ -311,6 +311,6 @@ def certificate(case_id: int):
     case = visible_case(case_id)
     if case.verify_code is None:
         abort(404)
-    verify_url = url_for("tracking.verify", code=case.verify_code, _external=True)
+    verify_url = absolute_url("tracking.verify", code=case.verify_code)
     qr = segno.make(verify_url, error="m").svg_inline(scale=3, dark="#000", omitsize=False)
     return render("permits/certificate.html", case=case, qr=qr, verify_url=verify_url, validity=services.validity(case))

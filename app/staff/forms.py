@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.auth.forms import LOGIN_HINT, valid_login
+from app.core.forms import Form
 
 ROLE_LABELS = {
     "agent": _l("Field agent"),
@@ -14,7 +14,7 @@ ROLE_LABELS = {
 }
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     full_name = StringField(
         _l("Full name"),
         validators=[
@@ -37,7 +37,7 @@ class StaffForm(FlaskForm):
     )
 
 
-class StaffEditForm(FlaskForm):
+class StaffEditForm(Form):
     role = SelectField(_l("Role"), validate_choice=True)
     active = BooleanField(_l("Account active"))
     may_decide = BooleanField(_l("May approve, refuse and issue permits (clerks)"))

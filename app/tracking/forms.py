@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from app.core.forms import Form
 
-class TrackForm(FlaskForm):
+
+class TrackForm(Form):
     reference = StringField(
         _l("Reference"),
         validators=[DataRequired(_l("Enter the file's reference.")), Length(max=20)],

@@ -162,6 +162,11 @@
     });
   }
 
+  // A tapped push opens its notification's page: marking it read is a POST, sent here at once.
+  function sendAtOnce(form) {
+    form.submit();
+  }
+
   function printButton(button) {
     button.hidden = false;
     button.addEventListener("click", () => window.print());
@@ -225,6 +230,7 @@
     "[data-geolocate]": geolocate,
     "[data-upload]": uploadProgress,
     "[data-print]": printButton,
+    "form[data-send-at-once]": sendAtOnce,
     "[data-push]": pushSettings,
     "form[data-offline], [data-compress], [data-drafts]": loadForms,
   };

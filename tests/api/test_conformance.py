@@ -137,7 +137,8 @@ def test_requests_in_both_formats(api, app, api_key):
     assert first["service_code"] == "roads"
     assert first["service_name"] == "Voirie et nids-de-poule"
     assert first["agency_responsible"] == "Service de la voirie"
-    assert first["address"] == "Rue Hassan II, près de l'école"
+    assert first["address"] is None  # the address a citizen typed is never public (lat/long are)
+    assert first["description"] is None  # nor their words: only a summary a clerk published
     assert (first["lat"], first["long"]) == (35.1688, -5.2637)  # rounded to 4 decimals
     requested = datetime.fromisoformat(first["requested_datetime"])
     assert (datetime.fromisoformat(first["expected_datetime"]) - requested).days == 60
@@ -178,9 +179,14 @@ def test_answered_and_closed_both_count_as_closed(api, app, api_key):
     assert datetime.fromisoformat(one["updated_datetime"]) >= datetime.fromisoformat(one["requested_datetime"])
 
 
-def test_user_text_is_escaped_in_xml_and_kept_in_json(api, api_key):
+def test_user_text_is_escaped_in_xml_and_kept_in_json(api, app, api_key):
     nasty = "<script>alert('x')</script> & ]]> \"quotes\" — شكاية \x01"
     reference = json_of(post(api, api_key, description=nasty))[0]["service_request_id"]
+    with app.app_context():  # what the public reads of it: the summary a clerk publishes
+        complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference))
+        services.set_public_summary(
+            complaint, db.session.scalar(sa.select(User).where(User.email == "clerk@demo.ma")), nasty
+        )
     response = api.get(f"{BASE}/requests/{reference}.xml")
     assert b"<script>" not in response.data
     [item] = xml_items(response, "service_requests", "request")

@@ -136,9 +136,27 @@ def test_nul_byte_is_400_in_the_api_format(api, demo):
     assert_error(api.get(f"{BASE}/requests.xml?{J}&service_code=a%00b"), 400, "xml")
 
 
-def test_wrong_method_is_405(api, demo):
-    response = api.delete(f"{BASE}/requests.json?{J}")
-    assert response.status_code == 405
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [("/requests.{fmt}", {"GET", "POST"}), ("/requests/C-2026-000001.{fmt}", {"GET"}), ("/services.{fmt}", {"GET"})],
+)
+def test_a_wrong_method_is_an_open311_error_list_with_allow(api, demo, fmt, method, path, allowed):
+    response = api.open(BASE + path.format(fmt=fmt) + f"?{J}", method=method)
+    assert_error(response, 405, fmt, method)
+    assert allowed <= {m.strip() for m in response.headers["Allow"].split(",")}
+    assert not {"PUT", "DELETE", "PATCH"} & {m.strip() for m in response.headers["Allow"].split(",")}
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_an_unknown_path_under_the_api_is_an_open311_404(api, demo, fmt):
+    assert_error(api.get(f"{BASE}/nothing/here.{fmt}"), 404, fmt)
+
+
+def test_an_unknown_path_elsewhere_keeps_the_html_page(api, demo):
+    response = api.put("/track")
+    assert response.status_code == 405 and response.content_type.startswith("text/html")
 
 
 def test_rate_limited_in_the_api_format(api, app, demo, monkeypatch):

@@ -192,3 +192,29 @@ def test_paging(api, five):
     assert ids(api, "page_size=2&page=4") == []
     assert ids(api, "page_size=2&page=2", fmt="xml") == five[::-1][2:4]
     assert ids(api, "page=1&page_size=") == five[::-1]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["service_request_id", "service_code", "status", "start_date", "end_date", "page", "page_size", "locale"],
+)
+def test_an_empty_filter_counts_as_absent(api, five, name):
+    assert ids(api, f"{name}=") == ids(api) == five[::-1]
+    assert ids(api, f"{name}=%20") == five[::-1]
+
+
+@pytest.mark.parametrize(
+    "name", ["email", "phone", "first_name", "last_name", "address_id", "device_id", "account_id", "media_url"]
+)
+def test_an_empty_optional_field_of_a_report_counts_as_absent(api, app, api_key, name):
+    reference = post(api, api_key, **{name: ""})
+    with app.app_context():
+        complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference))
+        assert (complaint.contact_email, complaint.contact_phone, complaint.contact_name) == (None, None, None)
+
+
+def test_an_empty_position_with_an_address_counts_as_absent(api, app, api_key):
+    reference = post(api, api_key, lat="", long="")
+    with app.app_context():
+        complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference))
+        assert complaint.latitude is None and complaint.location_text.startswith("Rue Hassan II")

@@ -137,14 +137,15 @@ def _deployment(tmp: Path, database: str):
         [sys.executable, "-m", "tests.deploy.seed"], cwd=ROOT, env=seed_env, check=True, capture_output=True, text=True
     )
     ids = json.loads(seeded.stdout.strip().splitlines()[-1])
+    app_port, http_port, https_port = free_port(), free_port(), free_port()
     production = {key: value for key, value in seed_env.items() if key != "JAMAATI_DEMO"}
     production.update(
+        JAMAATI_PUBLIC_URL=f"https://127.0.0.1:{https_port}",
         JAMAATI_TRUSTED_PROXIES="1",
         JAMAATI_UPLOADS_ACCEL_REDIRECT="/_uploads/",
         JAMAATI_AUTH_RATE_LIMIT="5 per minute",
     )
     cert, key = _certificate(tmp)
-    app_port, http_port, https_port = free_port(), free_port(), free_port()
     site = prefix / "jamaati.conf"
     site.write_text(_site(app_port, http_port, https_port, cert, key, static, uploads))
     (prefix / "nginx.conf").write_text(_main_config(prefix, site))
@@ -264,7 +265,10 @@ def test_a_private_file_is_refused_without_access_and_sent_by_nginx_with_it(depl
     # The app only checked and pointed: the bytes came from nginx.
     direct = requests.get(
         deployment["app_url"] + f"/permits/files/{deployment['document']}",
-        headers={"Cookie": f"session={owner.cookies['session']}"},  # a Secure cookie, sent by hand over http
+        headers={
+            "Cookie": f"session={owner.cookies['session']}",  # a Secure cookie, sent by hand over http
+            "Host": f"127.0.0.1:{deployment['https_port']}",  # the public address: any other is refused
+        },
         allow_redirects=False,
         timeout=10,
     )

@@ -135,3 +135,43 @@ def test_the_inspections_queue_is_paged_and_keeps_its_filter(app, client, demo, 
     assert "Page 1 of" not in client.get("/desk/inspections?status=requested").get_data(
         as_text=True
     )  # one requested: no pages
+
+
+def _colleague(app) -> None:
+    """A second field agent of the same commune as agent@demo.ma."""
+    with app.app_context():
+        create_staff(
+            login="agent3@demo.ma",
+            password="jamaati-demo",
+            full_name="Samir Colleague",
+            role=Role.AGENT,
+            commune=files.user("agent@demo.ma").commune,
+            enforce_password_policy=False,
+        )
+        db.session.remove()
+
+
+def test_an_agent_cannot_file_the_report_of_a_colleagues_inspection(app, client, make_client, demo):
+    _colleague(app)
+    _, inspection_id = permit_in_site_visit(app)  # assigned to agent@demo.ma
+    colleague = make_client()
+    colleague.signin("agent3@demo.ma")
+    page = colleague.get(f"/inspections/{inspection_id}").get_data(as_text=True)
+    assert "not assigned to you" in page and 'name="findings"' not in page
+    response = colleague.post(f"/inspections/{inspection_id}", report_form(key="from-colleague"), form_url="/")
+    assert response.status_code == 403 and "not assigned to you" in response.get_data(as_text=True)
+    with app.app_context():
+        assert reports() == [] and inspection(inspection_id).report is None
+    # The agent it is assigned to still files it.
+    client.signin("agent@demo.ma")
+    assert send(client, inspection_id, report_form()).status_code == 303
+    with app.app_context():
+        assert len(reports()) == 1
+
+
+def test_a_clerk_still_records_a_paper_report_for_the_agent(app, client, demo):
+    _, inspection_id = permit_in_site_visit(app)
+    client.signin("clerk@demo.ma")
+    assert send(client, inspection_id, report_form()).status_code == 303
+    with app.app_context():
+        assert len(reports()) == 1

@@ -63,10 +63,11 @@ def test_session_cookie_is_http_only_and_same_site(client, demo):
 def test_outside_demo_mode_cookies_are_secure(monkeypatch, database_url):
     monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test-only")
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("JAMAATI_PUBLIC_URL", "https://jamaati.example.ma")
     monkeypatch.setattr(Config, "DEMO_MODE", False)
     app = create_app(Config())
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
-    response = app.test_client().get("/signin")
+    response = app.test_client().get("/signin", base_url="https://jamaati.example.ma")
     assert "Secure" in response.headers["Set-Cookie"]
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 

@@ -3,6 +3,8 @@ stops receiving the previous account's pushes, and a password change keeps this 
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 import sqlalchemy as sa
 
@@ -162,3 +164,51 @@ def test_the_worker_never_posts_to_a_stored_endpoint_that_is_not_a_push_service(
         files.submitted()
     work_once(app)
     assert receiver.received == [] and subscriptions(app) == []
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+OFF_CURVE = b"\x04" + bytes(range(1, 65))  # 65 bytes, uncompressed form, not a point of P-256
+
+
+@pytest.mark.parametrize(
+    ("p256dh", "auth"),
+    [
+        ("BAAA", "AAAA"),
+        ("garbage", "garbage"),
+        (_b64(OFF_CURVE), None),
+        (_b64(b"\x02" + bytes(32)), None),  # the compressed form
+        ("+/+/", None),  # standard base64, not base64url
+        (None, _b64(bytes(15))),  # RFC 8291's secret is 16 bytes
+        (None, _b64(bytes(17))),
+        (None, "not base64url!"),
+        (None, ""),
+    ],
+)
+def test_a_subscription_with_keys_that_cannot_encrypt_is_refused_with_a_translated_message(
+    app, client, demo, receiver, p256dh, auth
+):
+    browser = Browser(f"{receiver.base}/push/x")  # a real endpoint: only the keys are wrong
+    body = browser.subscription_json()
+    body["keys"] = {
+        "p256dh": browser.p256dh if p256dh is None else p256dh,
+        "auth": browser.auth if auth is None else auth,
+    }
+    client.signin("citizen@demo.ma")
+    token = client.token("/account")
+    answer = client.raw.post(
+        SUBSCRIBE,
+        json={"subscription": body, "language": "fr"},
+        headers={"X-CSRFToken": token, "Accept-Language": "fr"},
+    )
+    assert answer.status_code == 400
+    assert "clés" in answer.get_json()["error"]  # in the phone's language
+    assert subscriptions(app) == []
+
+
+def test_a_real_browsers_keys_are_taken(app, client, demo, receiver):
+    client.signin("citizen@demo.ma")
+    assert subscribe(client, Browser(f"{receiver.base}/push/x")).status_code == 204
+    assert len(subscriptions(app)) == 1

@@ -111,13 +111,37 @@ def test_the_inbox_counts_unread_in_the_header_and_opens_the_case(app, client, d
     assert reference in inbox and "This message is your receipt." in inbox
     with app.app_context():
         notification_id = db.session.scalar(sa.select(Notification.id))
-    opened = client.get(f"/notifications/{notification_id}")
+    opened = client.post(f"/notifications/{notification_id}", form_url="/notifications/")
     assert opened.status_code == 303 and opened.headers["Location"] == f"/permits/{case_id}"
     assert "unread)" not in client.get("/").get_data(as_text=True)
+    # Read now: its address (a tapped push) goes straight to the case.
+    again = client.get(f"/notifications/{notification_id}")
+    assert again.status_code == 303 and again.headers["Location"] == f"/permits/{case_id}"
     # Someone else's notification does not exist for them.
     other = make_client()
     other.signin("clerk@demo.ma")
     assert other.get(f"/notifications/{notification_id}").status_code == 404
+    assert other.post(f"/notifications/{notification_id}", form_url="/notifications/").status_code == 404
+
+
+def test_opening_a_notifications_address_changes_nothing_reading_it_is_a_post(app, client, demo, files):
+    with app.app_context():
+        files.submitted()
+        notification_id = db.session.scalar(sa.select(Notification.id))
+    client.signin("citizen@demo.ma")
+    page = client.get(f"/notifications/{notification_id}")  # a link another site shows, an <img>, a prefetch
+    assert page.status_code == 200 and "This message is your receipt." in page.get_data(as_text=True)
+    assert "(1 unread)" in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Notification, notification_id).read_at is None
+    # The page's form (sent at once by the page script, one tap without it) needs the CSRF token.
+    assert f'action="/notifications/{notification_id}"' in page.get_data(as_text=True)
+    assert client.raw.post(f"/notifications/{notification_id}").status_code == 400
+    assert (
+        client.post(f"/notifications/{notification_id}", form_url=f"/notifications/{notification_id}").status_code
+        == 303
+    )
+    assert "unread)" not in client.get("/").get_data(as_text=True)
 
 
 def test_mark_all_as_read(app, client, demo, files):
