@@ -90,6 +90,7 @@ endif
 bench: install
 	$(BIN)/python -m bench.transfer
 	$(BIN)/python -m bench.upload_memory
+	$(BIN)/python -m bench.throughput
 
 # What photo uploads add to a running worker's memory (issue 11); fails over its 100 MB budget.
 bench-memory: install
