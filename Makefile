@@ -91,6 +91,7 @@ bench: install
 	$(BIN)/python -m bench.transfer
 	$(BIN)/python -m bench.upload_memory
 	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.firstpaint
 
 # What photo uploads add to a running worker's memory (issue 11); fails over its 100 MB budget.
 bench-memory: install
