@@ -454,7 +454,7 @@ def queue(status: str = "", category_id: int | None = None, department: str = ""
         (Complaint.status.in_(OPEN), [Complaint.received_at, *latest]),
         (Complaint.status.not_in(OPEN), latest),
     ]
-    return paginate_parts(statement, parts, min(max(page, 1), 10_000), QUEUE_PER_PAGE)
+    return paginate_parts(statement, Complaint.id, parts, min(max(page, 1), 10_000), QUEUE_PER_PAGE)
 
 
 def agents_of(commune_id: int) -> list[User]:

@@ -12,7 +12,8 @@ from app.extensions import db
 
 class PartsPagination(Pagination):
     """``select``: the statement every part shares; ``parts``: [(condition, order_by), …], the
-    conditions exclusive and together covering what ``select`` finds."""
+    conditions exclusive and together covering what ``select`` finds; ``key``: the primary key.
+    A part's page is found on its index alone (the keys, in order), then its 25 rows are read."""
 
     def _query_items(self) -> list:
         statement, parts = self._query_args["select"], self._query_args["parts"]
@@ -26,16 +27,24 @@ class PartsPagination(Pagination):
             if skip >= size:
                 skip -= size
                 continue
-            rows = db.session.scalars(statement.where(where).order_by(*order).offset(skip).limit(wanted)).all()
-            items += rows
-            skip, wanted = 0, wanted - len(rows)
+            key = self._query_args["key"]
+            keys = db.session.scalars(
+                statement.with_only_columns(key).where(where).order_by(*order).offset(skip).limit(wanted)
+            ).all()
+            found = (
+                {getattr(row, key.key): row for row in db.session.scalars(statement.where(key.in_(keys)))}
+                if keys
+                else {}
+            )
+            items += [found[k] for k in keys if k in found]
+            skip, wanted = 0, wanted - len(keys)
         return items
 
     def _query_count(self) -> int:
         return sum(self._sizes)
 
 
-def paginate_parts(statement, parts: list, page: int, per_page: int) -> PartsPagination:
+def paginate_parts(statement, key, parts: list, page: int, per_page: int) -> PartsPagination:
     return PartsPagination(
-        page=page, per_page=per_page, max_per_page=None, error_out=False, select=statement, parts=parts
+        page=page, per_page=per_page, max_per_page=None, error_out=False, select=statement, key=key, parts=parts
     )

@@ -485,7 +485,7 @@ def desk_queue(user: User, status: str = "", type_id: int | None = None, query: 
             )
         )
     page = min(max(page, 1), QUEUE_MAX_PAGE)
-    return paginate_parts(statement, _urgency_parts(today(), holidays()), page, QUEUE_PER_PAGE)
+    return paginate_parts(statement, PermitCase.id, _urgency_parts(today(), holidays()), page, QUEUE_PER_PAGE)
 
 
 def _public(statement):

@@ -18,6 +18,7 @@ depends_on = None
 COMPLAINTS_OPEN = "status IN ('received', 'acknowledged', 'in_progress')"
 PERMITS_WAITING = "clock_started_on IS NULL AND status IN ('submitted', 'documents_requested')"
 PERMITS_CLOSED = "status IN ('approved', 'refused', 'issued', 'revoked', 'withdrawn')"
+QUEUE_INCLUDE = ["paused_since", "working_days", "legal_days", "due_on", "submitted_at", "updated_at"]
 INDEXES = [
     ("ix_permit_cases_queue", "permit_cases", ["commune_id", "status", "clock_started_on", "due_number"], None),
     ("ix_permit_cases_waiting", "permit_cases", ["commune_id", "submitted_at"], PERMITS_WAITING),
@@ -37,7 +38,8 @@ def upgrade():
     _keep_due_dates()
     for name, table, columns, where in INDEXES:
         where = sa.text(where) if where else None
-        op.create_index(name, table, columns, postgresql_where=where, sqlite_where=where)
+        include = QUEUE_INCLUDE if name == "ix_permit_cases_queue" else None
+        op.create_index(name, table, columns, postgresql_where=where, sqlite_where=where, postgresql_include=include)
 
 
 def _keep_due_dates():
