@@ -191,3 +191,14 @@ def test_a_queue_page_costs_a_few_small_statements_however_many_files_are_open(
             assert client.get(url).status_code == 200
         assert len(seen.parameters) <= 12, url  # the user, the types, the holidays, a count, a page or two
         assert max(seen.parameters) <= 24, url  # the statuses of each part, the day: not one per file
+
+
+def test_the_count_is_the_communes_own(app, make_client, demo, files, on_saturday, repairs_in_working_days):
+    for days in (None, 3, 20):
+        _file(app, files, days)
+    clerk, other = make_client(), make_client()
+    clerk.signin("clerk@demo.ma")
+    other.signin("clerk2@demo.ma")
+    assert "3 files" in clerk.get("/desk/permits").get_data(as_text=True)
+    page = other.get("/desk/permits").get_data(as_text=True)
+    assert "No file yet." in page and "3 files" not in page and "0 files" in page
