@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.complaints import workflow
 from app.complaints.catalog import CATEGORIES
-from app.complaints.models import Complaint, ComplaintCategory, ComplaintPhoto, ComplaintSupporter
+from app.complaints.models import OPEN_SQL, Complaint, ComplaintCategory, ComplaintPhoto, ComplaintSupporter
 from app.complaints.workflow import ACKNOWLEDGE_DAYS, ANSWER_DAYS, OPEN, Kind, Outcome, Status
 from app.core.channels import Channel
 from app.core.codes import new_tracking_code, reference, same_code
@@ -451,8 +451,8 @@ def queue(status: str = "", category_id: int | None = None, department: str = ""
     # then the others, the latest touched first. Each part is read in its own index's order.
     latest = [Complaint.updated_at.desc(), Complaint.id.desc()]
     parts = [
-        (Complaint.status.in_(OPEN), [Complaint.received_at, *latest]),
-        (Complaint.status.not_in(OPEN), latest),
+        (sa.text(OPEN_SQL), [Complaint.received_at, *latest]),  # as the partial indexes say it
+        (sa.text(f"NOT ({OPEN_SQL})"), latest),
     ]
     return paginate_parts(statement, Complaint.id, parts, min(max(page, 1), 10_000), QUEUE_PER_PAGE)
 

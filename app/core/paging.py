@@ -18,7 +18,8 @@ class PartsPagination(Pagination):
     def _query_items(self) -> list:
         statement, parts = self._query_args["select"], self._query_args["parts"]
         # One statement counts every part, on the index (COUNT(*) FILTER: both databases have it).
-        sizes = statement.with_only_columns(*(sa.func.count().filter(where) for where, _ in parts))
+        counts = (sa.func.count().filter(where) for where, _ in parts)
+        sizes = statement.with_only_columns(*counts).select_from(self._query_args["key"].class_)
         self._sizes = list(db.session.execute(sizes.order_by(None)).one())
         items, skip, wanted = [], self._query_offset, self.per_page
         for (where, order), size in zip(parts, self._sizes, strict=True):

@@ -29,6 +29,9 @@ from app.permits import workflow
 from app.permits.catalog import FIXED_HOLIDAYS, PERMIT_TYPES
 from app.permits.clock import day_number
 from app.permits.models import (
+    CLOSED_SQL,
+    OPEN_SQL,
+    WAITING_SQL,
     CaseDocument,
     DocumentRequest,
     Holiday,
@@ -459,12 +462,12 @@ def days_left(today: date, holidays: Collection[date]):
 def _urgency_parts(today: date, holidays: Collection[date]) -> list:
     """Overdue first, then fewest days left; then files whose clock has not started (oldest
     first); then closed files (latest first). Each part is read on its own (app/core/paging)."""
-    open_, started = PermitCase.status.in_(OPEN), PermitCase.clock_started_on.is_not(None)
     latest = [PermitCase.updated_at.desc(), PermitCase.id.desc()]
+    started = sa.and_(sa.text(OPEN_SQL), PermitCase.clock_started_on.is_not(None))
     return [
-        (sa.and_(open_, started), [days_left(today, holidays), PermitCase.submitted_at, *latest]),
-        (sa.and_(open_, PermitCase.clock_started_on.is_(None)), [PermitCase.submitted_at, *latest]),
-        (PermitCase.status.not_in(OPEN), latest),
+        (started, [days_left(today, holidays), PermitCase.submitted_at, *latest]),
+        (sa.text(WAITING_SQL), [PermitCase.submitted_at, *latest]),
+        (sa.text(CLOSED_SQL), latest),
     ]
 
 

@@ -16,7 +16,8 @@ branch_labels = None
 depends_on = None
 
 COMPLAINTS_OPEN = "status IN ('received', 'acknowledged', 'in_progress')"
-PERMITS_WAITING = "clock_started_on IS NULL AND status IN ('submitted', 'documents_requested')"
+PERMITS_OPEN = "status IN ('submitted', 'documents_requested', 'under_review', 'site_visit', 'decision_pending')"
+PERMITS_WAITING = f"clock_started_on IS NULL AND {PERMITS_OPEN}"
 PERMITS_CLOSED = "status IN ('approved', 'refused', 'issued', 'revoked', 'withdrawn')"
 QUEUE_INCLUDE = ["paused_since", "working_days", "legal_days", "due_on", "submitted_at", "updated_at"]
 INDEXES = [

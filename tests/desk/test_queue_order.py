@@ -10,9 +10,13 @@ from datetime import date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.complaints import models as complaints
+from app.complaints import workflow as complaint_flow
 from app.core import dates
 from app.extensions import db
+from app.permits import models as permits
 from app.permits import services
+from app.permits import workflow as permit_flow
 from app.permits.models import Holiday, PermitCase, PermitType
 from app.permits.workflow import OPEN
 
@@ -202,3 +206,14 @@ def test_the_count_is_the_communes_own(app, make_client, demo, files, on_saturda
     assert "3 files" in clerk.get("/desk/permits").get_data(as_text=True)
     page = other.get("/desk/permits").get_data(as_text=True)
     assert "No file yet." in page and "3 files" not in page and "0 files" in page
+
+
+def test_the_queues_sql_names_the_open_statuses_of_each_workflow():
+    """The parts are written out in SQL (for the partial indexes): they must say what the workflows say."""
+
+    def named(sql: str) -> set[str]:
+        return set(re.findall(r"'(\w+)'", sql))
+
+    assert named(permits.OPEN_SQL) == {s.value for s in permit_flow.OPEN}
+    assert named(permits.CLOSED_SQL) == {s.value for s in permit_flow.Status} - {"draft"} - named(permits.OPEN_SQL)
+    assert named(complaints.OPEN_SQL) == {s.value for s in complaint_flow.OPEN}
