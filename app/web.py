@@ -547,7 +547,7 @@ def _template_url_for(app: Flask):
         if app.debug or not has_request_context() or any(name.startswith("_") for name in values):
             return app.url_for(endpoint, **values)
         try:
-            frozen = tuple(sorted(values.items()))
+            frozen = tuple(values.items())  # in the order given: it is the query string's order
             hash(frozen)
         except TypeError:
             return app.url_for(endpoint, **values)
