@@ -2,7 +2,7 @@
 queue sorts by); composite and partial indexes for what each queue filters and sorts by
 
 Revision ID: 0013_scale
-Revises: 0012_performance
+Revises: 0014_security
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 from app.permits.clock import Clock
 
 revision = "0013_scale"
-down_revision = "0012_performance"
+down_revision = "0014_security"  # main's head when this branch was rebased (was 0012_performance)
 branch_labels = None
 depends_on = None
 
