@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: install js run check test test-fast test-sqlite test-postgres bench bench-memory translations migrate demo clean
+.PHONY: install js run check test test-fast test-sqlite test-postgres bench bench-memory bench-scale translations migrate demo clean
 
 # Where ruff looks (configured in pyproject.toml).
 LINTED := app tests migrations bench
@@ -90,10 +90,16 @@ endif
 bench: install
 	$(BIN)/python -m bench.transfer
 	$(BIN)/python -m bench.upload_memory
+	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.firstpaint
 
 # What photo uploads add to a running worker's memory (issue 11); fails over its 100 MB budget.
 bench-memory: install
 	$(BIN)/python -m bench.upload_memory
+
+# The desk and the public API at 10 k and at a million cases (BENCH_SCALE_N), on DATABASE_URL's database.
+bench-scale: install
+	$(BIN)/python -m bench.scale
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor static/build instance .pytest_cache

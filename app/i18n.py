@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel import Locale
 from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -22,13 +23,17 @@ def chosen_language() -> str:
     return request.accept_languages.best_match(LANGUAGES) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def select_locale() -> str:
+# Parsed once: Flask-Babel takes a Locale as it is, where it would parse a name on every request.
+LOCALES = {language: Locale.parse(name) for language, name in BABEL_LOCALES.items()}
+
+
+def select_locale() -> Locale:
     """Flask-Babel's locale selector: ar_MA / fr_MA / en, so Babel formats for Morocco."""
     if not has_request_context():
-        return BABEL_LOCALES["en"]  # command line and logs: the operators' common language
+        return LOCALES["en"]  # command line and logs: the operators' common language
     if "language" not in g:
         g.language = chosen_language()
-    return BABEL_LOCALES[g.language]
+    return LOCALES[g.language]
 
 
 def current_language() -> str:

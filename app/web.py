@@ -14,15 +14,32 @@ from urllib.parse import urlsplit
 
 import brotli
 import sqlalchemy as sa
-from flask import Flask, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from babel import support
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from htmx_flask import make_response as htmx_response
+from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import IntegerConverter
+from wtforms.i18n import messages_path
 
 from app import formatting
+from app.core import fastforms
 from app.core.errors import RuleError
 from app.core.statemachine import IllegalTransition
 from app.extensions import db, login_manager
@@ -221,12 +238,23 @@ def _static_fingerprint(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
 
 
+@cache
+def _static_version(folder: str, filename: str) -> str | None:
+    """A static file's fingerprint, looked up once per file (not a stat per url_for)."""
+    file = Path(folder) / filename
+    return _static_fingerprint(str(file)) if file.is_file() else None
+
+
 def _fingerprint_static_urls(endpoint: str, values: dict) -> None:
     if endpoint != "static" or "filename" not in values:
         return
-    file = Path(current_app.static_folder) / values["filename"]
-    if file.is_file():
-        values["v"] = _static_fingerprint(str(file)) if not current_app.debug else str(int(file.stat().st_mtime))
+    if not current_app.debug:
+        version = _static_version(current_app.static_folder, values["filename"])
+    else:
+        file = Path(current_app.static_folder) / values["filename"]
+        version = str(int(file.stat().st_mtime)) if file.is_file() else None
+    if version:
+        values["v"] = version
 
 
 def _security_headers(response: Response) -> Response:
@@ -471,6 +499,64 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, min=1, max=2**31 - 1)
 
 
+class _FormMessages:
+    """WTForms' own messages ("Not a valid choice"…) in the page's language. Flask-WTF reads
+    them from their catalogue on every request; they are read once per language here."""
+
+    def ugettext(self, text: str) -> str:
+        return _form_catalogue(str(get_locale())).ugettext(text)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return _form_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+@cache
+def _form_catalogue(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+def _form_messages() -> None:
+    request.wtforms_translations = FORM_MESSAGES
+
+
+FORM_MESSAGES = _FormMessages()
+
+
+def same_for_everyone(template: str) -> Markup:
+    """A template that shows every visitor the same in a language (no account, no request in it),
+    rendered once per language: the outbox's sixteen sentences are not translated on every page."""
+    if current_app.debug:
+        return Markup(render_template(template))
+    return _rendered_once(template, current_language())
+
+
+@lru_cache(maxsize=64)
+def _rendered_once(template: str, language: str) -> Markup:
+    return Markup(render_template(template))
+
+
+def _template_url_for(app: Flask):
+    """url_for for templates: the same address for the same arguments, built once. A page names
+    twenty addresses, most of them the same on every page (the header, the footer, the static files)."""
+
+    @lru_cache(maxsize=4096)
+    def built(script_root: str, blueprint: str | None, endpoint: str, values: tuple) -> str:
+        return app.url_for(endpoint, **dict(values))
+
+    def url_for_in_template(endpoint: str, **values) -> str:
+        if app.debug or not has_request_context() or any(name.startswith("_") for name in values):
+            return app.url_for(endpoint, **values)
+        try:
+            frozen = tuple(values.items())  # in the order given: it is the query string's order
+            hash(frozen)
+        except TypeError:
+            return app.url_for(endpoint, **values)
+        blueprint = request.blueprint if endpoint.startswith(".") else None
+        return built(request.script_root, blueprint, endpoint, frozen)
+
+    return url_for_in_template
+
+
 def init_app(app: Flask) -> None:
     if origin := app.config.get("PUBLIC_URL"):
         parts = urlsplit(origin)
@@ -482,10 +568,14 @@ def init_app(app: Flask) -> None:
     app.url_defaults(_fingerprint_static_urls)
     app.before_request(_refuse_nul_bytes)
     app.before_request(_scope_to_commune)
+    app.before_request(_form_messages)
     app.after_request(_security_headers)
     app.after_request(_give_browser_cookie)
     app.context_processor(_template_context)
     app.jinja_env.globals["g"] = g
     app.jinja_env.globals["zip"] = zip
+    app.jinja_env.globals["same_for_everyone"] = same_for_everyone
+    app.jinja_env.globals["url_for"] = _template_url_for(app)
+    fastforms.install()
     formatting.init_app(app)
     _register_errors(app)

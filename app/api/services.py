@@ -188,11 +188,7 @@ def request_dict(complaint: Complaint) -> dict:
 
 
 def _base_query(commune: Commune):
-    return (
-        sa.select(Complaint)
-        .join(Complaint.category)
-        .where(Complaint.commune_id == commune.id, Complaint.reference.is_not(None))
-    )
+    return sa.select(Complaint).where(Complaint.commune_id == commune.id, Complaint.reference.is_not(None))
 
 
 def find_request(reference: str, commune: Commune | None) -> Complaint:
@@ -252,7 +248,12 @@ def search_requests(commune: Commune, args) -> Page:
         statement = statement.where(Complaint.reference.in_([i.upper() for i in ids]))
     else:
         if codes := _split(args.get("service_code") or ""):
-            statement = statement.where(ComplaintCategory.code.in_(codes))
+            # The commune's own categories first (a handful of rows), then its complaints by category:
+            # not a join through every commune's categories of the same code.
+            own = sa.select(ComplaintCategory.id).where(
+                ComplaintCategory.commune_id == commune.id, ComplaintCategory.code.in_(codes)
+            )
+            statement = statement.where(Complaint.category_id.in_(list(db.session.scalars(own))))
         if statuses := _split(args.get("status") or ""):
             unknown = set(statuses) - {"open", "closed"}
             if unknown:
@@ -272,7 +273,8 @@ def search_requests(commune: Commune, args) -> Page:
             statement = statement.where(Complaint.received_at <= end_at)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
     items = db.session.scalars(
-        statement.order_by(Complaint.received_at.desc(), Complaint.id.desc())
+        statement.options(sa.orm.joinedload(Complaint.category))
+        .order_by(Complaint.received_at.desc(), Complaint.id.desc())
         .limit(page_size)
         .offset((page - 1) * page_size)
     ).all()

@@ -11,7 +11,7 @@ from app.complaints import signals
 from app.complaints.workflow import Kind, Outcome, Status
 from app.core.channels import Channel
 from app.core.dates import utcnow
-from app.core.models import Localized, enum_column, position_checks
+from app.core.models import Localized, enum_column, partial_index, position_checks
 from app.core.timeline import HasTimeline, TimelineEntry
 from app.extensions import db
 from app.models import Commune, User
@@ -39,6 +39,9 @@ class ComplaintCategory(Localized, CommuneScoped, db.Model):
     commune: Mapped[Commune] = relationship()
 
 
+OPEN_SQL = "status IN ('received', 'acknowledged', 'in_progress')"
+
+
 class Complaint(HasTimeline, CommuneScoped, db.Model):
     """A complaint, observation or suggestion, from receipt to answer (decree 2-17-265)."""
 
@@ -50,6 +53,13 @@ class Complaint(HasTimeline, CommuneScoped, db.Model):
         sa.CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating_1_to_5"),
         sa.CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0", name="accuracy_not_negative"),
         sa.CheckConstraint("reopen_count BETWEEN 0 AND 1", name="reopened_at_most_once"),
+        # The desk's queue (open first, oldest first; then closed, latest first), its status
+        # filter and counts; Open311's newest first, by category too.
+        partial_index("ix_complaints_open_queue", ["commune_id", "received_at", "id"], OPEN_SQL),
+        partial_index("ix_complaints_closed_queue", ["commune_id", "updated_at", "id"], f"NOT ({OPEN_SQL})"),
+        sa.Index("ix_complaints_commune_status", "commune_id", "status", "received_at"),
+        sa.Index("ix_complaints_commune_category", "commune_id", "category_id", "received_at"),
+        partial_index("ix_complaints_public", ["commune_id", "received_at", "id"], "reference IS NOT NULL"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

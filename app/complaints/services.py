@@ -11,13 +11,14 @@ from flask_babel import lazy_gettext as _l
 
 from app.complaints import workflow
 from app.complaints.catalog import CATEGORIES
-from app.complaints.models import Complaint, ComplaintCategory, ComplaintPhoto, ComplaintSupporter
+from app.complaints.models import OPEN_SQL, Complaint, ComplaintCategory, ComplaintPhoto, ComplaintSupporter
 from app.complaints.workflow import ACKNOWLEDGE_DAYS, ANSWER_DAYS, OPEN, Kind, Outcome, Status
 from app.core.channels import Channel
 from app.core.codes import new_tracking_code, reference, same_code
 from app.core.dates import aware, local_day, phone_time, today, utcnow
 from app.core.errors import RuleError
 from app.core.geo import box_around, distance_m, outside_commune
+from app.core.paging import paginate_parts
 from app.extensions import db
 from app.inspections import services as inspections
 from app.inspections.models import Inspection
@@ -446,17 +447,14 @@ def queue(status: str = "", category_id: int | None = None, department: str = ""
         statement = statement.where(Complaint.category_id == category_id)
     if department:
         statement = statement.where(Complaint.department == department)
-    open_first = sa.case((Complaint.status.in_(OPEN), 0), else_=1)
-    # Open complaints: the oldest received has the fewest days left on the 60-day clock.
-    order = [
-        open_first,
-        sa.case((Complaint.status.in_(OPEN), Complaint.received_at), else_=None).asc(),
-        Complaint.updated_at.desc(),
-        Complaint.id.desc(),
+    # Open complaints first, the oldest received first (the fewest days left on the 60-day clock);
+    # then the others, the latest touched first. Each part is read in its own index's order.
+    latest = [Complaint.updated_at.desc(), Complaint.id.desc()]
+    parts = [
+        (sa.text(OPEN_SQL), [Complaint.received_at, *latest]),  # as the partial indexes say it
+        (sa.text(f"NOT ({OPEN_SQL})"), latest),
     ]
-    return db.paginate(
-        statement.order_by(*order), page=min(max(page, 1), 10_000), per_page=QUEUE_PER_PAGE, error_out=False
-    )
+    return paginate_parts(statement, Complaint.id, parts, min(max(page, 1), 10_000), QUEUE_PER_PAGE)
 
 
 def agents_of(commune_id: int) -> list[User]:

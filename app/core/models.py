@@ -51,3 +51,8 @@ def position_checks(latitude: str = "latitude", longitude: str = "longitude") ->
         sa.CheckConstraint(f"{longitude} IS NULL OR {longitude} BETWEEN -180 AND 180", name=f"{longitude}_in_range"),
         sa.CheckConstraint(f"({latitude} IS NULL) = ({longitude} IS NULL)", name=f"{latitude}_with_{longitude}"),
     )
+
+
+def partial_index(name: str, columns: list[str], where: str) -> sa.Index:
+    """An index over the rows a query part reads (both databases keep partial indexes)."""
+    return sa.Index(name, *columns, postgresql_where=sa.text(where), sqlite_where=sa.text(where))

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 WEEKEND = {5, 6}  # Saturday and Sunday (date.weekday())
+# Where day_number counts working days from: before any file (a Saturday, so weeks line up).
+EPOCH = date(2000, 1, 1)
 
 
 def counts(day: date, working_days: bool, holidays: Collection[date]) -> bool:
@@ -33,6 +35,17 @@ def advance(start: date, days: int, working_days: bool, holidays: Collection[dat
         day += timedelta(days=1)
         days -= counts(day, working_days, holidays)
     return day
+
+
+def day_number(day: date, working_days: bool, holidays: Collection[date]) -> int:
+    """The day's place on a clock's count: its ordinal in calendar days, else the working days
+    since EPOCH. Between two days it moves by the days a clock counts, so a stored due date's
+    number less today's is the days left, for SQL to sort by (see Clock.due_number)."""
+    if not working_days:
+        return day.toordinal()
+    weeks, rest = divmod((day - EPOCH).days, 7)
+    weekdays = weeks * 5 + sum((EPOCH + timedelta(days=n)).weekday() not in WEEKEND for n in range(1, rest + 1))
+    return weekdays - sum(EPOCH < h <= day and h.weekday() not in WEEKEND for h in holidays)
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,21 @@ class Clock:
             extra = days_between(self.paused_since, max(today, self.paused_since), self.working_days, holidays)
             return advance(self.started_on, self.legal_days + self.paused_days + extra, self.working_days, holidays)
         return advance(self.started_on, self.legal_days + self.paused_days, self.working_days, holidays)
+
+    def due_on(self, holidays: Collection[date]) -> date | None:
+        """The legal due date as the clock stands; while paused, as it stood on the day it paused."""
+        if self.started_on is None:
+            return None
+        return advance(self.started_on, self.legal_days + self.paused_days, self.working_days, holidays)
+
+    def due_number(self, holidays: Collection[date]) -> int | None:
+        """What the queue sorts by: days left = this less today's day_number on the clock's own
+        count. While paused the days left stand still: then it is the days left themselves."""
+        if self.started_on is None:
+            return None
+        if self.paused_since is not None:
+            return self.left(self.paused_since, holidays)
+        return day_number(self.due_on(holidays), self.working_days, holidays)
 
     def pause_length(self, resumed_on: date, holidays: Collection[date]) -> int:
         return days_between(self.paused_since, resumed_on, self.working_days, holidays) if self.paused_since else 0

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.core.channels import Channel
 from app.core.dates import utcnow
-from app.core.models import Localized, enum_column, position_checks
+from app.core.models import Localized, enum_column, partial_index, position_checks
 from app.core.timeline import HasTimeline, TimelineEntry
 from app.extensions import db
 from app.models import Agency, Commune, User
 from app.permits import signals
 from app.permits.clock import Clock
-from app.permits.workflow import Status
+from app.permits.workflow import OPEN, Status
 from app.scoping import CommuneScoped
 
 
@@ -60,6 +61,14 @@ class Holiday(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
 
 
+QUEUE_INCLUDE = ["paused_since", "working_days", "legal_days", "due_on", "submitted_at", "updated_at"]
+# The queue's parts as the partial indexes say them: written out, so that SQLite (which compares a
+# query's terms with an index's, parameters unknown) uses the index too.
+OPEN_SQL = "status IN ('submitted', 'documents_requested', 'under_review', 'site_visit', 'decision_pending')"
+WAITING_SQL = f"clock_started_on IS NULL AND {OPEN_SQL}"
+CLOSED_SQL = "status IN ('approved', 'refused', 'issued', 'revoked', 'withdrawn')"
+
+
 class PermitCase(HasTimeline, CommuneScoped, db.Model):
     """One application for a permit, from draft to issued permit."""
 
@@ -70,6 +79,17 @@ class PermitCase(HasTimeline, CommuneScoped, db.Model):
         *position_checks(),
         sa.CheckConstraint("paused_days >= 0", name="paused_days_not_negative"),
         sa.CheckConstraint("legal_days IS NULL OR legal_days > 0", name="legal_days_positive"),
+        # The queue's parts (services.desk_queue), each in the order of its own index, and its counts.
+        sa.Index(
+            "ix_permit_cases_queue",
+            "commune_id",
+            "status",
+            "clock_started_on",
+            "due_number",
+            postgresql_include=QUEUE_INCLUDE,  # the days left and the order, on the index alone
+        ),
+        partial_index("ix_permit_cases_waiting", ["commune_id", "submitted_at"], WAITING_SQL),
+        partial_index("ix_permit_cases_closed", ["commune_id", "updated_at", "id"], CLOSED_SQL),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,6 +129,10 @@ class PermitCase(HasTimeline, CommuneScoped, db.Model):
     legal_days: Mapped[int | None]
     working_days: Mapped[bool | None]
     silence_is_approval: Mapped[bool | None]
+    # Kept with the clock, in the same flush, whenever it or the holidays change (keep_due_dates):
+    # the legal due date, and the number the queue sorts by in SQL (Clock.due_number).
+    due_on: Mapped[date | None] = mapped_column(sa.Date)
+    due_number: Mapped[int | None]
     # Two tabs or two clerks acting at once: the second write fails instead of both landing.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -144,6 +168,10 @@ class PermitCase(HasTimeline, CommuneScoped, db.Model):
         legal_days = self.legal_days if self.legal_days is not None else self.type.deadline_days
         working_days = self.working_days if self.working_days is not None else self.type.working_days
         return Clock(self.clock_started_on, legal_days, working_days, self.paused_days, self.paused_since)
+
+    def keep_due(self, holidays: Collection[date]) -> None:
+        clock = self.clock
+        self.due_on, self.due_number = clock.due_on(holidays), clock.due_number(holidays)
 
     @property
     def open_request(self) -> DocumentRequest | None:
@@ -234,3 +262,41 @@ class Opinion(db.Model):
 
 
 PermitCase.timeline_entry = CaseEvent
+
+CLOCK_FIELDS = ("clock_started_on", "paused_since", "paused_days", "legal_days", "working_days")
+
+
+def _clock_changed(case: PermitCase) -> bool:
+    if case.clock_started_on is None and case.due_on is None:
+        return False  # no clock yet, nothing kept
+    state = sa.inspect(case)
+    return state.pending or any(state.attrs[name].history.has_changes() for name in CLOCK_FIELDS)
+
+
+@sa.event.listens_for(Session, "before_flush")
+def keep_due_dates(session: Session, flush_context, instances) -> None:
+    """The stored due dates follow every change of a clock (started, paused, resumed, its rule)
+    and of the holidays, in the transaction that makes it: the queue never reads a stale one."""
+    changed = [o for o in [*session.new, *session.dirty] if isinstance(o, PermitCase) and _clock_changed(o)]
+    added = {o.day for o in session.new if isinstance(o, Holiday)}
+    removed = {o.day for o in session.deleted if isinstance(o, Holiday)}
+    if not (changed or added or removed):
+        return
+    with session.no_autoflush:
+        holidays = (set(session.scalars(sa.select(Holiday.day))) - removed) | added
+        if added or removed:
+            changed += _moved_by(session, min(added | removed))
+    for case in changed:
+        case.keep_due(holidays)
+
+
+def _moved_by(session: Session, day: date) -> list[PermitCase]:
+    """The open working-day files a holiday on ``day`` (or later) concerns: those due then or
+    later (their count of days moves), and those paused since (their days left may change)."""
+    statement = sa.select(PermitCase).where(
+        PermitCase.status.in_(OPEN),
+        PermitCase.clock_started_on.is_not(None),
+        PermitCase.working_days.is_(True),
+        sa.or_(PermitCase.due_on >= day, PermitCase.paused_since >= day),
+    )
+    return list(session.scalars(statement.execution_options(skip_commune_scope=True)))

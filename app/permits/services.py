@@ -20,13 +20,18 @@ from app.core.channels import Channel
 from app.core.codes import new_tracking_code, reference, same_code
 from app.core.dates import today, utcnow
 from app.core.errors import RuleError
+from app.core.paging import paginate_parts
 from app.extensions import db
 from app.inspections import services as inspections
 from app.inspections.models import Inspection
 from app.models import Agency, AgencyKind, Commune, Role, User
 from app.permits import workflow
 from app.permits.catalog import FIXED_HOLIDAYS, PERMIT_TYPES
+from app.permits.clock import day_number
 from app.permits.models import (
+    CLOSED_SQL,
+    OPEN_SQL,
+    WAITING_SQL,
     CaseDocument,
     DocumentRequest,
     Holiday,
@@ -437,28 +442,39 @@ QUEUE_PER_PAGE = 25
 QUEUE_MAX_PAGE = 10_000
 
 
-def _urgency_order(statement, today: date, holidays: Collection[date]) -> list:
+def days_left(today: date, holidays: Collection[date]):
+    """Each started file's days left, in SQL, as its clock counts them (Clock.left): its stored
+    due number less today's on the file's own count; while paused, the stored days left."""
+    today_number = sa.case(
+        (PermitCase.working_days.is_(True), day_number(today, True, holidays)), else_=today.toordinal()
+    )
+    left = PermitCase.due_number - today_number
+    return sa.case(
+        (PermitCase.paused_since.is_not(None), PermitCase.due_number),
+        # Days of an earlier pause that a holiday added since now covers: never more than the law gives.
+        (left > PermitCase.legal_days, PermitCase.legal_days),
+        # A weekend or holiday after the last day: already late, not "0 days left".
+        (sa.and_(left >= 0, PermitCase.due_on < today), -1),
+        else_=left,
+    )
+
+
+def _urgency_parts(today: date, holidays: Collection[date]) -> list:
     """Overdue first, then fewest days left; then files whose clock has not started (oldest
-    first); then closed files (latest first). Days left depend on working days, holidays and
-    pauses, so they are counted here, for the open files only, and handed to SQL as a rank."""
-    started = db.session.scalars(
-        statement.where(PermitCase.status.in_(OPEN), PermitCase.clock_started_on.is_not(None))
-    ).all()
-    days_left = {case.id: case.clock.left(today, holidays) for case in started}
-    if days_left:
-        group = sa.case((PermitCase.id.in_(days_left), 0), (PermitCase.status.in_(OPEN), 1), else_=2)
-        rank = sa.case(days_left, value=PermitCase.id, else_=0)
-    else:
-        group = sa.case((PermitCase.status.in_(OPEN), 1), else_=2)
-        rank = sa.literal(0)
-    waiting_since = sa.case((PermitCase.status.in_(OPEN), PermitCase.submitted_at), else_=None)
-    return [group, rank, waiting_since.asc(), PermitCase.updated_at.desc(), PermitCase.id.desc()]
+    first); then closed files (latest first). Each part is read on its own (app/core/paging)."""
+    latest = [PermitCase.updated_at.desc(), PermitCase.id.desc()]
+    started = sa.and_(sa.text(OPEN_SQL), PermitCase.clock_started_on.is_not(None))
+    return [
+        (started, [days_left(today, holidays), PermitCase.submitted_at, *latest]),
+        (sa.text(WAITING_SQL), [PermitCase.submitted_at, *latest]),
+        (sa.text(CLOSED_SQL), latest),
+    ]
 
 
 def desk_queue(user: User, status: str = "", type_id: int | None = None, query: str = "", page: int = 1):
     """The files this staff member may see (commune wall, reviewer's agency), filtered and
-    ordered by urgency, one page of them."""
-    statement = staff_cases(user)
+    ordered by urgency, one page of them: ordered, paged and counted in SQL."""
+    statement = staff_cases(user).options(sa.orm.joinedload(PermitCase.type))
     if status:
         statement = statement.where(PermitCase.status == Status(status))
     if type_id:
@@ -471,9 +487,8 @@ def desk_queue(user: User, status: str = "", type_id: int | None = None, query: 
                 sa.func.lower(PermitCase.applicant_name).contains(query.lower(), autoescape=True),
             )
         )
-    order = _urgency_order(statement, today(), holidays())
     page = min(max(page, 1), QUEUE_MAX_PAGE)
-    return db.paginate(statement.order_by(*order), page=page, per_page=QUEUE_PER_PAGE, error_out=False)
+    return paginate_parts(statement, PermitCase.id, _urgency_parts(today(), holidays()), page, QUEUE_PER_PAGE)
 
 
 def _public(statement):

@@ -1,0 +1,135 @@
+"""What one request costs: Jamaati's public pages against a bare Flask app (issue #14).
+
+Two measures, in one run (part of ``make bench``):
+
+* requests per second under the same gunicorn settings as ``make run`` and bench.transfer (one
+  worker, two threads), each server driven in turn by the same client (two processes, keep-alive
+  connections, for a fixed time), and the ratio to the bare app's rate;
+* in-process, the CPU time of one request through Flask's test client (no network, no server).
+
+On a machine shared with other work the rates move with the load; the ratios, measured side by
+side, move much less. Targets: ``/`` and ``/track`` ≥ 0.25 of the bare rate, the complaint form
+≥ 0.15. A report: the exit code is 0 whatever the numbers.
+
+    .venv/bin/python -m bench.throughput
+"""
+
+from __future__ import annotations
+
+import http.client
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+from bench.transfer import BIN, ROOT, free_port, stop_server, wait_healthy
+
+COMMUNE = "01.151.01.01"  # the demo commune
+PAGES = [("/", 0.25), ("/track", 0.25), (f"/complaints/new?commune={COMMUNE}", 0.15)]
+SECONDS = float(os.environ.get("BENCH_THROUGHPUT_SECONDS", 5))
+CLIENTS = 2
+
+
+def _hammer(port: int, path: str, seconds: float, counts) -> None:
+    """One client: GET ``path`` over one keep-alive connection until the time is up."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    done, deadline = 0, time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        connection.request("GET", path, headers={"Accept-Language": "fr", "Accept-Encoding": "br"})
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{path}: {response.status}")
+        done += 1
+    connection.close()
+    counts.put(done)
+
+
+def rate(port: int, path: str, seconds: float = SECONDS) -> float:
+    _hammer(port, path, 0.5, multiprocessing.Queue())  # warm: templates compiled, connections made
+    counts = multiprocessing.Queue()
+    clients = [multiprocessing.Process(target=_hammer, args=(port, path, seconds, counts)) for _ in range(CLIENTS)]
+    started = time.monotonic()
+    for client in clients:
+        client.start()
+    total = sum(counts.get() for _ in clients)
+    for client in clients:
+        client.join()
+    return total / (time.monotonic() - started)
+
+
+def gunicorn(env: dict, port: int, app: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [BIN / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2", app],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def prepare(env: dict) -> None:
+    for args in (["db", "upgrade"], ["communes", "import"], ["demo", "seed"]):
+        subprocess.run(
+            [BIN / "flask", "--app", "wsgi", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+        )
+
+
+def in_process_cpu_ms(paths: list[str], runs: int = 300) -> dict[str, float]:
+    """CPU milliseconds of one request through the test client (p50 of ``runs``), the bare app's too."""
+    from app import create_app
+    from app.config import Config
+    from bench.bare import app as bare
+
+    app = create_app(Config())
+    app.logger.setLevel("WARNING")
+    found = {}
+    for name, client, path in [("bare Flask /", bare.test_client(), "/")] + [(p, app.test_client(), p) for p in paths]:
+        for _ in range(30):
+            client.get(path, headers={"Accept-Language": "fr"})
+        times = []
+        for _ in range(runs):
+            used = time.process_time()
+            client.get(path, headers={"Accept-Language": "fr"})
+            times.append((time.process_time() - used) * 1000)
+        found[name] = statistics.median(times)
+    return found
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="jamaati-bench-throughput-") as instance:
+        env = {**os.environ, "JAMAATI_DEMO": "1", "JAMAATI_INSTANCE": instance}
+        env.pop("DATABASE_URL", None)  # the demo on SQLite, as bench.transfer serves it
+        prepare(env)
+        rates = {}
+        for name, app in (("bare", "bench.bare:app"), ("jamaati", "wsgi:app")):
+            port = free_port()
+            server = gunicorn(env, port, app)
+            try:
+                wait_healthy(server, f"http://127.0.0.1:{port}")
+                paths = ["/"] if name == "bare" else [path for path, _ in PAGES]
+                for path in paths:
+                    rates[(name, path)] = rate(port, path)
+            finally:
+                stop_server(server)
+        os.environ.update({"JAMAATI_DEMO": "1", "JAMAATI_INSTANCE": instance})
+        os.environ.pop("DATABASE_URL", None)
+        cpu = in_process_cpu_ms([path for path, _ in PAGES])
+    bare = rates[("bare", "/")]
+    print(f"\nrequests per second, gunicorn 1 worker × 2 threads, {CLIENTS} keep-alive clients, {SECONDS:.0f} s each")
+    print(f"  {'bare Flask /':<40} {bare:7.0f} req/s                 CPU in-process {cpu['bare Flask /']:.2f} ms")
+    for path, target in PAGES:
+        ratio = rates[("jamaati", path)] / bare
+        verdict = "ok" if ratio >= target else "UNDER"
+        print(
+            f"  {path:<40} {rates[('jamaati', path)]:7.0f} req/s  {ratio:5.2f} × bare"
+            f" (target ≥ {target})  CPU in-process {cpu[path]:.2f} ms  {verdict}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
