@@ -1,7 +1,7 @@
 """the desk at a million cases: each permit file keeps its legal due date (and the number its
 queue sorts by); composite and partial indexes for what each queue filters and sorts by
 
-Revision ID: 0013_scale
+Revision ID: 0015_scale
 Revises: 0014_security
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from app.permits.clock import Clock
 
-revision = "0013_scale"
-down_revision = "0014_security"  # main's head when this branch was rebased (was 0012_performance)
+revision = "0015_scale"
+down_revision = "0014_security"
 branch_labels = None
 depends_on = None
 
