@@ -19,7 +19,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.core.dates import parse_phone_time, today
 from app.core.positions import position_valid
@@ -112,7 +112,7 @@ class _Scheduling(FlaskForm):
 
     def validate_due_on(self, field) -> None:
         if field.data and field.data < today():
-            raise ValueError(_("Choose today or a later day."))
+            raise ValidationError(_("Choose today or a later day."))
 
 
 class AssignForm(_Scheduling):
