@@ -361,6 +361,18 @@ def withdraw(case: PermitCase, applicant: User) -> None:
     db.session.commit()
 
 
+def delete_draft(case: PermitCase, applicant: User) -> None:
+    """A draft never sent goes with its files (a CIN's scan, a deed): nobody at the commune saw it."""
+    if case.status is not Status.DRAFT or case.applicant_id != applicant.id:
+        raise RuleError(_l("Only a draft that was never sent can be deleted."))
+    stored = [document.storage_name for document in case.documents]
+    for row in (*case.documents, *case.events, case):
+        db.session.delete(row)
+    db.session.commit()
+    for name in stored:
+        stored_path(name).unlink(missing_ok=True)
+
+
 def add_note(case: PermitCase, author: User, text: str, public: bool) -> None:
     if not text.strip():
         raise RuleError(_l("Write the message first."), field="text")
@@ -416,7 +428,8 @@ def applicant_cases(user: User) -> list[PermitCase]:
 def staff_cases(user: User):
     """Files a staff member may see: the commune scope applies to every query; reviewers see
     only files sent to their agency's kind of body, once complete."""
-    statement = sa.select(PermitCase).where(PermitCase.status != Status.DRAFT)
+    # A file reaches the desk once sent: it has a reference from then on.
+    statement = sa.select(PermitCase).where(PermitCase.status != Status.DRAFT, PermitCase.reference.is_not(None))
     if user.role is Role.REVIEWER:
         kind = user.agency.kind.value if user.agency else None
         type_ids = [t.id for t in db.session.scalars(sa.select(PermitType)) if kind in t.agency_kinds]

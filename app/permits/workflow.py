@@ -71,7 +71,8 @@ MACHINE = StateMachine(
     _t("refuse", {Status.UNDER_REVIEW, Status.DECISION_PENDING}, Status.REFUSED, CLERKS, needs_decision_right=True),
     _t("issue", {Status.APPROVED}, Status.ISSUED, CLERKS, needs_decision_right=True),
     _t("revoke", {Status.ISSUED}, Status.REVOKED, frozenset({Role.ADMIN}), needs_decision_right=True),
-    _t("withdraw", {Status.DRAFT, *OPEN}, Status.WITHDRAWN, APPLICANT),
+    # A draft never sent is not withdrawn but deleted (services.delete_draft): it never reaches the desk.
+    _t("withdraw", OPEN, Status.WITHDRAWN, APPLICANT),
 )
 TRANSITIONS = MACHINE.transitions
 check = MACHINE.check
