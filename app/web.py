@@ -10,7 +10,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import brotli
+from babel.lists import format_list
 from flask import Flask, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -20,7 +22,7 @@ from werkzeug.routing import IntegerConverter
 
 from app import formatting
 from app.core.errors import RuleError
-from app.core.statemachine import IllegalTransition
+from app.core.statemachine import IllegalTransition, StillWaiting
 from app.extensions import db, login_manager
 from app.i18n import LANGUAGE_NAMES, current_language, text_direction
 from app.scoping import set_commune_scope
@@ -126,6 +128,11 @@ def desk_step(
     ``fields`` maps a service's field names (RuleError.field) to this form's."""
 
     def explain(error) -> tuple[str | None, str]:
+        if isinstance(error, StillWaiting):
+            return (fields or {}).get("going_ahead", "going_ahead"), _(
+                "Still awaited: %(waiting)s. Wait for it, or say below why the decision cannot wait.",
+                waiting=format_list(error.waiting, locale=get_locale()),
+            )
         if isinstance(error, IllegalTransition):
             if error.reason == "needs the right to decide":
                 return None, _("Only a clerk with the right to decide can take this step.")

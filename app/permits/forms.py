@@ -223,7 +223,17 @@ class RecordSiteVisitForm(FlaskForm):
     )
 
 
+def going_ahead_field() -> TextAreaField:
+    """Why a decision does not wait for an awaited opinion (see app.permits.workflow)."""
+    return TextAreaField(
+        _l("Why decide without the awaited opinions?"),
+        validators=[Optional(), Length(max=MESSAGE_MAX)],
+        description=_l("Only when an opinion is still awaited. It is kept on the file's timeline."),
+    )
+
+
 class ApproveForm(FlaskForm):
+    approve_going_ahead = going_ahead_field()
     conditions = TextAreaField(
         _l("Conditions (optional)"),
         validators=[Optional(), Length(max=MESSAGE_MAX)],
@@ -232,6 +242,7 @@ class ApproveForm(FlaskForm):
 
 
 class RefuseForm(FlaskForm):
+    refuse_going_ahead = going_ahead_field()
     reasons = TextAreaField(
         _l("Reasons for the refusal"),
         validators=[DataRequired(_l("Give at least one reason for the refusal.")), Length(max=MESSAGE_MAX)],

@@ -14,7 +14,7 @@ from app.core.dates import utcnow
 from app.core.models import Localized, enum_column, position_checks
 from app.core.timeline import HasTimeline, TimelineEntry
 from app.extensions import db
-from app.models import Agency, Commune, User
+from app.models import Agency, AgencyKind, Commune, User
 from app.permits import signals
 from app.permits.clock import Clock
 from app.permits.workflow import Status
@@ -134,6 +134,17 @@ class PermitCase(HasTimeline, CommuneScoped, db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    def required_agencies(self) -> list[Agency]:
+        """The commune's agencies of the kinds this type of permit needs an opinion from."""
+        statement = sa.select(Agency).where(
+            Agency.commune_id == self.commune_id, Agency.kind.in_([AgencyKind(k) for k in self.type.agency_kinds])
+        )
+        return list(db.session.scalars(statement.order_by(Agency.name)))
+
+    def awaited_agencies(self) -> list[Agency]:
+        given = {opinion.agency_id for opinion in self.opinions}
+        return [agency for agency in self.required_agencies() if agency.id not in given]
 
     @property
     def silence_counts(self) -> bool:

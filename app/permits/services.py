@@ -23,7 +23,7 @@ from app.core.errors import RuleError
 from app.extensions import db
 from app.inspections import services as inspections
 from app.inspections.models import Inspection
-from app.models import Agency, AgencyKind, Commune, Role, User
+from app.models import Agency, Commune, Role, User
 from app.permits import workflow
 from app.permits.catalog import FIXED_HOLIDAYS, PERMIT_TYPES
 from app.permits.models import (
@@ -222,11 +222,7 @@ def request_documents(case: PermitCase, clerk: User, items: list[dict], message:
 
 
 def required_agencies(case: PermitCase) -> list[Agency]:
-    kinds = [AgencyKind(k) for k in case.type.agency_kinds]
-    statement = (
-        sa.select(Agency).where(Agency.commune_id == case.commune_id, Agency.kind.in_(kinds)).order_by(Agency.name)
-    )
-    return list(db.session.scalars(statement))
+    return case.required_agencies()
 
 
 def record_opinion(case: PermitCase, agency: Agency, verdict: Verdict, comment: str | None, actor: User) -> Opinion:
@@ -309,18 +305,19 @@ def send_for_decision(case: PermitCase, clerk: User) -> None:
     db.session.commit()
 
 
-def approve(case: PermitCase, clerk: User, conditions: str | None) -> None:
-    workflow.MACHINE.apply(case, "approve", clerk, message=(conditions or "").strip() or None)
+def approve(case: PermitCase, clerk: User, conditions: str | None, going_ahead: str | None = None) -> None:
+    """``going_ahead``: why the decision does not wait for an awaited opinion (see workflow)."""
+    workflow.MACHINE.apply(case, "approve", clerk, message=(conditions or "").strip() or None, going_ahead=going_ahead)
     case.conditions = (conditions or "").strip() or None
     case.decided_at, case.decided_by_id = utcnow(), clerk.id
     db.session.commit()
 
 
-def refuse(case: PermitCase, clerk: User, reasons: list[str]) -> None:
+def refuse(case: PermitCase, clerk: User, reasons: list[str], going_ahead: str | None = None) -> None:
     reasons = [r.strip() for r in reasons if r and r.strip()]
     if not reasons:
         raise RuleError(_l("Give at least one reason for the refusal."), field="reasons")
-    workflow.MACHINE.apply(case, "refuse", clerk, reasons=reasons)
+    workflow.MACHINE.apply(case, "refuse", clerk, reasons=reasons, going_ahead=going_ahead)
     case.refusal_reasons = reasons
     case.decided_at, case.decided_by_id = utcnow(), clerk.id
     db.session.commit()

@@ -38,7 +38,7 @@ def _every_step(files):
     services.add_note(case, clerk, "Neighbour complained", public=False)
     services.add_note(case, clerk, "All good so far", public=True)
     services.send_for_decision(case, clerk)
-    services.approve(case, admin, "White walls")
+    services.approve(case, admin, "White walls", going_ahead="The technical service is closed in August")
     services.issue(case, admin)
     services.revoke(case, admin, "Built higher")
     return case
@@ -71,6 +71,8 @@ def test_every_step_reads_as_a_sentence(app, demo, files):
         "The application was approved.",
         "Conditions:",
         "White walls",
+        "Decided without the opinion of <bdi>Service technique communal</bdi>.",
+        "The technical service is closed in August",
         f"The permit was issued. Its number is <bdi>{number}</bdi>.",
         "The permit was revoked.",
         "Built higher",
@@ -92,6 +94,7 @@ def test_refusal_and_withdrawal(app, demo, files):
     with app.app_context():
         refused = files.submitted()
         services.mark_complete(refused, files.user("admin@demo.ma"))
+        files.give_opinions(refused)
         services.refuse(refused, files.user("admin@demo.ma"), ["Too high", "No parking"])
         withdrawn = files.submitted()
         services.withdraw(withdrawn, withdrawn.applicant)
