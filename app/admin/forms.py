@@ -10,9 +10,10 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from app.core.geo import in_morocco
+from app.core.validators import MaxLength
 
 AGENCY_LABELS = {
     "commune_technical": _l("Commune technical service"),
@@ -31,20 +32,20 @@ class AgencyForm(FlaskForm):
         choices=[SelectChoice(kind, label) for kind, label in AGENCY_LABELS.items()],
         validate_choice=True,
     )
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the agency's name.")), Length(max=160)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the agency's name.")), MaxLength(160)])
 
 
 class PermitTypeForm(FlaskForm):
     """What a national admin may change on a permit type (its fields and checklist stay in code)."""
 
     name_ar = StringField(
-        _l("Name in Arabic"), validators=[DataRequired(_l("Enter the name in Arabic.")), Length(max=160)]
+        _l("Name in Arabic"), validators=[DataRequired(_l("Enter the name in Arabic.")), MaxLength(160)]
     )
     name_fr = StringField(
-        _l("Name in French"), validators=[DataRequired(_l("Enter the name in French.")), Length(max=160)]
+        _l("Name in French"), validators=[DataRequired(_l("Enter the name in French.")), MaxLength(160)]
     )
     name_en = StringField(
-        _l("Name in English"), validators=[DataRequired(_l("Enter the name in English.")), Length(max=160)]
+        _l("Name in English"), validators=[DataRequired(_l("Enter the name in English.")), MaxLength(160)]
     )
     deadline_days = IntegerField(
         _l("Legal deadline, in days"),
@@ -83,7 +84,7 @@ class HolidayForm(FlaskForm):
         validators=[InputRequired(_l("Enter the date of the holiday."))],
         description=_l("For example 2026-03-20."),
     )
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the holiday's name.")), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the holiday's name.")), MaxLength(120)])
 
 
 class CommuneAreaForm(FlaskForm):

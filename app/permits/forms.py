@@ -22,10 +22,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from app.auth.forms import valid_cin
 from app.core.identity import InvalidIdentifier, normalize_phone
+from app.core.validators import MaxLength
 from app.i18n import current_language
 from app.permits.models import VERDICT_LABELS, PermitType, Verdict
 
@@ -49,7 +50,7 @@ class NewApplicationForm(FlaskForm):
 class ApplicantForm(FlaskForm):
     applicant_name = StringField(
         _l("Full name of the applicant"),
-        validators=[DataRequired(_l("Enter the applicant's full name.")), Length(max=120)],
+        validators=[DataRequired(_l("Enter the applicant's full name.")), MaxLength(120)],
     )
     applicant_cin = StringField(_l("CIN number (optional)"), validators=[Optional(), valid_cin])
     applicant_phone = StringField(
@@ -58,7 +59,7 @@ class ApplicantForm(FlaskForm):
         description=_l("The commune may call this number about the file."),
     )
     applicant_address = StringField(
-        _l("Postal address"), validators=[DataRequired(_l("Enter the applicant's address.")), Length(max=240)]
+        _l("Postal address"), validators=[DataRequired(_l("Enter the applicant's address.")), MaxLength(240)]
     )
 
 
@@ -66,11 +67,11 @@ class ParcelForm(FlaskForm):
     not_titled = BooleanField(_l("The land has no land title (not registered)"))
     land_title = StringField(
         _l("Land title number"),
-        validators=[Length(max=40)],
+        validators=[MaxLength(40)],
         description=_l("As written on the property certificate, e.g. 12345/08."),
     )
     address = StringField(
-        _l("Address or place of the land"), validators=[DataRequired(_l("Enter where the land is.")), Length(max=240)]
+        _l("Address or place of the land"), validators=[DataRequired(_l("Enter where the land is.")), MaxLength(240)]
     )
     latitude = FloatField(
         _l("Latitude (optional)"),
@@ -126,7 +127,7 @@ def details_form(permit_type, data=None) -> FlaskForm:
                 label, choices=choices, validators=[DataRequired(_l("Choose an answer."))] if required else [Optional()]
             )
         else:
-            field = TextAreaField(label, validators=[*checks, Length(max=2000)])
+            field = TextAreaField(label, validators=[*checks, MaxLength(2000)])
         setattr(DetailsForm, spec["name"], field)
     return DetailsForm(data=data)
 
@@ -163,7 +164,7 @@ def request_documents_form(permit_type: PermitType, formdata=None):
     class RequestDocumentsForm(FlaskForm):
         documents_message = TextAreaField(
             _l("Message to the applicant (optional)"),
-            validators=[Optional(), Length(max=MESSAGE_MAX)],
+            validators=[Optional(), MaxLength(MESSAGE_MAX)],
         )
 
         @property
@@ -202,12 +203,12 @@ def request_documents_form(permit_type: PermitType, formdata=None):
             f"reason_{item['code']}",
             StringField(
                 _("Why is “%(document)s” needed?", document=label),
-                validators=[Length(max=500)],
+                validators=[MaxLength(500)],
             ),
         )
     RequestDocumentsForm.ask_other = BooleanField(_l("Another document"))
     RequestDocumentsForm.reason_other = StringField(
-        _l("Which document, and why is it needed?"), validators=[Length(max=500)]
+        _l("Which document, and why is it needed?"), validators=[MaxLength(500)]
     )
     return RequestDocumentsForm(formdata=formdata)
 
@@ -215,7 +216,7 @@ def request_documents_form(permit_type: PermitType, formdata=None):
 class RecordSiteVisitForm(FlaskForm):
     visit_note = TextAreaField(
         _l("What was seen on site"),
-        validators=[DataRequired(_l("Write what was seen on site.")), Length(max=MESSAGE_MAX)],
+        validators=[DataRequired(_l("Write what was seen on site.")), MaxLength(MESSAGE_MAX)],
         description=_l("The note and the photos stay internal; the applicant sees that the visit took place."),
     )
     photos = MultipleFileField(
@@ -227,7 +228,7 @@ def going_ahead_field() -> TextAreaField:
     """Why a decision does not wait for an awaited opinion (see app.permits.workflow)."""
     return TextAreaField(
         _l("Why decide without the awaited opinions?"),
-        validators=[Optional(), Length(max=MESSAGE_MAX)],
+        validators=[Optional(), MaxLength(MESSAGE_MAX)],
         description=_l("Only when an opinion is still awaited. It is kept on the file's timeline."),
     )
 
@@ -236,7 +237,7 @@ class ApproveForm(FlaskForm):
     approve_going_ahead = going_ahead_field()
     conditions = TextAreaField(
         _l("Conditions (optional)"),
-        validators=[Optional(), Length(max=MESSAGE_MAX)],
+        validators=[Optional(), MaxLength(MESSAGE_MAX)],
         description=_l("The applicant sees them with the decision and on the permit."),
     )
 
@@ -245,7 +246,7 @@ class RefuseForm(FlaskForm):
     refuse_going_ahead = going_ahead_field()
     reasons = TextAreaField(
         _l("Reasons for the refusal"),
-        validators=[DataRequired(_l("Give at least one reason for the refusal.")), Length(max=MESSAGE_MAX)],
+        validators=[DataRequired(_l("Give at least one reason for the refusal.")), MaxLength(MESSAGE_MAX)],
         description=_l("One reason per line. The applicant sees each of them."),
     )
 
@@ -256,14 +257,14 @@ class RefuseForm(FlaskForm):
 class RevokeForm(FlaskForm):
     revoke_reason = TextAreaField(
         _l("Why is the permit revoked?"),
-        validators=[DataRequired(_l("Say why the permit is revoked.")), Length(max=MESSAGE_MAX)],
+        validators=[DataRequired(_l("Say why the permit is revoked.")), MaxLength(MESSAGE_MAX)],
         description=_l("The holder sees it, and the public verification page will say the permit is revoked."),
     )
 
 
 class NoteForm(FlaskForm):
     text = TextAreaField(
-        _l("Message"), validators=[DataRequired(_l("Write the message first.")), Length(max=MESSAGE_MAX)]
+        _l("Message"), validators=[DataRequired(_l("Write the message first.")), MaxLength(MESSAGE_MAX)]
     )
     visibility = RadioField(
         _l("Who sees it?"),
@@ -284,7 +285,7 @@ class OpinionForm(FlaskForm):
     )
     comment = TextAreaField(
         _l("Comment"),
-        validators=[Optional(), Length(max=MESSAGE_MAX)],
+        validators=[Optional(), MaxLength(MESSAGE_MAX)],
         description=_l("Required for conditions or an unfavourable opinion."),
     )
 
