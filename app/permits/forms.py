@@ -22,7 +22,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from app.auth.forms import valid_cin
 from app.core.identity import InvalidIdentifier, normalize_phone
@@ -93,13 +93,31 @@ class UploadForm(FlaskForm):
 
 
 class FiniteDecimalField(DecimalField):
-    """A number as people write it; NaN and infinities (even "sNaN") are not numbers here."""
+    """A number as people write it, with a decimal point or comma (Arabic's too); NaN and
+    infinities (even "sNaN") are not numbers here."""
 
     def process_formdata(self, valuelist) -> None:
-        super().process_formdata(valuelist)
+        if valuelist and "." not in valuelist[0]:
+            valuelist = [valuelist[0].replace(",", ".").replace("\u066b", "."), *valuelist[1:]]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a number, such as 120.5.")) from None
         if self.data is not None and not self.data.is_finite():
             self.data = None
-            raise ValueError(_l("Enter a number."))
+            raise ValueError(_l("Enter a number, such as 120.5."))
+
+
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a whole number, such as 2.")) from None
+
+
+# Numbers are typed left to right, on the phone's number keyboard, in a short box.
+NUMBER_INPUT = {"dir": "ltr", "class": "short"}
 
 
 def details_form(permit_type, data=None) -> FlaskForm:
@@ -113,13 +131,23 @@ def details_form(permit_type, data=None) -> FlaskForm:
         label = spec["label"].get(language) or spec["label"]["fr"]
         required = spec.get("required", True)
         checks = [DataRequired(_l("Answer this question."))] if required else [Optional()]
+        # Something typed that is not a number is told as such, not as "answer this question" (and 0 is an answer).
+        typed = [InputRequired(_l("Answer this question."))] if required else [Optional()]
         if spec["kind"] == "int":
-            field = IntegerField(label, validators=[*checks, NumberRange(0, 100_000, _l("Enter a whole number."))])
+            field = WholeNumberField(
+                label,
+                validators=[*typed, NumberRange(0, 100_000, _l("Enter a whole number from 0 to 100,000."))],
+                render_kw=NUMBER_INPUT | {"inputmode": "numeric"},
+            )
         elif spec["kind"] == "decimal":
             field = FiniteDecimalField(
                 label,
                 places=None,
-                validators=[*checks, NumberRange(Decimal(0), Decimal(10_000_000), _l("Enter a number."))],
+                validators=[
+                    *typed,
+                    NumberRange(Decimal(0), Decimal(10_000_000), _l("Enter a number from 0 to 10,000,000.")),
+                ],
+                render_kw=NUMBER_INPUT | {"inputmode": "decimal"},
             )
         elif spec["kind"] == "choice":
             choices = [SelectChoice(c["value"], c["label"].get(language) or c["label"]["fr"]) for c in spec["choices"]]
