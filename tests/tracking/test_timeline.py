@@ -58,7 +58,6 @@ def test_every_step_reads_as_a_sentence(app, demo, files):
         "<strong>Site plan</strong> — Blurred",
         "<strong>Other document</strong> — Street photo",
         "A document was added: Site plan.",
-        "new-plan.pdf",
         "The applicant added the requested documents.",
         "Opinion of <bdi>Agence urbaine de Tétouan</bdi>: Favourable with conditions (received on paper).",
         "Setback 3 m",
@@ -79,6 +78,7 @@ def test_every_step_reads_as_a_sentence(app, demo, files):
     ):
         assert sentence in public, sentence
         assert sentence in staff, sentence
+    assert "new-plan.pdf" in staff and "new-plan.pdf" not in public  # /track shows document kinds, not names
     assert "As on the plans" in staff and "As on the plans" not in public  # what the agent saw stays internal
     assert "Neighbour complained" in staff and "Internal note:" in staff and "The application was started." in staff
     assert (
