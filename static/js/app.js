@@ -226,6 +226,8 @@
     "[data-upload]": uploadProgress,
     "[data-print]": printButton,
     "[data-push]": pushSettings,
+    // A refused form: its error summary takes the focus, so a screen reader reads it first (GOV.UK).
+    ".error-summary": (summary) => summary.focus(),
     "form[data-offline], [data-compress], [data-drafts]": loadForms,
   };
 
