@@ -84,7 +84,10 @@ class HolidayForm(FlaskForm):
         validators=[InputRequired(_l("Enter the date of the holiday."))],
         description=_l("For example 2026-03-20."),
     )
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the holiday's name.")), MaxLength(120)])
+    name = StringField(_l("Name in French"), validators=[DataRequired(_l("Enter the holiday's name.")), MaxLength(120)])
+    name_ar = StringField(
+        _l("Name in Arabic"), validators=[DataRequired(_l("Enter the name in Arabic.")), MaxLength(120)]
+    )
 
 
 class CommuneAreaForm(FlaskForm):

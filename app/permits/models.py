@@ -14,6 +14,7 @@ from app.core.dates import utcnow
 from app.core.models import Localized, enum_column, position_checks
 from app.core.timeline import HasTimeline, TimelineEntry
 from app.extensions import db
+from app.i18n import current_language
 from app.models import Agency, AgencyKind, Commune, User
 from app.permits import signals
 from app.permits.clock import Clock
@@ -57,7 +58,13 @@ class Holiday(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(sa.Date, unique=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
+    name: Mapped[str] = mapped_column(sa.String(120))  # in French
+    name_ar: Mapped[str | None] = mapped_column(sa.String(120))
+
+    @property
+    def local_name(self) -> str:
+        """Arabic on Arabic pages when it is known; French otherwise."""
+        return (self.name_ar if current_language() == "ar" else None) or self.name
 
 
 class PermitCase(HasTimeline, CommuneScoped, db.Model):

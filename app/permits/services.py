@@ -527,8 +527,8 @@ def seed_types() -> None:
         )
     known = set(db.session.scalars(sa.select(Holiday.day)))
     for year in (today().year, today().year + 1):
-        for month_day, name in FIXED_HOLIDAYS:
+        for month_day, name, name_ar in FIXED_HOLIDAYS:
             day = date.fromisoformat(f"{year}-{month_day}")
             if day not in known:
-                db.session.add(Holiday(day=day, name=name))
+                db.session.add(Holiday(day=day, name=name, name_ar=name_ar))
     db.session.commit()
