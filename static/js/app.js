@@ -162,6 +162,35 @@
     });
   }
 
+  // A file the server would refuse is refused here, before a byte is sent: its type by the
+  // input's accept list, its size (photos excepted: the phone makes them lighter, outbox.js).
+  function checkFiles(input) {
+    const note = document.createElement("p");
+    note.className = "error-message";
+    note.setAttribute("role", "alert");
+    note.hidden = true;
+    input.before(note);
+    input.addEventListener("change", (event) => {
+      const types = input.accept.split(",");
+      const problem = Array.from(input.files).map((file) =>
+        !types.some((type) => file.type === type || (type.endsWith("*") && file.type.startsWith(type.slice(0, -1)))) ? "wrongType"
+          : !file.type.startsWith("image/") && file.size > +input.dataset.maxBytes ? "tooLarge" : "").find(Boolean);
+      note.hidden = !problem;
+      note.textContent = problem ? input.dataset[problem] : "";
+      if (problem) {
+        input.value = "";
+        event.stopImmediatePropagation(); // nothing to make lighter, nothing to save
+      }
+    });
+    // Sent while its photos are being made lighter: sent once they are (outbox.js).
+    if (input.form) input.form.addEventListener("submit", (event) => {
+      if (!input.hasAttribute("aria-busy")) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      input.form.dataset.submitWhenReady = "1";
+    }, true);
+  }
+
   function printButton(button) {
     button.hidden = false;
     button.addEventListener("click", () => window.print());
@@ -224,6 +253,7 @@
     "[data-offline-work]": offlineWork,
     "[data-geolocate]": geolocate,
     "[data-upload]": uploadProgress,
+    "input[data-max-bytes]": checkFiles,
     "[data-print]": printButton,
     "[data-push]": pushSettings,
     // A refused form: its error summary takes the focus, so a screen reader reads it first (GOV.UK).
