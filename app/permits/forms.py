@@ -23,6 +23,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 from app.auth.forms import valid_cin
 from app.core.identity import InvalidIdentifier, normalize_phone
@@ -116,8 +117,9 @@ class WholeNumberField(IntegerField):
             raise ValueError(_l("Enter a whole number, such as 2.")) from None
 
 
-# Numbers are typed left to right, on the phone's number keyboard, in a short box.
-NUMBER_INPUT = {"dir": "ltr", "class": "short"}
+# Numbers are typed left to right, on the phone's number keyboard, in a short box: a text input
+# (GOV.UK's advice: type=number refuses "140,5" in some browsers and lets "1e309" through).
+NUMBER_INPUT = {"dir": "ltr", "class": "short", "autocomplete": "off", "spellcheck": "false"}
 
 
 def details_form(permit_type, data=None) -> FlaskForm:
@@ -136,12 +138,14 @@ def details_form(permit_type, data=None) -> FlaskForm:
         if spec["kind"] == "int":
             field = WholeNumberField(
                 label,
+                widget=TextInput(),
                 validators=[*typed, NumberRange(0, 100_000, _l("Enter a whole number from 0 to 100,000."))],
                 render_kw=NUMBER_INPUT | {"inputmode": "numeric"},
             )
         elif spec["kind"] == "decimal":
             field = FiniteDecimalField(
                 label,
+                widget=TextInput(),
                 places=None,
                 validators=[
                     *typed,

@@ -96,4 +96,4 @@ def test_number_fields_are_written_left_to_right_with_a_number_keyboard(client, 
     page = client.get(f"/permits/{case_id}/details", headers={"Accept-Language": language}).get_data(as_text=True)
     for name in ("floor_area", "levels"):
         (tag,) = re.findall(rf'<input[^>]*name="{name}"[^>]*>', page)
-        assert 'dir="ltr"' in tag and "inputmode=" in tag, tag
+        assert 'dir="ltr"' in tag and "inputmode=" in tag and 'type="text"' in tag, tag
