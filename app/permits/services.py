@@ -362,12 +362,11 @@ def delete_draft(case: PermitCase, applicant: User) -> None:
     """A draft never sent goes with its files (a CIN's scan, a deed): nobody at the commune saw it."""
     if case.status is not Status.DRAFT or case.applicant_id != applicant.id:
         raise RuleError(_l("Only a draft that was never sent can be deleted."))
-    stored = [document.storage_name for document in case.documents]
+    for document in case.documents:
+        storage.delete_after_commit(document.storage_name)
     for row in (*case.documents, *case.events, case):
         db.session.delete(row)
     db.session.commit()
-    for name in stored:
-        stored_path(name).unlink(missing_ok=True)
 
 
 def add_note(case: PermitCase, author: User, text: str, public: bool) -> None:
