@@ -13,7 +13,8 @@ INSTANCE = Path(os.environ.get("JAMAATI_INSTANCE", ROOT / "instance"))
 
 LANGUAGES = ("ar", "fr", "en")
 # Babel locales used for dates and numbers; translations are looked up by language.
-BABEL_LOCALES = {"ar": "ar_MA", "fr": "fr_MA", "en": "en"}
+# English as written in Morocco's neighbourhood: day first ("1 Dec 2026", "01/12/2026"), 24-hour clock.
+BABEL_LOCALES = {"ar": "ar_MA", "fr": "fr_MA", "en": "en_GB"}
 
 
 def _flag(name: str, default: bool = False) -> bool:

@@ -20,7 +20,17 @@ def chosen_language() -> str:
     cookie = request.cookies.get(LANGUAGE_COOKIE)
     if cookie in LANGUAGES:
         return cookie
-    return request.accept_languages.best_match(LANGUAGES) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return browser_language() or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def browser_language() -> str | None:
+    """The browser's first choice we speak, by its language alone: "ar-MA,en;q=0.5" is Arabic
+    (werkzeug's best_match would prefer the exact "en" to the region-tagged first choice)."""
+    for tag, quality in request.accept_languages:  # best first
+        language = tag.split("-")[0].split("_")[0].lower()
+        if quality > 0 and language in LANGUAGES:
+            return language
+    return None
 
 
 # Parsed once: Flask-Babel takes a Locale as it is, where it would parse a name on every request.

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import brotli
 import sqlalchemy as sa
 from babel import support
+from babel.lists import format_list
 from flask import (
     Flask,
     Response,
@@ -41,7 +42,7 @@ from wtforms.i18n import messages_path
 from app import formatting
 from app.core import fastforms
 from app.core.errors import RuleError
-from app.core.statemachine import IllegalTransition
+from app.core.statemachine import IllegalTransition, StillWaiting
 from app.extensions import db, login_manager
 from app.i18n import LANGUAGE_NAMES, current_language, text_direction
 from app.scoping import set_commune_scope
@@ -176,6 +177,11 @@ def desk_step(
     ``fields`` maps a service's field names (RuleError.field) to this form's."""
 
     def explain(error) -> tuple[str | None, str]:
+        if isinstance(error, StillWaiting):
+            return (fields or {}).get("going_ahead", "going_ahead"), _(
+                "Still awaited: %(waiting)s. Wait for it, or say below why the decision cannot wait.",
+                waiting=format_list(error.waiting, locale=get_locale()),
+            )
         if isinstance(error, IllegalTransition):
             if error.reason == "needs the right to decide":
                 return None, _("Only a clerk with the right to decide can take this step.")

@@ -9,10 +9,11 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from app.core.forms import Form
 from app.core.geo import in_morocco
+from app.core.validators import MaxLength
 
 AGENCY_LABELS = {
     "commune_technical": _l("Commune technical service"),
@@ -31,20 +32,20 @@ class AgencyForm(Form):
         choices=[SelectChoice(kind, label) for kind, label in AGENCY_LABELS.items()],
         validate_choice=True,
     )
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the agency's name.")), Length(max=160)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the agency's name.")), MaxLength(160)])
 
 
 class PermitTypeForm(Form):
     """What a national admin may change on a permit type (its fields and checklist stay in code)."""
 
     name_ar = StringField(
-        _l("Name in Arabic"), validators=[DataRequired(_l("Enter the name in Arabic.")), Length(max=160)]
+        _l("Name in Arabic"), validators=[DataRequired(_l("Enter the name in Arabic.")), MaxLength(160)]
     )
     name_fr = StringField(
-        _l("Name in French"), validators=[DataRequired(_l("Enter the name in French.")), Length(max=160)]
+        _l("Name in French"), validators=[DataRequired(_l("Enter the name in French.")), MaxLength(160)]
     )
     name_en = StringField(
-        _l("Name in English"), validators=[DataRequired(_l("Enter the name in English.")), Length(max=160)]
+        _l("Name in English"), validators=[DataRequired(_l("Enter the name in English.")), MaxLength(160)]
     )
     deadline_days = IntegerField(
         _l("Legal deadline, in days"),
@@ -83,7 +84,10 @@ class HolidayForm(Form):
         validators=[InputRequired(_l("Enter the date of the holiday."))],
         description=_l("For example 2026-03-20."),
     )
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the holiday's name.")), Length(max=120)])
+    name = StringField(_l("Name in French"), validators=[DataRequired(_l("Enter the holiday's name.")), MaxLength(120)])
+    name_ar = StringField(
+        _l("Name in Arabic"), validators=[DataRequired(_l("Enter the name in Arabic.")), MaxLength(120)]
+    )
 
 
 class CommuneAreaForm(Form):

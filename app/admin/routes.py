@@ -108,7 +108,7 @@ def holidays():
         if db.session.scalar(sa.select(Holiday).where(Holiday.day == form.day.data)) is not None:
             form.day.errors.append(_("There is already a holiday on this date."))
         else:
-            db.session.add(Holiday(day=form.day.data, name=form.name.data.strip()))
+            db.session.add(Holiday(day=form.day.data, name=form.name.data.strip(), name_ar=form.name_ar.data.strip()))
             db.session.commit()
             current_app.logger.info("holiday added day=%s by=%s", form.day.data, current_user.id)
             flash(_("The holiday is added."), "success")

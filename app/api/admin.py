@@ -7,12 +7,13 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from app.api import services as api
 from app.auth.access import national_admin_required
 from app.complaints.models import ApiClient
 from app.core.forms import Form
+from app.core.validators import MaxLength
 from app.extensions import db
 from app.web import render
 
@@ -23,7 +24,7 @@ class ApiKeyForm(Form):
     name = StringField(
         _l("Client application"),
         description=_l("Who will use the key, e.g. the name of the app and its publisher."),
-        validators=[DataRequired(_l("Enter the name of the client application.")), Length(max=120)],
+        validators=[DataRequired(_l("Enter the name of the client application.")), MaxLength(120)],
     )
 
 

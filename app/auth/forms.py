@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Optional, ValidationError
 
 from app.core.forms import Form
 from app.core.identity import InvalidIdentifier, normalize_cin, parse_login
+from app.core.validators import MaxLength
 
 LOGIN_HINT = _l("A Moroccan mobile number such as 06 12 34 56 78, or an e-mail address.")
 
@@ -32,7 +33,7 @@ class SignUpForm(Form):
         _l("Full name"),
         validators=[
             DataRequired(_l("Enter your full name.")),
-            Length(max=120, message=_l("Use at most %(max)d characters.")),
+            MaxLength(120, message=_l("Use at most %(max)d characters.")),
         ],
         description=_l("In Arabic or Latin letters, as on your ID card."),
     )

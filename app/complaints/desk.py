@@ -154,6 +154,8 @@ def _site_check_form(complaint: Complaint, failed: SiteCheckForm | None = None) 
         return None
     form = failed or SiteCheckForm(formdata=None)
     form.agent.choices = agent_choices(inspections.field_agents(complaint.commune_id), _("Assign later"))
+    # The page's Assign form has its own "agent": each label names its own control.
+    form.agent.id = form.agent.label.field_id = "site-check-agent"
     return form
 
 

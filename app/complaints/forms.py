@@ -18,13 +18,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 from app.complaints.workflow import KIND_LABELS, OUTCOME_LABELS, Kind, Outcome
 from app.core.dates import parse_phone_time
 from app.core.forms import Form
 from app.core.identity import InvalidIdentifier, normalize_email, normalize_phone
 from app.core.positions import position_valid
+from app.core.validators import MaxLength
 
 DESCRIPTION_MAX = 2000
 MESSAGE_MAX = 4000
@@ -47,7 +48,7 @@ class FileForm(Form):
         _l("Describe the problem"),
         validators=[
             DataRequired(_l("Describe the problem.")),
-            Length(max=DESCRIPTION_MAX, message=_l("Describe the problem in 2,000 characters or fewer.")),
+            MaxLength(DESCRIPTION_MAX, message=_l("Describe the problem in 2,000 characters or fewer.")),
         ],
         description=_l("What, since when, and anything that helps to find it. At most 2,000 characters."),
     )
@@ -56,13 +57,13 @@ class FileForm(Form):
     accuracy = HiddenField()
     location_text = StringField(
         _l("Address or neighbourhood"),
-        validators=[Optional(), Length(max=240)],
+        validators=[Optional(), MaxLength(240)],
         description=_l("A street, a neighbourhood, a landmark. Needed if you do not give your position."),
     )
     photos = MultipleFileField(_l("Photos (optional)"), description=_l("Up to three photos."))
-    contact_name = StringField(_l("Your name (optional)"), validators=[Optional(), Length(max=120)])
-    contact_phone = StringField(_l("Mobile number (optional)"), validators=[Optional(), Length(max=30)])
-    contact_email = StringField(_l("E-mail address (optional)"), validators=[Optional(), Length(max=254)])
+    contact_name = StringField(_l("Your name (optional)"), validators=[Optional(), MaxLength(120)])
+    contact_phone = StringField(_l("Mobile number (optional)"), validators=[Optional(), MaxLength(30)])
+    contact_email = StringField(_l("E-mail address (optional)"), validators=[Optional(), MaxLength(254)])
     idempotency_key = HiddenField()
     seen_duplicates = HiddenField()
     written_at = HiddenField()  # the phone's time when it was sent there, if it says
@@ -119,8 +120,8 @@ class SupportForm(Form):
 class FollowForm(Form):
     """A guest acts on a complaint with its reference and tracking code (both kept hidden)."""
 
-    reference = HiddenField(validators=[DataRequired(), Length(max=20)])
-    code = HiddenField(validators=[DataRequired(), Length(max=12)])
+    reference = HiddenField(validators=[DataRequired(_l("Enter a reference.")), MaxLength(20)])
+    code = HiddenField(validators=[DataRequired(_l("Enter the tracking code.")), MaxLength(12)])
 
 
 class RateForm(FollowForm):
@@ -130,12 +131,12 @@ class RateForm(FollowForm):
         validators=[DataRequired(_l("Choose a rating from 1 to 5."))],
         description=_l("1: not at all, 5: fully."),
     )
-    comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=DESCRIPTION_MAX)])
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), MaxLength(DESCRIPTION_MAX)])
 
 
 class ReopenForm(FollowForm):
     reason = TextAreaField(
-        _l("Why are you not satisfied? (optional)"), validators=[Optional(), Length(max=DESCRIPTION_MAX)]
+        _l("Why are you not satisfied? (optional)"), validators=[Optional(), MaxLength(DESCRIPTION_MAX)]
     )
 
 
@@ -163,13 +164,13 @@ class PublicSummaryForm(Form):
             "Write the problem in your own words: no name, phone number or other personal detail. "
             "Leave it empty to publish nothing."
         ),
-        validators=[Optional(), Length(max=500)],
+        validators=[Optional(), MaxLength(500)],
     )
 
 
 class AcknowledgeForm(Form):
     department = StringField(
-        _l("Forward to the department"), validators=[DataRequired(_l("Name the department.")), Length(max=120)]
+        _l("Forward to the department"), validators=[DataRequired(_l("Name the department.")), MaxLength(120)]
     )
 
 
@@ -185,7 +186,7 @@ class AnswerForm(Form):
     )
     answer = TextAreaField(
         _l("Public answer"),
-        validators=[DataRequired(_l("Write the answer the citizen will read.")), Length(max=MESSAGE_MAX)],
+        validators=[DataRequired(_l("Write the answer the citizen will read.")), MaxLength(MESSAGE_MAX)],
         description=_l("If not resolved, say why; if not the commune's competence, say where to go."),
     )
 
@@ -193,28 +194,28 @@ class AnswerForm(Form):
 class OutOfScopeForm(Form):
     message = TextAreaField(
         _l("Where should the citizen go instead?"),
-        validators=[DataRequired(_l("Tell the citizen where to go instead.")), Length(max=MESSAGE_MAX)],
+        validators=[DataRequired(_l("Tell the citizen where to go instead.")), MaxLength(MESSAGE_MAX)],
     )
 
 
 class NoteForm(Form):
     text = TextAreaField(
-        _l("Internal note"), validators=[DataRequired(_l("Write the note first.")), Length(max=MESSAGE_MAX)]
+        _l("Internal note"), validators=[DataRequired(_l("Write the note first.")), MaxLength(MESSAGE_MAX)]
     )
 
 
 class MergeForm(Form):
     target = StringField(
         _l("Reference of the complaint it duplicates"),
-        validators=[DataRequired(_l("Enter a reference.")), Length(max=20)],
+        validators=[DataRequired(_l("Enter a reference.")), MaxLength(20)],
     )
 
 
 class CategoryForm(Form):
-    name_ar = StringField(_l("Name in Arabic"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
-    name_fr = StringField(_l("Name in French"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
-    name_en = StringField(_l("Name in English"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
-    department = StringField(_l("Department"), validators=[DataRequired(_l("Name the department.")), Length(max=120)])
+    name_ar = StringField(_l("Name in Arabic"), validators=[DataRequired(_l("Enter a name.")), MaxLength(120)])
+    name_fr = StringField(_l("Name in French"), validators=[DataRequired(_l("Enter a name.")), MaxLength(120)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(_l("Enter a name.")), MaxLength(120)])
+    department = StringField(_l("Department"), validators=[DataRequired(_l("Name the department.")), MaxLength(120)])
     duplicate_radius_m = IntegerField(
         _l("Duplicate radius in metres"),
         validators=[
@@ -224,7 +225,7 @@ class CategoryForm(Form):
     )
     answer_templates = TextAreaField(
         _l("Answer templates (optional)"),
-        validators=[Optional(), Length(max=20000)],
+        validators=[Optional(), MaxLength(20000)],
         description=_l(
             "One per paragraph: a title on the first line, the text below. Separate them with an empty line."
         ),

@@ -9,7 +9,7 @@ the transition says), which announces the area's event in the same transaction.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,10 @@ class Transition:
     roles: frozenset[Role]
     public: bool = True  # shown on the applicant's timeline and on public pages
     needs_decision_right: bool = False
+    # What the case itself must have before this step (e.g. every required opinion): the names of
+    # what is still awaited. The step goes ahead without them only when the actor says why, and
+    # the timeline keeps both.
+    waits_for: Callable[[HasTimeline], list[str]] | None = None
 
 
 def transition(name: str, sources: Iterable, target, roles: Iterable[Role], **options) -> Transition:
@@ -38,6 +42,14 @@ class IllegalTransition(Exception):
     def __init__(self, name: str, status, reason: str) -> None:
         super().__init__(f"{name} from {status}: {reason}")
         self.reason = reason
+
+
+class StillWaiting(IllegalTransition):
+    """The step waits for something the case does not have yet, and no one said why it cannot wait."""
+
+    def __init__(self, name: str, status, waiting: list[str]) -> None:
+        super().__init__(name, status, "still waiting")
+        self.waiting = waiting
 
 
 class StateMachine:
@@ -73,14 +85,21 @@ class StateMachine:
         *,
         role: Role | None = None,
         message: str | None = None,
+        going_ahead: str | None = None,
         **params,
     ) -> TimelineEntry:
         """Take a transition or raise IllegalTransition: the status changes and the timeline gets
         its entry (which announces the area's event). ``role`` is for someone without an account
-        acting with what they hold (a guest reopening a complaint with its tracking code)."""
+        acting with what they hold (a guest reopening a complaint with its tracking code).
+        ``going_ahead``: why the step is taken while the case still waits (see Transition.waits_for)."""
         if actor is None and role is None:
             raise ValueError("a transition needs an actor or, for a guest, the role they act in")
         taken = self.check(name, case.status, role or actor.role, bool(actor and actor.can_decide))
+        waiting = taken.waits_for(case) if taken.waits_for else []
+        if waiting:
+            if not (going_ahead or "").strip():
+                raise StillWaiting(name, case.status, waiting)
+            params |= {"waited_for": waiting, "going_ahead": going_ahead.strip()}
         previous = case.status
         case.status = taken.target
         return case.record(

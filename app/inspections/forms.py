@@ -18,11 +18,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from app.core.dates import parse_phone_time, today
 from app.core.forms import Form
 from app.core.positions import position_valid
+from app.core.validators import MaxLength
 from app.inspections.workflow import INFRACTION_TYPES, OUTCOME_LABELS, PERMIT_TYPES, TYPE_LABELS, Outcome
 
 FINDINGS_MAX = 4000
@@ -38,7 +39,7 @@ class ReportForm(Form):
         _l("What did you find?"),
         validators=[
             DataRequired(_l("Write what you found on site.")),
-            Length(max=FINDINGS_MAX, message=_l("Write the findings in 4,000 characters or fewer.")),
+            MaxLength(FINDINGS_MAX, message=_l("Write the findings in 4,000 characters or fewer.")),
         ],
         description=_l("Only the commune's staff read it."),
     )
@@ -49,7 +50,7 @@ class ReportForm(Form):
     )
     public_summary = TextAreaField(
         _l("Summary for the applicant or the citizen (optional)"),
-        validators=[Optional(), Length(max=SUMMARY_MAX, message=_l("Write the summary in 1,000 characters or fewer."))],
+        validators=[Optional(), MaxLength(SUMMARY_MAX, message=_l("Write the summary in 1,000 characters or fewer."))],
         description=_l("Shown on the file's public timeline. Leave it empty to keep the report internal."),
     )
     photos = MultipleFileField(_l("Photos (optional)"), description=_l("Up to ten photos."))
@@ -84,7 +85,7 @@ class OnTheSpotForm(ReportForm):
     )
     address = StringField(
         _l("Address or place"),
-        validators=[DataRequired(_l("Say where it is: a street, a neighbourhood, a landmark.")), Length(max=240)],
+        validators=[DataRequired(_l("Say where it is: a street, a neighbourhood, a landmark.")), MaxLength(240)],
     )
 
 
@@ -112,7 +113,7 @@ class _Scheduling(Form):
 
     def validate_due_on(self, field) -> None:
         if field.data and field.data < today():
-            raise ValueError(_("Choose today or a later day."))
+            raise ValidationError(_("Choose today or a later day."))
 
 
 class AssignForm(_Scheduling):
@@ -121,7 +122,7 @@ class AssignForm(_Scheduling):
 
 class SiteCheckForm(_Scheduling):
     instructions = TextAreaField(
-        _l("What should the agent check? (optional)"), validators=[Optional(), Length(max=FINDINGS_MAX)]
+        _l("What should the agent check? (optional)"), validators=[Optional(), MaxLength(FINDINGS_MAX)]
     )
 
 
@@ -130,7 +131,7 @@ class SiteVisitForm(_Scheduling):
 
     visit_message = TextAreaField(
         _l("Message to the applicant (optional)"),
-        validators=[Optional(), Length(max=FINDINGS_MAX)],
+        validators=[Optional(), MaxLength(FINDINGS_MAX)],
         description=_l("For example, who should be there to open the gate. The applicant sees it."),
     )
     visit_type = RadioField(
@@ -142,11 +143,11 @@ class SiteVisitForm(_Scheduling):
 
 
 class ChecklistForm(Form):
-    ar = TextAreaField(_l("Questions in Arabic"), validators=[Length(max=8000)])
-    fr = TextAreaField(_l("Questions in French"), validators=[Length(max=8000)])
+    ar = TextAreaField(_l("Questions in Arabic"), validators=[MaxLength(8000)])
+    fr = TextAreaField(_l("Questions in French"), validators=[MaxLength(8000)])
     en = TextAreaField(
         _l("Questions in English"),
-        validators=[Length(max=8000)],
+        validators=[MaxLength(8000)],
         description=_l("One question per line, in the same order in the three languages."),
     )
 

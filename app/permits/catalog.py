@@ -207,15 +207,16 @@ PERMIT_TYPES: list[dict] = [
 ]
 
 # Fixed-date public holidays (the religious ones move with the lunar calendar: admins add them).
+# (month-day, French name, Arabic name)
 FIXED_HOLIDAYS = [
-    ("01-01", "Nouvel An"),
-    ("01-11", "Manifeste de l'indépendance"),
-    ("01-14", "Nouvel An amazigh"),
-    ("05-01", "Fête du Travail"),
-    ("07-30", "Fête du Trône"),
-    ("08-14", "Oued Eddahab"),
-    ("08-20", "Révolution du Roi et du Peuple"),
-    ("08-21", "Fête de la Jeunesse"),
-    ("11-06", "Marche Verte"),
-    ("11-18", "Fête de l'Indépendance"),
+    ("01-01", "Nouvel An", "رأس السنة الميلادية"),
+    ("01-11", "Manifeste de l'indépendance", "ذكرى تقديم وثيقة الاستقلال"),
+    ("01-14", "Nouvel An amazigh", "رأس السنة الأمازيغية"),
+    ("05-01", "Fête du Travail", "عيد الشغل"),
+    ("07-30", "Fête du Trône", "عيد العرش"),
+    ("08-14", "Oued Eddahab", "ذكرى استرجاع إقليم وادي الذهب"),
+    ("08-20", "Révolution du Roi et du Peuple", "ذكرى ثورة الملك والشعب"),
+    ("08-21", "Fête de la Jeunesse", "عيد الشباب"),
+    ("11-06", "Marche Verte", "ذكرى المسيرة الخضراء"),
+    ("11-18", "Fête de l'Indépendance", "عيد الاستقلال"),
 ]

@@ -174,6 +174,7 @@ def _file_page(case: PermitCase, failed: dict[str, FlaskForm] | None = None):
         clock=clock_view(case, on, holidays),
         silence_approval=services.silence_means_approval(case),
         agencies=services.required_agencies(case),
+        awaited=workflow.awaited_opinions(case),
         status_label=STATUS_LABELS[case.status],
         inspections=inspections.of_permit(case.id),
     )
@@ -303,8 +304,9 @@ def approve(case_id: int):
         case,
         "approve",
         form,
-        lambda: services.approve(case, _user(), form.conditions.data),
+        lambda: services.approve(case, _user(), form.conditions.data, form.approve_going_ahead.data),
         _("The application is approved."),
+        fields={"going_ahead": "approve_going_ahead"},
     )
 
 
@@ -317,8 +319,9 @@ def refuse(case_id: int):
         case,
         "refuse",
         form,
-        lambda: services.refuse(case, _user(), form.reason_list()),
+        lambda: services.refuse(case, _user(), form.reason_list(), form.refuse_going_ahead.data),
         _("The application is refused. The applicant sees each reason."),
+        fields={"going_ahead": "refuse_going_ahead"},
     )
 
 

@@ -21,11 +21,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 from app.auth.forms import valid_cin
 from app.core.forms import Form
 from app.core.identity import InvalidIdentifier, normalize_phone
+from app.core.validators import MaxLength
 from app.i18n import current_language
 from app.permits.models import VERDICT_LABELS, PermitType, Verdict
 
@@ -49,7 +51,7 @@ class NewApplicationForm(Form):
 class ApplicantForm(Form):
     applicant_name = StringField(
         _l("Full name of the applicant"),
-        validators=[DataRequired(_l("Enter the applicant's full name.")), Length(max=120)],
+        validators=[DataRequired(_l("Enter the applicant's full name.")), MaxLength(120)],
     )
     applicant_cin = StringField(_l("CIN number (optional)"), validators=[Optional(), valid_cin])
     applicant_phone = StringField(
@@ -58,7 +60,7 @@ class ApplicantForm(Form):
         description=_l("The commune may call this number about the file."),
     )
     applicant_address = StringField(
-        _l("Postal address"), validators=[DataRequired(_l("Enter the applicant's address.")), Length(max=240)]
+        _l("Postal address"), validators=[DataRequired(_l("Enter the applicant's address.")), MaxLength(240)]
     )
 
 
@@ -66,11 +68,11 @@ class ParcelForm(Form):
     not_titled = BooleanField(_l("The land has no land title (not registered)"))
     land_title = StringField(
         _l("Land title number"),
-        validators=[Length(max=40)],
+        validators=[MaxLength(40)],
         description=_l("As written on the property certificate, e.g. 12345/08."),
     )
     address = StringField(
-        _l("Address or place of the land"), validators=[DataRequired(_l("Enter where the land is.")), Length(max=240)]
+        _l("Address or place of the land"), validators=[DataRequired(_l("Enter where the land is.")), MaxLength(240)]
     )
     latitude = FloatField(
         _l("Latitude (optional)"),
@@ -92,13 +94,32 @@ class UploadForm(Form):
 
 
 class FiniteDecimalField(DecimalField):
-    """A number as people write it; NaN and infinities (even "sNaN") are not numbers here."""
+    """A number as people write it, with a decimal point or comma (Arabic's too); NaN and
+    infinities (even "sNaN") are not numbers here."""
 
     def process_formdata(self, valuelist) -> None:
-        super().process_formdata(valuelist)
+        if valuelist and "." not in valuelist[0]:
+            valuelist = [valuelist[0].replace(",", ".").replace("\u066b", "."), *valuelist[1:]]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a number, such as 120.5.")) from None
         if self.data is not None and not self.data.is_finite():
             self.data = None
-            raise ValueError(_l("Enter a number."))
+            raise ValueError(_l("Enter a number, such as 120.5."))
+
+
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a whole number, such as 2.")) from None
+
+
+# Numbers are typed left to right, on the phone's number keyboard, in a short box: a text input
+# (GOV.UK's advice: type=number refuses "140,5" in some browsers and lets "1e309" through).
+NUMBER_INPUT = {"dir": "ltr", "class": "short", "autocomplete": "off", "spellcheck": "false"}
 
 
 def details_form(permit_type, data=None) -> Form:
@@ -112,13 +133,25 @@ def details_form(permit_type, data=None) -> Form:
         label = spec["label"].get(language) or spec["label"]["fr"]
         required = spec.get("required", True)
         checks = [DataRequired(_l("Answer this question."))] if required else [Optional()]
+        # Something typed that is not a number is told as such, not as "answer this question" (and 0 is an answer).
+        typed = [InputRequired(_l("Answer this question."))] if required else [Optional()]
         if spec["kind"] == "int":
-            field = IntegerField(label, validators=[*checks, NumberRange(0, 100_000, _l("Enter a whole number."))])
+            field = WholeNumberField(
+                label,
+                widget=TextInput(),
+                validators=[*typed, NumberRange(0, 100_000, _l("Enter a whole number from 0 to 100,000."))],
+                render_kw=NUMBER_INPUT | {"inputmode": "numeric"},
+            )
         elif spec["kind"] == "decimal":
             field = FiniteDecimalField(
                 label,
+                widget=TextInput(),
                 places=None,
-                validators=[*checks, NumberRange(Decimal(0), Decimal(10_000_000), _l("Enter a number."))],
+                validators=[
+                    *typed,
+                    NumberRange(Decimal(0), Decimal(10_000_000), _l("Enter a number from 0 to 10,000,000.")),
+                ],
+                render_kw=NUMBER_INPUT | {"inputmode": "decimal"},
             )
         elif spec["kind"] == "choice":
             choices = [SelectChoice(c["value"], c["label"].get(language) or c["label"]["fr"]) for c in spec["choices"]]
@@ -126,7 +159,7 @@ def details_form(permit_type, data=None) -> Form:
                 label, choices=choices, validators=[DataRequired(_l("Choose an answer."))] if required else [Optional()]
             )
         else:
-            field = TextAreaField(label, validators=[*checks, Length(max=2000)])
+            field = TextAreaField(label, validators=[*checks, MaxLength(2000)])
         setattr(DetailsForm, spec["name"], field)
     return DetailsForm(data=data)
 
@@ -163,7 +196,7 @@ def request_documents_form(permit_type: PermitType, formdata=None):
     class RequestDocumentsForm(Form):
         documents_message = TextAreaField(
             _l("Message to the applicant (optional)"),
-            validators=[Optional(), Length(max=MESSAGE_MAX)],
+            validators=[Optional(), MaxLength(MESSAGE_MAX)],
         )
 
         @property
@@ -202,12 +235,12 @@ def request_documents_form(permit_type: PermitType, formdata=None):
             f"reason_{item['code']}",
             StringField(
                 _("Why is “%(document)s” needed?", document=label),
-                validators=[Length(max=500)],
+                validators=[MaxLength(500)],
             ),
         )
     RequestDocumentsForm.ask_other = BooleanField(_l("Another document"))
     RequestDocumentsForm.reason_other = StringField(
-        _l("Which document, and why is it needed?"), validators=[Length(max=500)]
+        _l("Which document, and why is it needed?"), validators=[MaxLength(500)]
     )
     return RequestDocumentsForm(formdata=formdata)
 
@@ -215,7 +248,7 @@ def request_documents_form(permit_type: PermitType, formdata=None):
 class RecordSiteVisitForm(Form):
     visit_note = TextAreaField(
         _l("What was seen on site"),
-        validators=[DataRequired(_l("Write what was seen on site.")), Length(max=MESSAGE_MAX)],
+        validators=[DataRequired(_l("Write what was seen on site.")), MaxLength(MESSAGE_MAX)],
         description=_l("The note and the photos stay internal; the applicant sees that the visit took place."),
     )
     photos = MultipleFileField(
@@ -223,18 +256,29 @@ class RecordSiteVisitForm(Form):
     )
 
 
+def going_ahead_field() -> TextAreaField:
+    """Why a decision does not wait for an awaited opinion (see app.permits.workflow)."""
+    return TextAreaField(
+        _l("Why decide without the awaited opinions?"),
+        validators=[Optional(), MaxLength(MESSAGE_MAX)],
+        description=_l("Only when an opinion is still awaited. It is kept on the file's timeline."),
+    )
+
+
 class ApproveForm(Form):
+    approve_going_ahead = going_ahead_field()
     conditions = TextAreaField(
         _l("Conditions (optional)"),
-        validators=[Optional(), Length(max=MESSAGE_MAX)],
+        validators=[Optional(), MaxLength(MESSAGE_MAX)],
         description=_l("The applicant sees them with the decision and on the permit."),
     )
 
 
 class RefuseForm(Form):
+    refuse_going_ahead = going_ahead_field()
     reasons = TextAreaField(
         _l("Reasons for the refusal"),
-        validators=[DataRequired(_l("Give at least one reason for the refusal.")), Length(max=MESSAGE_MAX)],
+        validators=[DataRequired(_l("Give at least one reason for the refusal.")), MaxLength(MESSAGE_MAX)],
         description=_l("One reason per line. The applicant sees each of them."),
     )
 
@@ -245,14 +289,14 @@ class RefuseForm(Form):
 class RevokeForm(Form):
     revoke_reason = TextAreaField(
         _l("Why is the permit revoked?"),
-        validators=[DataRequired(_l("Say why the permit is revoked.")), Length(max=MESSAGE_MAX)],
+        validators=[DataRequired(_l("Say why the permit is revoked.")), MaxLength(MESSAGE_MAX)],
         description=_l("The holder sees it, and the public verification page will say the permit is revoked."),
     )
 
 
 class NoteForm(Form):
     text = TextAreaField(
-        _l("Message"), validators=[DataRequired(_l("Write the message first.")), Length(max=MESSAGE_MAX)]
+        _l("Message"), validators=[DataRequired(_l("Write the message first.")), MaxLength(MESSAGE_MAX)]
     )
     visibility = RadioField(
         _l("Who sees it?"),
@@ -273,7 +317,7 @@ class OpinionForm(Form):
     )
     comment = TextAreaField(
         _l("Comment"),
-        validators=[Optional(), Length(max=MESSAGE_MAX)],
+        validators=[Optional(), MaxLength(MESSAGE_MAX)],
         description=_l("Required for conditions or an unfavourable opinion."),
     )
 

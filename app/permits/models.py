@@ -15,7 +15,8 @@ from app.core.dates import utcnow
 from app.core.models import Localized, enum_column, partial_index, position_checks
 from app.core.timeline import HasTimeline, TimelineEntry
 from app.extensions import db
-from app.models import Agency, Commune, User
+from app.i18n import current_language
+from app.models import Agency, AgencyKind, Commune, User
 from app.permits import signals
 from app.permits.clock import Clock
 from app.permits.workflow import OPEN, Status
@@ -58,7 +59,13 @@ class Holiday(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(sa.Date, unique=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
+    name: Mapped[str] = mapped_column(sa.String(120))  # in French
+    name_ar: Mapped[str | None] = mapped_column(sa.String(120))
+
+    @property
+    def local_name(self) -> str:
+        """Arabic on Arabic pages when it is known; French otherwise."""
+        return (self.name_ar if current_language() == "ar" else None) or self.name
 
 
 QUEUE_INCLUDE = ["paused_since", "working_days", "legal_days", "due_on", "submitted_at", "updated_at"]
@@ -158,6 +165,17 @@ class PermitCase(HasTimeline, CommuneScoped, db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    def required_agencies(self) -> list[Agency]:
+        """The commune's agencies of the kinds this type of permit needs an opinion from."""
+        statement = sa.select(Agency).where(
+            Agency.commune_id == self.commune_id, Agency.kind.in_([AgencyKind(k) for k in self.type.agency_kinds])
+        )
+        return list(db.session.scalars(statement.order_by(Agency.name)))
+
+    def awaited_agencies(self) -> list[Agency]:
+        given = {opinion.agency_id for opinion in self.opinions}
+        return [agency for agency in self.required_agencies() if agency.id not in given]
 
     @property
     def silence_counts(self) -> bool:

@@ -271,6 +271,19 @@ def withdraw(case_id: int):
     return redirect(url_for("permits.show", case_id=case.id), code=303)
 
 
+@bp.post("/<id:case_id>/delete")
+@citizen_required
+def delete_draft(case_id: int):
+    case = own_case(case_id)
+    try:
+        services.delete_draft(case, current_user)
+    except RuleError as error:
+        flash(error.message, "error")
+        return redirect(url_for("permits.show", case_id=case.id), code=303)
+    flash(_("The draft is deleted."), "success")
+    return redirect(url_for("permits.index"), code=303)
+
+
 # --- files and the certificate, for the applicant and the commune's staff -----------------------
 
 

@@ -24,7 +24,7 @@ from app.core.paging import paginate_parts
 from app.extensions import db
 from app.inspections import services as inspections
 from app.inspections.models import Inspection
-from app.models import Agency, AgencyKind, Commune, Role, User
+from app.models import Agency, Commune, Role, User
 from app.permits import workflow
 from app.permits.catalog import FIXED_HOLIDAYS, PERMIT_TYPES
 from app.permits.clock import day_number
@@ -227,11 +227,7 @@ def request_documents(case: PermitCase, clerk: User, items: list[dict], message:
 
 
 def required_agencies(case: PermitCase) -> list[Agency]:
-    kinds = [AgencyKind(k) for k in case.type.agency_kinds]
-    statement = (
-        sa.select(Agency).where(Agency.commune_id == case.commune_id, Agency.kind.in_(kinds)).order_by(Agency.name)
-    )
-    return list(db.session.scalars(statement))
+    return case.required_agencies()
 
 
 def record_opinion(case: PermitCase, agency: Agency, verdict: Verdict, comment: str | None, actor: User) -> Opinion:
@@ -314,18 +310,19 @@ def send_for_decision(case: PermitCase, clerk: User) -> None:
     db.session.commit()
 
 
-def approve(case: PermitCase, clerk: User, conditions: str | None) -> None:
-    workflow.MACHINE.apply(case, "approve", clerk, message=(conditions or "").strip() or None)
+def approve(case: PermitCase, clerk: User, conditions: str | None, going_ahead: str | None = None) -> None:
+    """``going_ahead``: why the decision does not wait for an awaited opinion (see workflow)."""
+    workflow.MACHINE.apply(case, "approve", clerk, message=(conditions or "").strip() or None, going_ahead=going_ahead)
     case.conditions = (conditions or "").strip() or None
     case.decided_at, case.decided_by_id = utcnow(), clerk.id
     db.session.commit()
 
 
-def refuse(case: PermitCase, clerk: User, reasons: list[str]) -> None:
+def refuse(case: PermitCase, clerk: User, reasons: list[str], going_ahead: str | None = None) -> None:
     reasons = [r.strip() for r in reasons if r and r.strip()]
     if not reasons:
         raise RuleError(_l("Give at least one reason for the refusal."), field="reasons")
-    workflow.MACHINE.apply(case, "refuse", clerk, reasons=reasons)
+    workflow.MACHINE.apply(case, "refuse", clerk, reasons=reasons, going_ahead=going_ahead)
     case.refusal_reasons = reasons
     case.decided_at, case.decided_by_id = utcnow(), clerk.id
     db.session.commit()
@@ -363,6 +360,17 @@ def revoke(case: PermitCase, admin: User, reason: str) -> None:
 
 def withdraw(case: PermitCase, applicant: User) -> None:
     workflow.MACHINE.apply(case, "withdraw", applicant)
+    db.session.commit()
+
+
+def delete_draft(case: PermitCase, applicant: User) -> None:
+    """A draft never sent goes with its files (a CIN's scan, a deed): nobody at the commune saw it."""
+    if case.status is not Status.DRAFT or case.applicant_id != applicant.id:
+        raise RuleError(_l("Only a draft that was never sent can be deleted."))
+    for document in case.documents:
+        storage.delete_after_commit(document.storage_name)
+    for row in (*case.documents, *case.events, case):
+        db.session.delete(row)
     db.session.commit()
 
 
@@ -421,7 +429,8 @@ def applicant_cases(user: User) -> list[PermitCase]:
 def staff_cases(user: User):
     """Files a staff member may see: the commune scope applies to every query; reviewers see
     only files sent to their agency's kind of body, once complete."""
-    statement = sa.select(PermitCase).where(PermitCase.status != Status.DRAFT)
+    # A file reaches the desk once sent: it has a reference from then on.
+    statement = sa.select(PermitCase).where(PermitCase.status != Status.DRAFT, PermitCase.reference.is_not(None))
     if user.role is Role.REVIEWER:
         kind = user.agency.kind.value if user.agency else None
         type_ids = [t.id for t in db.session.scalars(sa.select(PermitType)) if kind in t.agency_kinds]
@@ -532,8 +541,8 @@ def seed_types() -> None:
         )
     known = set(db.session.scalars(sa.select(Holiday.day)))
     for year in (today().year, today().year + 1):
-        for month_day, name in FIXED_HOLIDAYS:
+        for month_day, name, name_ar in FIXED_HOLIDAYS:
             day = date.fromisoformat(f"{year}-{month_day}")
             if day not in known:
-                db.session.add(Holiday(day=day, name=name))
+                db.session.add(Holiday(day=day, name=name, name_ar=name_ar))
     db.session.commit()

@@ -11,10 +11,10 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
-from app.core.statemachine import IllegalTransition, StateMachine, Transition, transition
+from app.core.statemachine import IllegalTransition, StateMachine, StillWaiting, Transition, transition
 from app.models import Role
 
-__all__ = ["IllegalTransition", "Transition", "TRANSITIONS", "check", "available", "Status"]
+__all__ = ["IllegalTransition", "StillWaiting", "Transition", "TRANSITIONS", "check", "available", "Status"]
 
 
 class Status(enum.StrEnum):
@@ -48,11 +48,17 @@ STATUS_LABELS = {
 # While the legal clock runs (it starts when the file is complete, see clock.py).
 CLOCK_RUNNING = {Status.UNDER_REVIEW, Status.SITE_VISIT, Status.DECISION_PENDING}
 DECIDED = {Status.APPROVED, Status.REFUSED, Status.ISSUED, Status.REVOKED}
+DECIDING = {Status.UNDER_REVIEW, Status.DECISION_PENDING}
 OPEN = {Status.SUBMITTED, Status.DOCUMENTS_REQUESTED, *CLOCK_RUNNING}
 
 CLERKS = frozenset({Role.CLERK, Role.ADMIN})
 FIELD = frozenset({Role.CLERK, Role.ADMIN, Role.AGENT})
 APPLICANT = frozenset({Role.CITIZEN})
+
+
+def awaited_opinions(case) -> list[str]:
+    """The required agencies whose opinion the file still waits for: a decision waits for them."""
+    return [agency.name for agency in case.awaited_agencies()]
 
 
 def _t(name, sources, target, roles, **options) -> Transition:
@@ -67,11 +73,12 @@ MACHINE = StateMachine(
     _t("request_site_visit", {Status.UNDER_REVIEW, Status.DECISION_PENDING}, Status.SITE_VISIT, CLERKS),
     _t("record_site_visit", {Status.SITE_VISIT}, Status.UNDER_REVIEW, FIELD),
     _t("send_for_decision", {Status.UNDER_REVIEW}, Status.DECISION_PENDING, CLERKS),
-    _t("approve", {Status.UNDER_REVIEW, Status.DECISION_PENDING}, Status.APPROVED, CLERKS, needs_decision_right=True),
-    _t("refuse", {Status.UNDER_REVIEW, Status.DECISION_PENDING}, Status.REFUSED, CLERKS, needs_decision_right=True),
+    _t("approve", DECIDING, Status.APPROVED, CLERKS, needs_decision_right=True, waits_for=awaited_opinions),
+    _t("refuse", DECIDING, Status.REFUSED, CLERKS, needs_decision_right=True, waits_for=awaited_opinions),
     _t("issue", {Status.APPROVED}, Status.ISSUED, CLERKS, needs_decision_right=True),
     _t("revoke", {Status.ISSUED}, Status.REVOKED, frozenset({Role.ADMIN}), needs_decision_right=True),
-    _t("withdraw", {Status.DRAFT, *OPEN}, Status.WITHDRAWN, APPLICANT),
+    # A draft never sent is not withdrawn but deleted (services.delete_draft): it never reaches the desk.
+    _t("withdraw", OPEN, Status.WITHDRAWN, APPLICANT),
 )
 TRANSITIONS = MACHINE.transitions
 check = MACHINE.check

@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from app.auth.forms import LOGIN_HINT, valid_login
 from app.core.forms import Form
+from app.core.validators import MaxLength
 
 ROLE_LABELS = {
     "agent": _l("Field agent"),
@@ -19,7 +20,7 @@ class StaffForm(Form):
         _l("Full name"),
         validators=[
             DataRequired(_l("Enter the person's full name.")),
-            Length(max=120, message=_l("Use at most %(max)d characters.")),
+            MaxLength(120, message=_l("Use at most %(max)d characters.")),
         ],
     )
     login = StringField(

@@ -232,7 +232,9 @@
     "[data-print]": printButton,
     "form[data-send-at-once]": sendAtOnce,
     "[data-push]": pushSettings,
-    "form[data-offline], [data-compress], [data-drafts]": loadForms,
+    // A refused form: its error summary takes the focus, so a screen reader reads it first (GOV.UK).
+    ".error-summary": (summary) => summary.focus(),
+    "form[data-offline], [data-compress], [data-drafts], input[data-max-bytes]": loadForms,
   };
 
   // The forms' offline part (forms.js) only where a page has such a form: most pages have none.

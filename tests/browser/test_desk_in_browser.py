@@ -115,6 +115,7 @@ def test_track_and_verify_on_a_phone_without_javascript(phone, desk_files, app):
     with app.app_context():
         case = files.load(app, desk_files["overdue"])
         admin = files.user("admin@demo.ma")
+        files.give_opinions(case)
         services.approve(case, admin, None)
         services.issue(case, admin)
         code = case.verify_code

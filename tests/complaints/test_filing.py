@@ -27,7 +27,7 @@ def count(app) -> int:
 def test_without_a_commune_the_visitor_is_asked_to_choose_one(client, demo):
     page = client.get("/complaints/new").get_data(as_text=True)
     assert 'href="/communes/?next=/complaints/new"' in page
-    assert 'name="description"' not in page
+    assert 'id="description"' not in page
 
 
 def test_the_home_page_offers_to_report_a_problem(client, demo):

@@ -120,11 +120,11 @@ def test_only_national_admins_edit_permit_types(app, client, demo, email):
 @pytest.mark.parametrize("email", ["national@demo.ma"])
 def test_national_admins_add_and_delete_holidays(app, client, demo, email):
     client.signin(email)
-    response = client.post("/admin/holidays", {"day": "2031-03-21", "name": "Aïd al-Fitr"})
+    response = client.post("/admin/holidays", {"day": "2031-03-21", "name": "Aïd al-Fitr", "name_ar": "عيد الفطر"})
     assert response.status_code == 303
     page = client.get("/admin/holidays").get_data(as_text=True)
     assert "Aïd al-Fitr" in page and "The holiday is added." in page
-    again = client.post("/admin/holidays", {"day": "2031-03-21", "name": "Twice"})
+    again = client.post("/admin/holidays", {"day": "2031-03-21", "name": "Twice", "name_ar": "مرتين"})
     assert again.status_code == 200 and "There is already a holiday on this date." in again.get_data(as_text=True)
     with app.app_context():
         holiday_id = db.session.scalar(sa.select(Holiday.id).where(Holiday.day == date(2031, 3, 21)))

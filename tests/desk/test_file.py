@@ -36,6 +36,8 @@ def advance(app, files, case_id, *steps, actor="admin@demo.ma"):
                 services.request_site_visit(case, user, Type.SITE_VISIT, None, None)
             elif step == "send_for_decision":
                 services.send_for_decision(case, user)
+            elif step == "opinions":
+                files.give_opinions(case)
             elif step == "approve":
                 services.approve(case, user, None)
             elif step == "issue":
@@ -231,7 +233,7 @@ def test_site_visit_requested_then_recorded_by_a_field_agent_with_photos(app, cl
 
 
 def test_send_for_decision_then_approve_with_conditions_then_issue(app, client, files, case_id):
-    advance(app, files, case_id, "mark_complete")
+    advance(app, files, case_id, "mark_complete", "opinions")
     files.set_may_decide(app)
     client.signin("clerk@demo.ma")
     assert act(client, case_id, "send-for-decision").status_code == 303
@@ -263,7 +265,7 @@ def test_a_clerk_without_the_right_to_decide_is_not_offered_a_decision_and_canno
 
 
 def test_refuse_needs_reasons_one_per_line(app, client, files, case_id):
-    advance(app, files, case_id, "mark_complete")
+    advance(app, files, case_id, "mark_complete", "opinions")
     client.signin("admin@demo.ma")
     empty = act(client, case_id, "refuse", {"reasons": "  \n "})
     assert empty.status_code == 200 and "Give at least one reason for the refusal." in empty.get_data(as_text=True)
@@ -279,7 +281,7 @@ def test_refuse_needs_reasons_one_per_line(app, client, files, case_id):
 
 
 def test_an_admin_revokes_an_issued_permit_with_a_reason(app, client, files, case_id):
-    advance(app, files, case_id, "mark_complete", "approve", "issue")
+    advance(app, files, case_id, "mark_complete", "opinions", "approve", "issue")
     client.signin("clerk@demo.ma")
     files.set_may_decide(app)
     assert "Revoke the permit" not in client.get(f"/desk/permits/{case_id}").get_data(as_text=True)

@@ -51,6 +51,7 @@ def test_an_issued_permit_names_its_number(app, demo, files):
     with app.app_context():
         case, clerk = files.submitted(), user("clerk@demo.ma")
         permits.mark_complete(case, clerk)
+        files.give_opinions(case)
         permits.approve(case, clerk, None)
         permits.issue(case, clerk)
         number = case.permit_number

@@ -46,6 +46,8 @@ from app.permits.models import PermitType
 from tests.permits import files
 
 ROLLED_UP_ON = "2026-05-15 06:00"
+# The decisions here do not wait for the commission's opinions: the clerk says why (app.permits.workflow).
+NO_WAIT = "La commission ne s'est pas réunie."
 CHEFCHAOUEN = "01.151.01.01"
 TIZNIT = "09.581.01.07"
 
@@ -124,9 +126,9 @@ def _spring(clock) -> None:
     clock.at("2026-03-08 09:00")
     complaints.answer(c5, clerk, Outcome.RESOLVED, "Réparé.")
     clock.at("2026-03-10 09:00")
-    permits.approve(p1, clerk, None)
+    permits.approve(p1, clerk, None, going_ahead=NO_WAIT)
     complaints.answer(c3, clerk, Outcome.RESOLVED, "Réparé.")
-    permits.approve(other, _user("clerk2@demo.ma"), None)
+    permits.approve(other, _user("clerk2@demo.ma"), None, going_ahead=NO_WAIT)
     clock.at("2026-03-12 09:00")
     permits.issue(p1, clerk)
     complaints.reopen(c3, None, "Ce n'est pas réparé.")
@@ -142,10 +144,10 @@ def _spring(clock) -> None:
     clock.at("2026-03-21 09:00")
     complaints.rate(c1, 4, None)
     clock.at("2026-03-25 09:00")
-    permits.refuse(p2, clerk, ["Le projet dépasse la hauteur permise."])
+    permits.refuse(p2, clerk, ["Le projet dépasse la hauteur permise."], going_ahead=NO_WAIT)
     complaints.answer(c3, clerk, Outcome.NOT_RESOLVED, "Les travaux sont prévus en juin.")
     clock.at("2026-03-30 09:00")
-    permits.approve(p4, clerk, None)
+    permits.approve(p4, clerk, None, going_ahead=NO_WAIT)
     clock.at("2026-03-31 09:00")
     p5 = files.submitted(type_code="repair")
     clock.at("2026-04-01 09:00")
@@ -156,7 +158,7 @@ def _spring(clock) -> None:
     clock.at("2026-04-10 09:00")
     _complaint(chefchaouen)  # C6
     clock.at("2026-04-21 09:00")
-    permits.approve(p5, clerk, None)
+    permits.approve(p5, clerk, None, going_ahead=NO_WAIT)
     clock.at("2026-05-01 00:30")
     _complaint(chefchaouen)  # C7
     clock.at("2026-05-10 09:00")

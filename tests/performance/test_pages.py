@@ -53,7 +53,7 @@ def test_a_communes_page_publishes_each_figure_for_the_three_periods(client, rol
     page = client.get(PAGE).get_data(as_text=True)
     found = rows(page)
     assert {label: found[label] for label in HEADLINE} == HEADLINE
-    assert "Figures of May 15, 2026" in page  # the day the figures are of
+    assert "Figures of 15 May 2026" in page  # the day the figures are of (day first, en_GB)
 
 
 def test_month_by_month_charts_have_their_table_beside_them(client, rolled_up):

@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 from app.extensions import db
 from app.models import Role, User
 from app.permits import services
-from app.permits.models import PermitCase, PermitType
+from app.permits.models import PermitCase, PermitType, Verdict
 from tests.permits.helpers import MINIMAL_PDF, photo_bytes
 
 
@@ -38,6 +38,12 @@ def citizen(email: str = "citizen@demo.ma", name: str = "Citoyen Test") -> User:
         db.session.add(found)
         db.session.commit()
     return found
+
+
+def give_opinions(case: PermitCase, clerk_email: str = "clerk@demo.ma") -> None:
+    """Every required agency's opinion, favourable, received on paper: a decision no longer waits."""
+    for agency in case.awaited_agencies():
+        services.record_opinion(case, agency, Verdict.FAVOURABLE, None, user(clerk_email))
 
 
 ANSWERS = {"int": 2, "decimal": 120.5, "text": "Réfection de la façade"}

@@ -124,6 +124,7 @@ def test_the_certificate_opens_for_the_applicant_and_the_communes_staff(app, dem
         case = files.submitted()
         admin = files.user("admin@demo.ma")
         services.mark_complete(case, admin)
+        files.give_opinions(case)
         services.approve(case, admin, "White walls")
         services.issue(case, admin)
         case_id = case.id

@@ -20,6 +20,7 @@ def test_a_step_taken_twice_at_once_lands_once(app, demo, files):
         case = files.submitted()
         admin = files.user("admin@demo.ma")
         services.mark_complete(case, admin)
+        files.give_opinions(case)
         services.approve(case, admin, None)
         # Meanwhile another tab issued it: the row changed under our feet.
         db.session.execute(sa.text("UPDATE permit_cases SET version = version + 1 WHERE id = :id"), {"id": case.id})

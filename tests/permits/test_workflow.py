@@ -36,7 +36,7 @@ EXPECTED: dict[str, tuple[set[Status], Status, set[Role], bool]] = {
     "issue": ({S.APPROVED}, S.ISSUED, CLERKS, True),
     "revoke": ({S.ISSUED}, S.REVOKED, {Role.ADMIN}, True),
     "withdraw": (
-        {S.DRAFT, S.SUBMITTED, S.DOCUMENTS_REQUESTED, S.UNDER_REVIEW, S.SITE_VISIT, S.DECISION_PENDING},
+        {S.SUBMITTED, S.DOCUMENTS_REQUESTED, S.UNDER_REVIEW, S.SITE_VISIT, S.DECISION_PENDING},
         S.WITHDRAWN,
         APPLICANT,
         False,
@@ -117,7 +117,7 @@ def test_available_offers_exactly_the_allowed_transitions(status, role, can_deci
     ("status", "role", "can_decide", "expected"),
     [
         # A few rows spelled out, to read the table above in plain terms.
-        (S.DRAFT, Role.CITIZEN, False, {"submit", "withdraw"}),
+        (S.DRAFT, Role.CITIZEN, False, {"submit"}),
         (S.SUBMITTED, Role.CLERK, False, {"mark_complete", "request_documents"}),
         (S.UNDER_REVIEW, Role.CLERK, False, {"request_documents", "request_site_visit", "send_for_decision"}),
         (

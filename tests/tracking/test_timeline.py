@@ -38,7 +38,7 @@ def _every_step(files):
     services.add_note(case, clerk, "Neighbour complained", public=False)
     services.add_note(case, clerk, "All good so far", public=True)
     services.send_for_decision(case, clerk)
-    services.approve(case, admin, "White walls")
+    services.approve(case, admin, "White walls", going_ahead="The technical service is closed in August")
     services.issue(case, admin)
     services.revoke(case, admin, "Built higher")
     return case
@@ -58,7 +58,6 @@ def test_every_step_reads_as_a_sentence(app, demo, files):
         "<strong>Site plan</strong> — Blurred",
         "<strong>Other document</strong> — Street photo",
         "A document was added: Site plan.",
-        "new-plan.pdf",
         "The applicant added the requested documents.",
         "Opinion of <bdi>Agence urbaine de Tétouan</bdi>: Favourable with conditions (received on paper).",
         "Setback 3 m",
@@ -71,12 +70,15 @@ def test_every_step_reads_as_a_sentence(app, demo, files):
         "The application was approved.",
         "Conditions:",
         "White walls",
+        "Decided without the opinion of <bdi>Service technique communal</bdi>.",
+        "The technical service is closed in August",
         f"The permit was issued. Its number is <bdi>{number}</bdi>.",
         "The permit was revoked.",
         "Built higher",
     ):
         assert sentence in public, sentence
         assert sentence in staff, sentence
+    assert "new-plan.pdf" in staff and "new-plan.pdf" not in public  # /track shows document kinds, not names
     assert "As on the plans" in staff and "As on the plans" not in public  # what the agent saw stays internal
     assert "Neighbour complained" in staff and "Internal note:" in staff and "The application was started." in staff
     assert (
@@ -92,6 +94,7 @@ def test_refusal_and_withdrawal(app, demo, files):
     with app.app_context():
         refused = files.submitted()
         services.mark_complete(refused, files.user("admin@demo.ma"))
+        files.give_opinions(refused)
         services.refuse(refused, files.user("admin@demo.ma"), ["Too high", "No parking"])
         withdrawn = files.submitted()
         services.withdraw(withdrawn, withdrawn.applicant)

@@ -80,3 +80,21 @@ def test_the_desk_shows_the_internal_note_the_public_page_hides(app, client, dem
         case_id = db.session.scalar(sa.select(services.PermitCase.id).where(services.PermitCase.reference == reference))
     page = client.get(f"/desk/permits/{case_id}").get_data(as_text=True)
     assert "Applicant seems in a hurry" in page and "Internal: the applicant does not see this" in page
+
+
+def test_track_names_the_kind_of_document_added_never_the_file_name(app, make_client, demo, files):
+    with app.app_context():
+        case = files.submitted()
+        clerk = files.user("clerk@demo.ma")
+        services.request_documents(case, clerk, [{"code": "site_plan", "reason": "Illisible"}])
+        name = "CIN-Mohamed-El-Amrani-recto.pdf"
+        services.add_document(case, "site_plan", files.upload("pdf", name), case.applicant)
+        reference, code = case.reference, case.tracking_code
+        db.session.remove()
+    for language, kind in (("fr", "Plan de situation"), ("ar", "تصميم الموقع")):
+        page = (
+            make_client()
+            .post("/track", {"reference": reference, "code": code}, headers={"Accept-Language": language})
+            .get_data(as_text=True)
+        )
+        assert kind in page and name not in page

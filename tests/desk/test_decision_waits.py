@@ -1,0 +1,86 @@
+"""A decision waits for every required agency's opinion, or the clerk says why it cannot wait:
+the desk says which opinions are awaited, and the timeline keeps the reason."""
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Agency, AgencyKind
+from app.permits import services
+from app.permits.workflow import Status, StillWaiting
+from tests.desk.test_file import act, advance, status
+
+
+@pytest.fixture
+def case_id(app, demo, files):
+    case_id = files.make(app)
+    advance(app, files, case_id, "mark_complete")
+    return case_id
+
+
+def _agency(app, kind: AgencyKind) -> tuple[int, str]:
+    with app.app_context():
+        agency = db.session.scalar(sa.select(Agency).where(Agency.kind == kind))
+        return agency.id, agency.name
+
+
+def _give_opinion(client, case_id, agency_id):
+    response = act(client, case_id, f"opinions/{agency_id}", {f"opinion-{agency_id}-verdict": "favourable"})
+    assert response.status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "language", "awaited", "refused"),
+    [
+        ("approve", {"conditions": "Façade blanche"}, "en", "Still awaited:", "Wait for it, or say below why"),
+        (
+            "refuse",
+            {"reasons": "Hauteur dépassée"},
+            "fr",
+            "En attente de l’avis de :",
+            "Attendez cet avis, ou indiquez",
+        ),
+        ("approve", {"conditions": "Façade blanche"}, "ar", "في انتظار رأي:", "انتظر هذا الرأي، أو بيّن"),
+    ],
+)
+def test_a_decision_while_an_opinion_is_awaited_is_refused_until_the_clerk_says_why(
+    app, client, files, case_id, action, data, language, awaited, refused
+):
+    urban_id, urban = _agency(app, AgencyKind.URBAN_AGENCY)
+    technical_id, _ = _agency(app, AgencyKind.COMMUNE_TECHNICAL)
+    client.signin("admin@demo.ma")
+    _give_opinion(client, case_id, technical_id)
+    headers = {"Accept-Language": language}
+    page = client.get(f"/desk/permits/{case_id}", headers=headers).get_data(as_text=True)
+    assert awaited in page and urban in page
+    response = client.post(
+        f"/desk/permits/{case_id}/{action}", data, form_url=f"/desk/permits/{case_id}", headers=headers
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and refused in text
+    assert next(iter(data.values())) in text  # what was typed stays
+    assert status(app, files, case_id) is Status.UNDER_REVIEW
+    reason = "Aucune réponse de l’agence urbaine depuis 20 jours"
+    assert act(client, case_id, action, data | {f"{action}_going_ahead": reason}).status_code == 303
+    assert status(app, files, case_id) is (Status.APPROVED if action == "approve" else Status.REFUSED)
+    timeline = client.get(f"/desk/permits/{case_id}").get_data(as_text=True)
+    assert f"Decided without the opinion of <bdi>{urban}</bdi>." in timeline and reason in timeline
+
+
+def test_once_every_opinion_is_in_the_decision_needs_no_reason(app, client, files, case_id):
+    client.signin("admin@demo.ma")
+    for kind in (AgencyKind.URBAN_AGENCY, AgencyKind.COMMUNE_TECHNICAL):
+        _give_opinion(client, case_id, _agency(app, kind)[0])
+    page = client.get(f"/desk/permits/{case_id}").get_data(as_text=True)
+    assert "Still awaited" not in page and "Why decide without the awaited opinions?" not in page
+    assert act(client, case_id, "approve", {"conditions": ""}).status_code == 303
+    assert "Decided without the opinion" not in client.get(f"/desk/permits/{case_id}").get_data(as_text=True)
+
+
+def test_the_engine_itself_refuses_a_decision_that_does_not_wait(app, files, case_id):
+    with app.app_context():
+        case = files.load(app, case_id)
+        with pytest.raises(StillWaiting) as raised:
+            services.approve(case, files.user("admin@demo.ma"), None)
+        assert len(raised.value.waiting) == 2 and case.status is Status.UNDER_REVIEW
+        db.session.rollback()
