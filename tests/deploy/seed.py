@@ -27,6 +27,7 @@ def main() -> None:
         case = files.submitted()
         admin = files.user("admin@demo.ma")
         services.mark_complete(case, admin)
+        files.give_opinions(case)
         services.approve(case, admin, None)
         services.issue(case, admin)
         document = next(d for d in case.documents if not d.internal)
