@@ -121,7 +121,9 @@ def test_overdue_first_then_days_left_across_rules_pauses_and_a_holiday_added_la
 
     national = type(client)(app.test_client())
     national.signin("national@demo.ma")
-    response = national.post("/admin/holidays", {"day": ADDED_HOLIDAY.isoformat(), "name": "Fête ajoutée"})
+    response = national.post(
+        "/admin/holidays", {"day": ADDED_HOLIDAY.isoformat(), "name": "Fête ajoutée", "name_ar": "عيد مضاف"}
+    )
     assert response.status_code == 303
     with_holiday = _expected(app)
     assert with_holiday != expected  # the holiday moved the working-day files

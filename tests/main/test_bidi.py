@@ -79,6 +79,7 @@ def test_the_certificate_keeps_the_cin_after_a_name_typed_with_an_override(app, 
         services.submit(case, case.applicant)
         admin = files.user("admin@demo.ma")
         services.mark_complete(case, admin)
+        files.give_opinions(case)
         services.approve(case, admin, "White walls")
         services.issue(case, admin)
         case_id = case.id

@@ -66,6 +66,7 @@ def test_the_certificates_qr_code_carries_the_public_address(app, demo, files, m
         case = files.submitted()
         admin = files.user("admin@demo.ma")
         services.mark_complete(case, admin)
+        files.give_opinions(case)
         services.approve(case, admin, "White walls")
         services.issue(case, admin)
         case_id, code = case.id, case.verify_code
