@@ -5,7 +5,16 @@ from wtforms import SelectChoice
 
 from app.auth import bp
 from app.auth.forms import ChangePasswordForm, SignInForm, SignUpForm
-from app.auth.services import AccountError, SignInResult, authenticate, change_password, register_citizen
+from app.auth.services import (
+    AccountError,
+    SignInResult,
+    authenticate,
+    change_password,
+    end_every_session,
+    end_session,
+    open_session,
+    register_citizen,
+)
 from app.communes.routes import visitor_commune
 from app.communes.services import open_communes
 from app.core.identity import normalize_cin
@@ -43,6 +52,7 @@ def signup():
             attach_error(form, error.field, error.message)
         else:
             session.clear()
+            open_session(user)
             login_user(user, remember=True)
             flash(_("Welcome, your account is ready."), "success")
             return full_redirect(url_for("main.home"))
@@ -60,6 +70,7 @@ def signin():
         if outcome.result is SignInResult.OK:
             language = g.get("language")
             session.clear()
+            open_session(outcome.user)
             login_user(outcome.user, remember=form.remember.data)
             if outcome.user.locale is None and language:
                 outcome.user.locale = language
@@ -78,12 +89,27 @@ def signin():
     return render("auth/signin.html", form=form, next=request.args.get("next", ""))
 
 
-@bp.route("/signout", methods=["POST"])
-def signout():
+def _sign_out_here() -> None:
     session.clear()
     logout_user()  # after clear(): it leaves the flag that deletes the remember-me cookie
+
+
+@bp.route("/signout", methods=["POST"])
+def signout():
+    if current_user.is_authenticated:
+        end_session(current_user)  # a copy of this browser's cookies no longer opens anything
+    _sign_out_here()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"), code=303)
+
+
+@bp.route("/account/signout-everywhere", methods=["POST"])
+@login_required
+def signout_everywhere():
+    end_every_session(current_user)
+    _sign_out_here()
+    flash(_("You are signed out on every device, this one included."), "info")
+    return redirect(url_for("auth.signin"), code=303)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app.core.dates import aware, utcnow
 from app.core.identity import parse_login
 from app.extensions import db
-from app.models import Agency, Commune, LoginThrottle, Role, User
+from app.models import AccountSession, Agency, Commune, LoginThrottle, Role, User
 from app.models.user import verify_dummy_password
 
 MIN_PASSWORD_LENGTH = 8
@@ -197,8 +198,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if problem:
         raise AccountError("new_password", problem)
     user.set_password(new)
-    user.session_version += 1  # signs out every other device
-    db.session.commit()
+    end_every_session(user, keep=user.session_token)  # every other device is signed out
     current_app.logger.info("password changed user=%s", user.id)
 
 
@@ -247,12 +247,65 @@ def create_staff(
     return user
 
 
-def load_user(session_id: str) -> User | None:
-    """Flask-Login's loader: the id carries the session version (see User.get_id)."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+MAX_SESSIONS = 20  # signed-in browsers per account; beyond that the oldest is signed out
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _session_lifetime() -> timedelta:
+    return current_app.config["REMEMBER_COOKIE_DURATION"]
+
+
+def open_session(user: User) -> None:
+    """A browser signs in: a new server-side session, named by a token only its cookies carry."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(AccountSession(user_id=user.id, token_hash=_token_hash(token)))
+    db.session.flush()
+    kept = (
+        sa.select(AccountSession.id)
+        .where(AccountSession.user_id == user.id, AccountSession.created_at > utcnow() - _session_lifetime())
+        .order_by(AccountSession.id.desc())
+        .limit(MAX_SESSIONS)
+    )
+    db.session.execute(
+        sa.delete(AccountSession).where(AccountSession.user_id == user.id, AccountSession.id.not_in(kept))
+    )
+    db.session.commit()
+    user.session_token = token
+
+
+def end_session(user: User) -> None:
+    """This browser signs out: its session is gone, whichever copy of its cookies comes back."""
+    if user.session_token:
+        db.session.execute(
+            sa.delete(AccountSession).where(AccountSession.token_hash == _token_hash(user.session_token))
+        )
+        db.session.commit()
+
+
+def end_every_session(user: User, keep: str | None = None) -> None:
+    """Every browser signed in to the account is signed out (but ``keep``'s, the one asking), and
+    push subscriptions made before stop (they follow session_version). Committed."""
+    sessions = AccountSession.user_id == user.id
+    if keep:
+        sessions = sa.and_(sessions, AccountSession.token_hash != _token_hash(keep))
+    db.session.execute(sa.delete(AccountSession).where(sessions))
+    user.session_version += 1
+    db.session.commit()
+    current_app.logger.info("sessions ended user=%s kept_this_one=%s", user.id, bool(keep))
+
+
+def load_user(token: str) -> User | None:
+    """Flask-Login's loader: the token names a live server-side session of an active account."""
+    if not token or len(token) > 100:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
+    session = db.session.scalar(sa.select(AccountSession).where(AccountSession.token_hash == _token_hash(token)))
+    if session is None or aware(session.created_at) <= utcnow() - _session_lifetime():
         return None
+    user = db.session.get(User, session.user_id)
+    if user is None or not user.active:
+        return None
+    user.session_token = token
     return user

@@ -89,7 +89,8 @@ class User(UserMixin, CommuneScoped, db.Model):
     commune_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communes.id"), index=True)
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
     locale: Mapped[str | None] = mapped_column(sa.String(5))
-    # Bumped on password change: every other signed-in device is signed out.
+    # Bumped when every device is signed out (password change, sign out everywhere, deactivation):
+    # push subscriptions made before stop.
     session_version: Mapped[int] = mapped_column(default=1)
     active: Mapped[bool] = mapped_column(default=True)
     # A clerk may approve, refuse and issue permits only with this right (admins always may).
@@ -106,9 +107,12 @@ class User(UserMixin, CommuneScoped, db.Model):
         # owned by a commune (they may deal with several), their cases are.
         return sa.or_(cls.commune_id == commune_id, cls.role == Role.CITIZEN)
 
-    # Flask-Login
+    # Flask-Login keeps this in the session and the remember-me cookie: the signed-in browser's
+    # own token (see AccountSession), set when it signs in or is recognised.
+    session_token: str = ""
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return self.session_token
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -186,3 +190,15 @@ class LoginThrottle(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     first_failure_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class AccountSession(db.Model):
+    """One signed-in browser. Its cookies carry a token whose hash is stored here; signing out
+    deletes the row, so a copy of the session or remember-me cookie opens nothing afterwards."""
+
+    __tablename__ = "account_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
