@@ -6,6 +6,8 @@ from app.models.user import (
     Agency,
     AgencyKind,
     LoginThrottle,
+    PasswordReset,
+    ResetKind,
     Role,
     User,
 )
@@ -17,6 +19,8 @@ __all__ = [
     "AgencyKind",
     "Commune",
     "LoginThrottle",
+    "PasswordReset",
+    "ResetKind",
     "Role",
     "STAFF_ROLES",
     "User",

@@ -202,3 +202,37 @@ class AccountSession(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class ResetKind(enum.StrEnum):
+    EMAIL = "email"  # a link sent to the account's address
+    COUNTER = "counter"  # a code given at the counter by a clerk who checked the CIN card
+
+
+class PasswordReset(db.Model):
+    """One way back into an account, usable once before it expires. Only a hash of the link's
+    token or of the code is kept. The rows are the account's log: who gave a code, when, and
+    when it was used."""
+
+    __tablename__ = "password_resets"
+    __table_args__ = (
+        # A counter code always says which clerk gave it, and the CIN card they checked.
+        sa.CheckConstraint(
+            "kind = 'email' OR (issued_by_id IS NOT NULL AND cin_checked IS NOT NULL)", name="counter_code_issuer"
+        ),
+        sa.CheckConstraint("failed_attempts >= 0", name="failed_attempts"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ResetKind] = mapped_column(enum_column(ResetKind, 8))
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    cin_checked: Mapped[str | None] = mapped_column(sa.String(8))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
