@@ -90,8 +90,13 @@ class Config:
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     RATELIMIT_HEADERS_ENABLED = True
     AUTH_RATE_LIMIT = os.environ.get("JAMAATI_AUTH_RATE_LIMIT", "20 per minute;200 per hour")
-    LOCKOUT_THRESHOLD = 5
-    LOCKOUT_MINUTES = 15
+    # Failed sign-ins per (identifier, address), and per known device: a staircase that slows
+    # guessing down (a few tries, then a minute's wait, then longer). Per identifier across every
+    # unknown device and address: a cap on guessing spread over many addresses.
+    SIGNIN_FAILURE_LIMITS = os.environ.get(
+        "JAMAATI_SIGNIN_FAILURE_LIMITS", "5 per minute;10 per 15 minutes;20 per hour;50 per day"
+    )
+    SIGNIN_IDENTIFIER_LIMITS = os.environ.get("JAMAATI_SIGNIN_IDENTIFIER_LIMITS", "100 per hour;300 per day")
 
     # Getting back into an account: an e-mailed link lasts this long; an account gets at most so
     # many links an hour (a mailbox cannot be flooded); a code given at the counter lasts longer

@@ -1,9 +1,11 @@
 from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
-from app.auth import bp, reset
+from app.auth import bp, devices, reset
 from app.auth.access import roles_required
 from app.auth.forms import (
     ChangePasswordForm,
@@ -66,7 +68,7 @@ def signup():
             open_session(user)
             login_user(user, remember=True)
             flash(_("Welcome, your account is ready."), "success")
-            return full_redirect(url_for("main.home"))
+            return devices.remember_device(full_redirect(url_for("main.home")), user.id)
     return render("auth/signup.html", form=form)
 
 
@@ -77,7 +79,9 @@ def signin():
         return redirect_back()
     form = SignInForm()
     if form.validate_on_submit():
-        outcome = authenticate(form.login.data, form.password.data)
+        outcome = authenticate(
+            form.login.data, form.password.data, address=get_remote_address(), device=devices.this_device()
+        )
         if outcome.result is SignInResult.OK:
             language = g.get("language")
             session.clear()
@@ -86,13 +90,16 @@ def signin():
             if outcome.user.locale is None and language:
                 outcome.user.locale = language
                 db.session.commit()
-            return full_redirect(local_target())
-        if outcome.result is SignInResult.LOCKED:
+            return devices.remember_device(full_redirect(local_target()), outcome.user.id)
+        if outcome.result is SignInResult.SLOWED_DOWN:
+            minutes = -(-outcome.wait_seconds // 60)
             form.form_errors.append(
-                _(
-                    "Too many failed attempts with this identifier. For your security, wait "
-                    "%(minutes)d minutes and try again.",
-                    minutes=current_app.config["LOCKOUT_MINUTES"],
+                ngettext(
+                    "Too many failed attempts with this identifier. For your security, wait %(num)d minute "
+                    "and try again, or sign in from a device you used before.",
+                    "Too many failed attempts with this identifier. For your security, wait %(num)d minutes "
+                    "and try again, or sign in from a device you used before.",
+                    minutes,
                 )
             )
         else:

@@ -177,21 +177,6 @@ def verify_dummy_password(password: str) -> None:
         _hasher().verify(_dummy_hash(), password)
 
 
-class LoginThrottle(db.Model):
-    """Failed sign-ins per typed identifier, whether or not an account has it.
-
-    Keying on what was typed rather than on an account means a locked-out answer
-    says nothing about whether the account exists.
-    """
-
-    __tablename__ = "login_throttles"
-
-    identifier: Mapped[str] = mapped_column(sa.String(254), primary_key=True)
-    failures: Mapped[int] = mapped_column(default=0)
-    first_failure_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-
-
 class AccountSession(db.Model):
     """One signed-in browser. Its cookies carry a token whose hash is stored here; signing out
     deletes the row, so a copy of the session or remember-me cookie opens nothing afterwards."""

@@ -1,5 +1,6 @@
 """sign-in sessions kept on the server (revoked at sign-out, password change, deactivation);
-password resets by e-mail link or counter code
+password resets by e-mail link or counter code; sign-in failures counted in the rate limiter's
+storage (Redis) instead of the lockout table
 
 Revision ID: 0013_auth
 Revises: 0012_performance
@@ -15,6 +16,7 @@ depends_on = None
 
 
 def upgrade():
+    op.drop_table("login_throttles")
     op.create_table(
         "account_sessions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -61,3 +63,11 @@ def upgrade():
 def downgrade():
     op.drop_table("password_resets")
     op.drop_table("account_sessions")
+    op.create_table(
+        "login_throttles",
+        sa.Column("identifier", sa.String(length=254), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("first_failure_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("identifier", name=op.f("pk_login_throttles")),
+    )
