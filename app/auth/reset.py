@@ -202,6 +202,8 @@ def reset_with_code(login: str, code: str, new_password: str) -> User:
         user = find_by_login(login)
     except InvalidIdentifier:
         raise refused from None
+    if user is not None and not user.active:
+        user = None
     live = (
         sa.select(PasswordReset)
         .where(

@@ -241,7 +241,7 @@ def counter_code():
             response.headers["Cache-Control"] = "no-store"  # shown once, kept nowhere
             return response
     if citizen is not None:
-        issue.login.data = login
+        issue.login.data = lookup.login.data = login
     resets = reset.account_resets(citizen) if citizen is not None else []
     return render(
         "auth/desk_code.html", lookup=lookup, issue=issue, citizen=citizen, resets=resets, state=reset.reset_state

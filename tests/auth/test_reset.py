@@ -299,3 +299,30 @@ def test_the_code_page_is_not_kept_in_any_cache(clerk, phone_citizen):
         "/desk/reset-code", {"login": "0661234567", "cin": "AB123456", "seen": "y"}, form_url="/desk/reset-code"
     )
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_two_requests_with_the_same_link_at_once_use_it_once(make_client, app, mailbox, demo):
+    import threading
+
+    ask_for_link(make_client())
+    path = link_in(mailbox.wait_for("citizen@demo.ma")[0])
+    browsers = [make_client() for _ in range(2)]
+    tokens = [browser.token(path) for browser in browsers]
+    start, results = threading.Barrier(2), []
+
+    def send(browser, token, password):
+        start.wait()
+        response = browser.raw.post(path, data={"csrf_token": token, "new_password": password, "confirm": password})
+        results.append((response.status_code, password))
+
+    threads = [
+        threading.Thread(target=send, args=(b, t, p))
+        for b, t, p in zip(browsers, tokens, (NEW, "autre-mot-2026"), strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [password for status, password in results if status == 303]
+    assert len(winners) == 1 and {status for status, _ in results} <= {303, 200, 404}
+    assert signs_in(make_client, "citizen@demo.ma", winners[0])

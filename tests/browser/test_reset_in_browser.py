@@ -92,4 +92,6 @@ def test_a_clerk_gives_a_code_at_the_counter_and_the_citizen_uses_it_in_arabic(p
     expect(page.locator("h1")).to_contain_text("محمد العلوي")
     page.locator("header").get_by_role("link", name="حسابي").click()
     expect(page.locator("main")).to_contain_text("فاطمة الزهراء بناني")  # who gave the code, on the account
+    assert tab.fits_the_screen()
+    tab.screenshot("account-resets-ar-360", full_page=True)
     assert tab.errors == [] and desk.errors == []
