@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.auth import throttle
 from app.auth.devices import KnownDevice, device_for
-from app.core.dates import aware, utcnow
+from app.core.dates import utcnow
 from app.core.identity import parse_login
 from app.extensions import db
 from app.models import AccountSession, Agency, Commune, Role, User
@@ -269,11 +269,17 @@ def load_user(token: str) -> User | None:
     """Flask-Login's loader: the token names a live server-side session of an active account."""
     if not token or len(token) > 100:
         return None
-    session = db.session.scalar(sa.select(AccountSession).where(AccountSession.token_hash == _token_hash(token)))
-    if session is None or aware(session.created_at) <= utcnow() - _session_lifetime():
-        return None
-    user = db.session.get(User, session.user_id)
-    if user is None or not user.active:
-        return None
-    user.session_token = token
+    # One query per request, as before sessions were kept on the server.
+    statement = (
+        sa.select(User)
+        .join(AccountSession, AccountSession.user_id == User.id)
+        .where(
+            AccountSession.token_hash == _token_hash(token),
+            AccountSession.created_at > utcnow() - _session_lifetime(),
+            User.active.is_(True),
+        )
+    )
+    user = db.session.scalar(statement)
+    if user is not None:
+        user.session_token = token
     return user
