@@ -3,14 +3,14 @@ password resets by e-mail link or counter code; sign-in failures counted in the 
 storage (Redis) instead of the lockout table
 
 Revision ID: 0013_auth
-Revises: 0012_performance
+Revises: 0014_security
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_auth"
-down_revision = "0012_performance"
+down_revision = "0014_security"
 branch_labels = None
 depends_on = None
 
