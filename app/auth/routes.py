@@ -33,7 +33,7 @@ from app.core.identity import normalize_cin
 from app.extensions import db, limiter
 from app.i18n import current_language
 from app.models import Role
-from app.web import attach_error, full_redirect, local_target, redirect_back, render
+from app.web import absolute_url, attach_error, full_redirect, local_target, redirect_back, render
 
 
 def _auth_rate_limit() -> str:
@@ -156,9 +156,8 @@ def password():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        reset.request_email_reset(
-            form.login.data, lambda token: url_for("auth.reset_with_link", token=token, _external=True)
-        )
+        # The link names the configured public address, never the Host header the request came with.
+        reset.request_email_reset(form.login.data, lambda token: absolute_url("auth.reset_with_link", token=token))
         return redirect(url_for("auth.reset_sent"), code=303)
     return render("auth/reset_request.html", form=form)
 

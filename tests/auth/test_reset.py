@@ -151,6 +151,16 @@ def test_only_a_keyed_hash_of_the_link_is_stored(client, app, mailbox, demo):
     assert token not in stored and len(stored) == 64
 
 
+def test_the_link_names_the_public_address_whatever_host_the_request_named(client, app, mailbox, demo, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://jamaati.example.ma")
+    evil = {"Host": "evil.example"}  # a browser, or a script, that names another host
+    page = client.raw.get("/reset", headers=evil).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.raw.post("/reset", data={"csrf_token": token, "login": "citizen@demo.ma"}, headers=evil)
+    content = mailbox.wait_for("citizen@demo.ma")[0].get_content()
+    assert "https://jamaati.example.ma/reset/" in content and "evil.example" not in content
+
+
 def test_the_sign_in_page_leads_to_the_reset(client):
     assert 'href="/reset"' in client.get("/signin").get_data(as_text=True)
 
