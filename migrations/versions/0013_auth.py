@@ -3,14 +3,14 @@ password resets by e-mail link or counter code; sign-in failures counted in the 
 storage (Redis) instead of the lockout table
 
 Revision ID: 0013_auth
-Revises: 0014_security
+Revises: 0016_ui
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_auth"
-down_revision = "0014_security"
+down_revision = "0016_ui"
 branch_labels = None
 depends_on = None
 
