@@ -90,8 +90,31 @@ class Config:
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     RATELIMIT_HEADERS_ENABLED = True
     AUTH_RATE_LIMIT = os.environ.get("JAMAATI_AUTH_RATE_LIMIT", "20 per minute;200 per hour")
-    LOCKOUT_THRESHOLD = 5
-    LOCKOUT_MINUTES = 15
+    # Failed sign-ins per (identifier, address), and per known device: a staircase that slows
+    # guessing down (a few tries, then a minute's wait, then longer). Per identifier across every
+    # unknown device and address: a cap on guessing spread over many addresses.
+    SIGNIN_FAILURE_LIMITS = os.environ.get(
+        "JAMAATI_SIGNIN_FAILURE_LIMITS", "5 per minute;10 per 15 minutes;20 per hour;50 per day"
+    )
+    SIGNIN_IDENTIFIER_LIMITS = os.environ.get("JAMAATI_SIGNIN_IDENTIFIER_LIMITS", "100 per hour;300 per day")
+
+    # Getting back into an account: an e-mailed link lasts this long; an account gets at most so
+    # many links an hour (a mailbox cannot be flooded); a code given at the counter lasts longer
+    # (the citizen may go home first) and dies after a few wrong tries.
+    PASSWORD_RESET_MINUTES = 30
+    PASSWORD_RESET_EMAILS_PER_HOUR = 3
+    RESET_CODE_HOURS = int(os.environ.get("JAMAATI_RESET_CODE_HOURS", "24"))
+    RESET_CODE_ATTEMPTS = 5
+
+    # Outgoing e-mail (password reset links). Without MAIL_SERVER, demo mode logs the message.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS")  # STARTTLS
+    MAIL_USE_SSL = _flag("MAIL_USE_SSL")  # TLS from the start (port 465)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Jamaati <no-reply@jamaati.invalid>")
+    MAIL_TIMEOUT = 10
 
     MAX_PDF_BYTES = int(os.environ.get("JAMAATI_MAX_PDF_MB", "20")) * 1_000_000
     # Room for a PDF somewhat over the limit, so the form can say so; far larger ones get a 413.

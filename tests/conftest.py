@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import threading
+import time
+from email import message_from_bytes, policy
 
 import pytest
 import sqlalchemy as sa
@@ -196,3 +199,42 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+
+
+class Mailbox:
+    """A real SMTP server on a free port (aiosmtpd), keeping every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def wait_for(self, to: str, count: int = 1, timeout: float = 15):
+        """The messages sent to ``to`` once there are ``count`` of them."""
+        deadline = time.monotonic() + timeout
+        while len(found := [m for m in self.messages if m["To"] == to]) < count:
+            assert time.monotonic() < deadline, f"{count} message(s) to {to} did not arrive"
+            time.sleep(0.05)
+        return found
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if m["To"] == address]
+
+
+@pytest.fixture
+def mailbox(app, monkeypatch):
+    """The app sends its e-mail to a real local SMTP server for the test."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    yield box
+    controller.stop()

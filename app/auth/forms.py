@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Optional, ValidationError
 
 from app.core.forms import Form
@@ -86,4 +86,66 @@ class ChangePasswordForm(Form):
             DataRequired(_l("Type your new password again.")),
             EqualTo("new_password", _l("The two passwords are not the same.")),
         ],
+    )
+
+
+NEW_PASSWORD_HINT = _l("At least 8 characters. Not only digits, and not a common password.")
+
+
+class ResetRequestForm(Form):
+    login = StringField(
+        _l("Mobile number or e-mail"),
+        validators=[DataRequired(_l("Enter your mobile number or e-mail address.")), valid_login],
+        description=_l("The one you sign in with."),
+    )
+
+
+class NewPasswordForm(Form):
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Choose a new password."))],
+        description=NEW_PASSWORD_HINT,
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(_l("Type your new password again.")),
+            EqualTo("new_password", _l("The two passwords are not the same.")),
+        ],
+    )
+
+
+class CodeResetForm(NewPasswordForm):
+    login = StringField(
+        _l("Mobile number or e-mail"),
+        validators=[DataRequired(_l("Enter your mobile number or e-mail address.")), valid_login],
+        description=_l("The one you sign in with."),
+    )
+    code = StringField(
+        _l("Reset code"),
+        validators=[DataRequired(_l("Enter the code the counter gave you."))],
+        description=_l("The 8 digits the clerk gave you, printed or read out."),
+    )
+
+
+class CounterLookupForm(Form):
+    class Meta:
+        csrf = False  # a search (GET): it changes nothing
+
+    login = StringField(
+        _l("The citizen's mobile number or e-mail"),
+        validators=[DataRequired(_l("Enter the mobile number or e-mail address of the account."))],
+    )
+
+
+class IssueCodeForm(Form):
+    login = HiddenField()
+    cin = StringField(
+        _l("CIN number on the card"),
+        validators=[DataRequired(_l("Type the CIN number printed on the card."))],
+        description=_l("Read it from the card the citizen shows you, not from the screen."),
+    )
+    seen = BooleanField(
+        _l("I have the CIN card in my hands, and its photo and name are the citizen's in front of me."),
+        validators=[DataRequired(_l("Check the card in person before giving a code."))],
     )

@@ -1,22 +1,23 @@
-"""Accounts: the rules behind sign-up, sign-in, lockout and staff creation."""
+"""Accounts: the rules behind sign-up, sign-in, sessions and staff creation."""
 
 from __future__ import annotations
 
 import enum
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app.core.dates import aware, utcnow
+from app.auth import throttle
+from app.auth.devices import KnownDevice, device_for
+from app.core.dates import utcnow
 from app.core.identity import parse_login
 from app.extensions import db
-from app.models import Agency, Commune, LoginThrottle, Role, User
+from app.models import AccountSession, Agency, Commune, Role, User
 from app.models.user import verify_dummy_password
 
 MIN_PASSWORD_LENGTH = 8
@@ -118,76 +119,44 @@ def register_citizen(
 class SignInResult(enum.Enum):
     OK = "ok"
     BAD_CREDENTIALS = "bad_credentials"
-    LOCKED = "locked"
+    SLOWED_DOWN = "slowed_down"
 
 
 @dataclass
 class SignIn:
     result: SignInResult
     user: User | None = None
+    wait_seconds: int = 0
 
 
-def _throttle_key(login: str) -> str:
-    """A fixed-length key for what was typed, normalised so '06…' and '+212 6…' are one."""
-    try:
-        typed = ":".join(parse_login(login))
-    except ValueError:
-        typed = "raw:" + login.strip().lower()
-    return hashlib.sha256(typed.encode()).hexdigest()
-
-
-def authenticate(login: str, password: str) -> SignIn:
-    """Check a sign-in; after repeated failures the typed identifier is locked for a while.
+def authenticate(login: str, password: str, *, address: str, device: KnownDevice | None = None) -> SignIn:
+    """Check a sign-in. Repeated failures from one address, or for one identifier from many,
+    slow the next attempts down (app.auth.throttle); the owner's known device counts apart.
 
     The answer is the same whether or not an account exists: no enumeration.
     """
-    key = _throttle_key(login)
-    throttle = db.session.get(LoginThrottle, key)
-    now = utcnow()
-    if throttle and throttle.locked_until and aware(throttle.locked_until) > now:
-        verify_dummy_password(password)
-        return SignIn(SignInResult.LOCKED)
     try:
         user = find_by_login(login)
     except ValueError:
         user = None
+    counted = throttle.counters(
+        throttle.identifier_key(login), address, device_for(user.id, device) if user is not None else None
+    )
+    if wait := throttle.wait_seconds(counted):
+        verify_dummy_password(password)
+        return SignIn(SignInResult.SLOWED_DOWN, wait_seconds=wait)
     if user is None:
         verify_dummy_password(password)
     if user is not None and user.check_password(password) and user.is_active:
-        if throttle:
-            db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.identifier == key))
-        user.last_sign_in_at = now
+        throttle.forget_failures(counted)
+        user.last_sign_in_at = utcnow()
         db.session.commit()
         current_app.logger.info("sign-in user=%s", user.id)
         return SignIn(SignInResult.OK, user)
-    locked = _record_failure(key, now)
-    current_app.logger.warning("sign-in failed locked=%s", locked)
-    return SignIn(SignInResult.LOCKED if locked else SignInResult.BAD_CREDENTIALS)
-
-
-def _record_failure(key: str, now) -> bool:
-    """Count a failure in one atomic statement, so parallel attempts cannot overwrite each other."""
-    window = timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
-    threshold = current_app.config["LOCKOUT_THRESHOLD"]
-    table = LoginThrottle.__table__
-    insert = (postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(table)
-    stale = table.c.first_failure_at < now - window  # the last failures are too old to count
-    failures = sa.case((stale, 1), else_=table.c.failures + 1)
-    statement = (
-        insert.values(identifier=key, failures=1, first_failure_at=now, locked_until=None)
-        .on_conflict_do_update(
-            index_elements=[table.c.identifier],
-            set_={
-                "failures": failures,
-                "first_failure_at": sa.case((stale, now), else_=table.c.first_failure_at),
-                "locked_until": sa.case((failures >= threshold, now + window), else_=table.c.locked_until),
-            },
-        )
-        .returning(table.c.failures)
-    )
-    count = db.session.execute(statement).scalar_one()
-    db.session.commit()
-    return count >= threshold
+    throttle.count_failure(counted)
+    wait = throttle.wait_seconds(counted)
+    current_app.logger.warning("sign-in failed slowed_down=%s", bool(wait))
+    return SignIn(SignInResult.SLOWED_DOWN if wait else SignInResult.BAD_CREDENTIALS, wait_seconds=wait)
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -197,8 +166,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if problem:
         raise AccountError("new_password", problem)
     user.set_password(new)
-    user.session_version += 1  # signs out every other device
-    db.session.commit()
+    end_every_session(user, keep=user.session_token)  # every other device is signed out
     current_app.logger.info("password changed user=%s", user.id)
 
 
@@ -247,12 +215,71 @@ def create_staff(
     return user
 
 
-def load_user(session_id: str) -> User | None:
-    """Flask-Login's loader: the id carries the session version (see User.get_id)."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+MAX_SESSIONS = 20  # signed-in browsers per account; beyond that the oldest is signed out
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _session_lifetime() -> timedelta:
+    return current_app.config["REMEMBER_COOKIE_DURATION"]
+
+
+def open_session(user: User) -> None:
+    """A browser signs in: a new server-side session, named by a token only its cookies carry."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(AccountSession(user_id=user.id, token_hash=_token_hash(token)))
+    db.session.flush()
+    kept = (
+        sa.select(AccountSession.id)
+        .where(AccountSession.user_id == user.id, AccountSession.created_at > utcnow() - _session_lifetime())
+        .order_by(AccountSession.id.desc())
+        .limit(MAX_SESSIONS)
+    )
+    db.session.execute(
+        sa.delete(AccountSession).where(AccountSession.user_id == user.id, AccountSession.id.not_in(kept))
+    )
+    db.session.commit()
+    user.session_token = token
+
+
+def end_session(user: User) -> None:
+    """This browser signs out: its session is gone, whichever copy of its cookies comes back."""
+    if user.session_token:
+        db.session.execute(
+            sa.delete(AccountSession).where(AccountSession.token_hash == _token_hash(user.session_token))
+        )
+        db.session.commit()
+
+
+def end_every_session(user: User, keep: str | None = None) -> None:
+    """Every browser signed in to the account is signed out (but ``keep``'s, the one asking), and
+    push subscriptions made before stop (they follow session_version). Committed."""
+    sessions = AccountSession.user_id == user.id
+    if keep:
+        sessions = sa.and_(sessions, AccountSession.token_hash != _token_hash(keep))
+    db.session.execute(sa.delete(AccountSession).where(sessions))
+    user.session_version += 1
+    db.session.commit()
+    current_app.logger.info("sessions ended user=%s kept_this_one=%s", user.id, bool(keep))
+
+
+def load_user(token: str) -> User | None:
+    """Flask-Login's loader: the token names a live server-side session of an active account."""
+    if not token or len(token) > 100:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
-        return None
+    # One query per request, as before sessions were kept on the server.
+    statement = (
+        sa.select(User)
+        .join(AccountSession, AccountSession.user_id == User.id)
+        .where(
+            AccountSession.token_hash == _token_hash(token),
+            AccountSession.created_at > utcnow() - _session_lifetime(),
+            User.active.is_(True),
+        )
+    )
+    user = db.session.scalar(statement)
+    if user is not None:
+        user.session_token = token
     return user

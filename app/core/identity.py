@@ -62,3 +62,8 @@ def format_phone(e164: str) -> str:
     """+212612345678 → 06 12 34 56 78, as people write it."""
     national = "0" + e164.removeprefix("+212")
     return " ".join([national[:2], national[2:4], national[4:6], national[6:8], national[8:]])
+
+
+def typed_digits(raw: str) -> str:
+    """The digits of a code as typed or read out: Arabic-Indic ones too, spaces and dashes dropped."""
+    return re.sub(r"\D", "", _ascii_digits(raw or ""))

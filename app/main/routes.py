@@ -1,6 +1,7 @@
 from flask import abort, jsonify, request
 from flask_login import current_user, login_required
 
+from app.auth.reset import account_resets, reset_state
 from app.auth.services import set_language
 from app.communes.routes import visitor_commune
 from app.complaints.services import author_complaints
@@ -33,7 +34,12 @@ def home():
 @bp.get("/account")
 @login_required
 def account():
-    return render("main/account.html", push_public_key=push.public_key())
+    return render(
+        "main/account.html",
+        push_public_key=push.public_key(),
+        resets=account_resets(current_user),
+        state=reset_state,
+    )
 
 
 @bp.post("/language")

@@ -80,6 +80,13 @@ def staff_links(user: User) -> list[Action]:
                 "inspections_desk.queue",
             ),
         )
+        links.append(
+            Action(
+                _l("Password reset code"),
+                _l("For a citizen at the counter who cannot sign in: check the CIN card, give a code."),
+                "auth.counter_code",
+            )
+        )
     if user.role is Role.ADMIN:
         links.append(
             Action(

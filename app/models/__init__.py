@@ -1,4 +1,25 @@
 from app.models.commune import Commune
-from app.models.user import COMMUNE_STAFF_ROLES, STAFF_ROLES, Agency, AgencyKind, LoginThrottle, Role, User
+from app.models.user import (
+    COMMUNE_STAFF_ROLES,
+    STAFF_ROLES,
+    AccountSession,
+    Agency,
+    AgencyKind,
+    PasswordReset,
+    ResetKind,
+    Role,
+    User,
+)
 
-__all__ = ["COMMUNE_STAFF_ROLES", "Agency", "AgencyKind", "Commune", "LoginThrottle", "Role", "STAFF_ROLES", "User"]
+__all__ = [
+    "COMMUNE_STAFF_ROLES",
+    "AccountSession",
+    "Agency",
+    "AgencyKind",
+    "Commune",
+    "PasswordReset",
+    "ResetKind",
+    "Role",
+    "STAFF_ROLES",
+    "User",
+]

@@ -89,7 +89,8 @@ class User(UserMixin, CommuneScoped, db.Model):
     commune_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communes.id"), index=True)
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
     locale: Mapped[str | None] = mapped_column(sa.String(5))
-    # Bumped on password change: every other signed-in device is signed out.
+    # Bumped when every device is signed out (password change, sign out everywhere, deactivation):
+    # push subscriptions made before stop.
     session_version: Mapped[int] = mapped_column(default=1)
     active: Mapped[bool] = mapped_column(default=True)
     # A clerk may approve, refuse and issue permits only with this right (admins always may).
@@ -106,9 +107,12 @@ class User(UserMixin, CommuneScoped, db.Model):
         # owned by a commune (they may deal with several), their cases are.
         return sa.or_(cls.commune_id == commune_id, cls.role == Role.CITIZEN)
 
-    # Flask-Login
+    # Flask-Login keeps this in the session and the remember-me cookie: the signed-in browser's
+    # own token (see AccountSession), set when it signs in or is recognised.
+    session_token: str = ""
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return self.session_token
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -173,16 +177,47 @@ def verify_dummy_password(password: str) -> None:
         _hasher().verify(_dummy_hash(), password)
 
 
-class LoginThrottle(db.Model):
-    """Failed sign-ins per typed identifier, whether or not an account has it.
+class AccountSession(db.Model):
+    """One signed-in browser. Its cookies carry a token whose hash is stored here; signing out
+    deletes the row, so a copy of the session or remember-me cookie opens nothing afterwards."""
 
-    Keying on what was typed rather than on an account means a locked-out answer
-    says nothing about whether the account exists.
-    """
+    __tablename__ = "account_sessions"
 
-    __tablename__ = "login_throttles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
-    identifier: Mapped[str] = mapped_column(sa.String(254), primary_key=True)
-    failures: Mapped[int] = mapped_column(default=0)
-    first_failure_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+class ResetKind(enum.StrEnum):
+    EMAIL = "email"  # a link sent to the account's address
+    COUNTER = "counter"  # a code given at the counter by a clerk who checked the CIN card
+
+
+class PasswordReset(db.Model):
+    """One way back into an account, usable once before it expires. Only a hash of the link's
+    token or of the code is kept. The rows are the account's log: who gave a code, when, and
+    when it was used."""
+
+    __tablename__ = "password_resets"
+    __table_args__ = (
+        # A counter code always says which clerk gave it, and the CIN card they checked.
+        sa.CheckConstraint(
+            "kind = 'email' OR (issued_by_id IS NOT NULL AND cin_checked IS NOT NULL)", name="counter_code_issuer"
+        ),
+        sa.CheckConstraint("failed_attempts >= 0", name="failed_attempts"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ResetKind] = mapped_column(enum_column(ResetKind, 8))
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    cin_checked: Mapped[str | None] = mapped_column(sa.String(8))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from app.auth.services import AccountError, create_staff
+from app.auth.services import AccountError, create_staff, end_every_session
 from app.extensions import db
 from app.models import Agency, Commune, Role, User
 
@@ -32,7 +32,7 @@ def update_staff_member(member: User, role: Role, active: bool, may_decide: bool
     member.role = role
     member.active = active
     member.may_decide = may_decide and role is Role.CLERK
-    if not active:
-        member.session_version += 1  # a deactivated account is signed out everywhere
     db.session.commit()
+    if not active:
+        end_every_session(member)  # a deactivated account is signed out everywhere
     current_app.logger.info("staff updated user=%s role=%s active=%s", member.id, role, active)
