@@ -2,14 +2,14 @@
 password resets by e-mail link or counter code; sign-in failures counted in the rate limiter's
 storage (Redis) instead of the lockout table
 
-Revision ID: 0013_auth
+Revision ID: 0017_auth
 Revises: 0016_ui
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_auth"
+revision = "0017_auth"
 down_revision = "0016_ui"
 branch_labels = None
 depends_on = None
