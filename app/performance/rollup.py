@@ -39,13 +39,14 @@ YEAR_MONTHS = 12
 def counted(model) -> list:
     """Which cases the public figures and the open data count, for every area in one place: a
     permit application once sent, a complaint once it has its reference, every inspection report.
-    Practice and training cases, when they exist, are left out here and nowhere else."""
+    The practice space's fictitious cases are left out here (the practice wall hides them from
+    every query outside the space too: app/core/practice.py)."""
     if model is PermitCase:
-        return [PermitCase.submitted_at.is_not(None)]
+        return [PermitCase.submitted_at.is_not(None), PermitCase.practice.is_(False)]
     if model is Complaint:
-        return [Complaint.reference.is_not(None)]
+        return [Complaint.reference.is_not(None), Complaint.practice.is_(False)]
     if model is InspectionReport:
-        return []
+        return [InspectionReport.practice.is_(False)]
     raise ValueError(f"no public figures for {model.__name__}")
 
 
