@@ -18,7 +18,7 @@ from app.core.dates import today
 from app.extensions import db
 from app.inspections.models import Inspection
 from app.inspections.workflow import Type
-from app.models import User
+from app.models import Role, User
 from app.permits import services as permits
 from app.permits.models import PermitType
 
@@ -159,3 +159,7 @@ def seed_practice_files(commune, clerk: User) -> None:
             )
         )
     complaints.acknowledge(filed[1], clerk, filed[1].category.department)
+    agents = [u for u in complaints.agents_of(commune.id) if u.role is Role.AGENT]
+    complaints.request_site_check(
+        filed[1], clerk, agents[0] if agents else None, today() + timedelta(days=1), "Vérifier sur place (exercice)."
+    )

@@ -60,7 +60,13 @@ def practice_space_of_the_visitor() -> None:
 @bp.get("/counter")
 @counter_staff
 def index():
-    return render("counter/index.html")
+    drafts = db.session.scalars(
+        sa.select(PermitCase)
+        .where(PermitCase.filed_by_id.is_not(None), PermitCase.status == Status.DRAFT)
+        .order_by(PermitCase.updated_at.desc())
+        .limit(20)
+    ).all()
+    return render("counter/index.html", drafts=drafts)
 
 
 # --- a permit application at the counter ----------------------------------------------------------

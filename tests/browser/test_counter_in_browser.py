@@ -159,3 +159,31 @@ def test_filed_at_the_counter_printed_and_claimed_later_from_a_phone(phone, app,
     assert _timeline(mobile) == _public_timeline(phone, complaint_reference, complaint_code)
     # No script or CSP error; the refusals' 422 (what keeps a phone's draft) is the browser's only complaint.
     assert clerk.errors == [] and [e for e in person.errors if "422" not in e] == []
+
+
+def test_a_new_clerk_practises_with_the_banner_and_the_guide(phone, app, demo):
+    admin = phone("ar-MA")
+    admin.sign_in("admin@demo.ma")
+    admin.page.get_by_role("button", name="تجديد ملفات التدريب").click()
+    expect(admin.page.locator(".flash-success")).to_be_visible()
+
+    clerk = phone("ar-MA")
+    page = clerk.page
+    clerk.sign_in("clerk@demo.ma")
+    page.get_by_role("button", name="الدخول إلى فضاء التدريب").click()
+    expect(page.locator(".practice-banner")).to_contain_text("تدريب")
+    page.locator("a[href='/desk/permits']").first.click()
+    expect(page.locator(".practice-banner")).to_be_visible()
+    expect(page.locator("table.queue tbody tr")).to_have_count(3)  # the fictitious files only
+    guide = page.locator("details.guide")
+    expect(guide.locator("p")).to_be_hidden()
+    guide.locator("summary").click()  # "what to do here" opens on the page itself
+    expect(guide.locator("p")).to_be_visible()
+    assert clerk.fits_the_screen()
+    clerk.screenshot("counter-practice-desk-ar-360")
+    page.locator("a.brand").click()
+    page.get_by_role("button", name="مغادرة فضاء التدريب").click()
+    expect(page.locator(".practice-banner")).to_have_count(0)
+    page.locator("a[href='/desk/permits']").first.click()
+    expect(page.locator("table.queue")).to_have_count(0)  # outside, no practice file
+    assert clerk.errors == [] and admin.errors == []

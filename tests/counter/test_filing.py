@@ -134,3 +134,21 @@ def test_another_communes_clerk_cannot_open_a_counter_draft_or_receipt(app, clie
     assert other.get(f"/counter/files/{case_id}").status_code == 404
     with app.app_context():
         db.session.remove()
+
+
+def test_an_application_saved_without_sending_waits_on_the_counter_page(app, client, make_client, demo):
+    client.signin("clerk@demo.ma")
+    case_id = start_permit(client, app, applicant_name="Saïd Plus Tard")
+    saved = client.post(
+        f"/counter/permits/{case_id}",
+        {**permit_form(app, **{"a-applicant_name": "Saïd Plus Tard"}), "save": "1"},
+        form_url=f"/counter/permits/{case_id}",
+        content_type="multipart/form-data",
+    )
+    assert saved.status_code == 303
+    with app.app_context():
+        assert load_case(case_id).status is Status.DRAFT
+    assert "Saïd Plus Tard" in client.get("/counter").get_data(as_text=True)
+    other = make_client()
+    other.signin("clerk2@demo.ma")
+    assert "Saïd Plus Tard" not in other.get("/counter").get_data(as_text=True)

@@ -66,8 +66,10 @@ def test_the_administrator_renews_a_fresh_set_and_real_files_stay(app, client, m
     assert client.post("/practice/renew", form_url="/").status_code == 403  # a clerk does not renew
 
 
-def test_inside_the_space_every_page_has_the_banner_and_only_practice_files(app, client, practice):
+def test_inside_the_space_every_page_has_the_banner_and_only_practice_files(app, client, make_client, practice):
     cases, filed = practice
+    agent = enter(make_client(), "agent@demo.ma")
+    assert "data-inspection=" in agent.get("/inspections/").get_data(as_text=True)  # agents practise too
     enter(client)
     for url in ("/", "/desk/permits", "/desk/complaints", "/desk/inspections", "/counter", "/counter/permits/new"):
         page = client.get(url).get_data(as_text=True)
