@@ -96,12 +96,12 @@ def new_permit():
 
 
 def counter_draft(case_id: int) -> PermitCase:
-    """A draft started at the counter of this commune (the wall keeps other communes' out)."""
-    return db.one_or_404(
-        sa.select(PermitCase).where(
-            PermitCase.id == case_id, PermitCase.filed_by_id.is_not(None), PermitCase.status == Status.DRAFT
-        )
-    )
+    """A draft started at the counter of this commune (the wall keeps other communes' out). Once
+    sent (a second tap on Send, a reload), its page is the receipt."""
+    case = db.one_or_404(sa.select(PermitCase).where(PermitCase.id == case_id, PermitCase.filed_by_id.is_not(None)))
+    if case.status is not Status.DRAFT:
+        abort(redirect(url_for("counter.permit_receipt", case_id=case.id), code=303))
+    return case
 
 
 def _permit_forms(case: PermitCase, formdata):

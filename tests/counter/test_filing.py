@@ -152,3 +152,17 @@ def test_an_application_saved_without_sending_waits_on_the_counter_page(app, cli
     other = make_client()
     other.signin("clerk2@demo.ma")
     assert "Saïd Plus Tard" not in other.get("/counter").get_data(as_text=True)
+
+
+def test_sent_twice_the_second_tap_gets_the_receipt(app, client, demo):
+    client.signin("clerk@demo.ma")
+    case_id = file_permit(client, app)
+    again = client.post(
+        f"/counter/permits/{case_id}",
+        {**permit_form(app), "send": "1"},
+        form_url="/counter/permits/new",
+        content_type="multipart/form-data",
+    )
+    assert again.status_code == 303 and again.headers["Location"].endswith(f"/counter/receipts/permit/{case_id}")
+    with app.app_context():
+        assert len([e for e in load_case(case_id).events if e.event == "submit"]) == 1
