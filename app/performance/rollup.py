@@ -193,6 +193,7 @@ def permit_facts(commune_id: int):
     return (
         sa.select(
             case.type_id,
+            case.channel,
             local_day_of(case.submitted_at).label("sent"),
             start.label("complete"),
             local_day_of(case.decided_at).label("decided"),
@@ -229,7 +230,9 @@ def roll_up_permits(figures: Figures, commune_id: int, window: Window) -> None:
         for row in rows:
             figures.add(code, row["month"], row["recent"], {"type": types.get(row["type_id"])}, row["cases"])
 
-    add("permits_received", grouped(file.c.sent, by_type, {}, file, [], window))
+    for row in grouped(file.c.sent, {**by_type, "channel": file.c.channel}, {}, file, [], window):
+        keys = {"type": types.get(row["type_id"]), "channel": row["channel"]}
+        figures.add("permits_received", row["month"], row["recent"], keys, row["cases"])
     add("permits_complete", grouped(file.c.complete, by_type, {}, file, [file.c.complete.is_not(None)], window))
     add("permits_issued", grouped(file.c.issued, by_type, {}, file, [file.c.issued.is_not(None)], window))
 

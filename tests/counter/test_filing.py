@@ -7,11 +7,23 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from app.core.channels import Channel
 from app.extensions import db
+from app.performance import rollup
+from app.performance.models import PerformanceFigure
 from app.permits.workflow import Status
-from tests.counter.helpers import file_complaint, file_permit, load_case, load_complaint, permit_form, start_permit
+from tests.complaints.helpers import file as file_online
+from tests.counter.helpers import (
+    file_complaint,
+    file_permit,
+    load_case,
+    load_complaint,
+    permit_form,
+    start_permit,
+    user,
+)
 
 
 def test_a_permit_application_filed_at_the_counter_is_sent_with_its_documents(app, client, demo):
@@ -81,8 +93,6 @@ def test_open311_lists_requests_by_channel(app, client, demo):
     client.signout()
     with app.app_context():
         reference = load_complaint(counter_id).reference
-    from tests.complaints.helpers import file as file_online
-
     file_online(app, position=None)
     listed = client.get("/open311/v2/requests.json?jurisdiction_id=01.151.01.01&channel=counter").get_json()
     assert [r["service_request_id"] for r in listed] == [reference]
@@ -166,3 +176,22 @@ def test_sent_twice_the_second_tap_gets_the_receipt(app, client, demo):
     assert again.status_code == 303 and again.headers["Location"].endswith(f"/counter/receipts/permit/{case_id}")
     with app.app_context():
         assert len([e for e in load_case(case_id).events if e.event == "submit"]) == 1
+
+
+def test_the_published_figures_count_applications_and_complaints_by_channel(app, client, demo, files):
+    client.signin("clerk@demo.ma")
+    file_permit(client, app)
+    file_complaint(client, app, channel="phone")
+    files.make(app)  # online
+    with app.app_context():
+        rollup.refresh(user("clerk@demo.ma").commune)
+        figures = dict(
+            db.session.execute(
+                sa.select(PerformanceFigure.measure + ":" + PerformanceFigure.key, PerformanceFigure.cases).where(
+                    PerformanceFigure.period == "since_opening", PerformanceFigure.dimension == "channel"
+                )
+            ).all()
+        )
+    assert figures == {"permits_received:counter": 1, "permits_received:web": 1, "complaints_received:phone": 1}
+    page = client.get("/communes/01.151.01.01/performance/details").get_data(as_text=True)
+    assert "Counter" in page and "Phone" in page
