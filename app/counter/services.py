@@ -10,6 +10,7 @@ from flask import current_app
 
 from app.complaints import services as complaints
 from app.complaints.models import Complaint, ComplaintEvent, ComplaintPhoto, ComplaintSupporter
+from app.core import storage
 from app.core.codes import same_code
 from app.core.identity import InvalidIdentifier, normalize_cin
 from app.core.practice import practice_space
@@ -20,7 +21,6 @@ from app.models import Commune, Role, User
 from app.permits import services as permits
 from app.permits.models import CaseDocument, CaseEvent, DocumentRequest, Opinion, PermitCase
 from app.permits.workflow import Status
-from app.uploads import stored_path
 
 COUNTER_ROLES = (Role.CLERK, Role.ADMIN)
 
@@ -116,9 +116,9 @@ def clear_practice(commune: Commune) -> int:
                 db.session.execute(sa.delete(column.class_).where(column.in_(ids)))
         if complaint_ids:
             db.session.execute(sa.delete(Complaint).where(Complaint.id.in_(complaint_ids)))
+        for name in stored:
+            storage.delete_after_commit(name)  # the fictitious scans go with their records
         db.session.commit()
-    for name in stored:
-        stored_path(name).unlink(missing_ok=True)
     return len(case_ids) + len(complaint_ids) + len(inspection_ids)
 
 

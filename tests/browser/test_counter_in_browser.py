@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import io
 
+import pikepdf
 import sqlalchemy as sa
 from playwright.sync_api import expect
-import pikepdf
 
 from app.extensions import db
 from app.permits.models import PermitType

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from app.complaints import services as complaints
 from app.complaints.models import Complaint
+from app.core import storage
 from app.core.practice import practice_space
 from app.extensions import db
 from app.inspections.models import Inspection
@@ -19,7 +20,7 @@ from app.notifications.models import Notification
 from app.performance import rollup
 from app.performance.models import PerformanceFigure
 from app.permits import services as permits
-from app.permits.models import PermitCase
+from app.permits.models import CaseDocument, PermitCase
 from tests.counter.helpers import file_complaint, file_permit, user
 
 COMMUNE = "01.151.01.01"
@@ -57,12 +58,18 @@ def test_the_administrator_renews_a_fresh_set_and_real_files_stay(app, client, m
     admin.post("/practice/renew", form_url="/")
     first = practice_files(app)
     assert len(first[0]) == 3 and len(first[1]) == 3
+    with app.app_context(), practice_space():
+        scans = db.session.scalars(sa.select(CaseDocument.storage_name).join(PermitCase)).all()
+        assert scans and all(storage.store().exists(name) for name in scans)
     admin.post("/practice/renew", form_url="/")
     second = practice_files(app)
     assert len(second[0]) == 3 and not set(first[0]) & set(second[0])  # renewed, not added
     with app.app_context():
         assert db.session.get(PermitCase, real_case) is not None
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PermitCase)) == 1  # only the real one
+        real_scans = db.session.scalars(sa.select(CaseDocument.storage_name).join(PermitCase)).all()
+        assert real_scans and all(storage.store().exists(name) for name in real_scans)
+        assert not any(storage.store().exists(name) for name in scans)  # the old scans are gone from the store
     assert client.post("/practice/renew", form_url="/").status_code == 403  # a clerk does not renew
 
 
