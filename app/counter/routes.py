@@ -31,7 +31,7 @@ from app.permits import services as permits
 from app.permits.forms import ApplicantForm, ParcelForm, UploadForm, details_form, plain
 from app.permits.models import PermitCase
 from app.permits.workflow import Status
-from app.uploads import UploadError
+from app.uploads import UploadError, photos_problem
 from app.web import render
 
 counter_staff = roles_required(*services.COUNTER_ROLES)
@@ -193,7 +193,11 @@ def new_complaint():
     upload_error = None
     if form.validate_on_submit():
         category = next((c for c in categories if c.id == form.category.data), None)
-        if category is None:
+        photos = request.files.getlist(form.photos.name)
+        problem = photos_problem(photos, complaints.MAX_PHOTOS, _("Send at most three photos."))
+        if problem:
+            form.photos.errors = [problem]
+        elif category is None:
             form.category.errors.append(_("Choose what it is about."))
         else:
             try:
@@ -209,7 +213,7 @@ def new_complaint():
                     contact_phone=form.phone_e164,
                     contact_email=form.email_normalized,
                     contact_cin=normalize_cin(form.contact_cin.data),
-                    photos=request.files.getlist(form.photos.name),
+                    photos=photos,
                     channel=Channel(form.channel.data),
                     filed_by=clerk,
                 )

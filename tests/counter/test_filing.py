@@ -4,11 +4,13 @@ says, in Arabic and in French, the reference, the tracking code, the QR code and
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 import sqlalchemy as sa
 
+from app.complaints.models import Complaint
 from app.core.channels import Channel
 from app.extensions import db
 from app.performance import rollup
@@ -16,6 +18,7 @@ from app.performance.models import PerformanceFigure
 from app.permits.workflow import Status
 from tests.complaints.helpers import file as file_online
 from tests.counter.helpers import (
+    category_id,
     file_complaint,
     file_permit,
     load_case,
@@ -24,6 +27,7 @@ from tests.counter.helpers import (
     start_permit,
     user,
 )
+from tests.permits.helpers import photo_bytes
 
 
 def test_a_permit_application_filed_at_the_counter_is_sent_with_its_documents(app, client, demo):
@@ -195,3 +199,27 @@ def test_the_published_figures_count_applications_and_complaints_by_channel(app,
     assert figures == {"permits_received:counter": 1, "permits_received:web": 1, "complaints_received:phone": 1}
     page = client.get("/communes/01.151.01.01/performance/details").get_data(as_text=True)
     assert "Counter" in page and "Phone" in page
+
+
+def test_too_many_photos_are_refused_in_words_and_the_rest_is_kept(app, client, demo):
+    client.signin("clerk@demo.ma")
+    photos = [(io.BytesIO(photo_bytes((40, 30), fmt="PNG")), f"p{n}.png") for n in range(4)]
+    page = client.post(
+        "/counter/complaints/new",
+        {
+            "channel": "counter",
+            "kind": "complaint",
+            "category": str(category_id(app)),
+            "description": "Quatre photos du même trou.",
+            "location_text": "Derb Sebbanine",
+            "contact_name": "Zineb Guichet",
+            "contact_cin": "L654321",
+            "photos": photos,
+        },
+        content_type="multipart/form-data",
+    )
+    assert page.status_code == 422
+    text = page.get_data(as_text=True)
+    assert "Send at most three photos." in text and "Quatre photos du même trou." in text
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 0
