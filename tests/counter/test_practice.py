@@ -93,8 +93,22 @@ def test_inside_the_space_every_page_has_the_banner_and_only_practice_files(app,
     assert client.get(f"/desk/permits/{case_id}").status_code == 404
 
 
+def _issue_a_practice_permit(app) -> str:
+    """A practice file taken to an issued permit, inside the space: its verification code."""
+    with app.app_context(), practice_space():
+        clerk = user("clerk@demo.ma")
+        case = db.session.scalars(sa.select(PermitCase).where(PermitCase.clock_started_on.is_not(None))).first()
+        permits.approve(case, clerk, None)
+        permits.issue(case, clerk)
+        code = case.verify_code
+        db.session.remove()
+    return code
+
+
 def test_practice_files_are_invisible_outside_the_space(app, client, make_client, practice):
     cases, filed = practice
+    verify_code = _issue_a_practice_permit(app)
+    assert client.get(f"/verify/{verify_code}").status_code == 404
     references = [r for r, _ in cases + filed]
     clerk = make_client()
     clerk.signin("clerk@demo.ma")
