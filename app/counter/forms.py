@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.auth.forms import valid_cin
 from app.complaints.forms import FileForm
 from app.core.channels import CHANNEL_LABELS, Channel
+from app.core.forms import Form
 from app.permits.forms import valid_mobile
 
 # What a clerk types in: the person at the counter, a paper letter, a phone call.
@@ -33,7 +33,7 @@ def _cin_field():
     )
 
 
-class CounterPermitForm(FlaskForm):
+class CounterPermitForm(Form):
     channel = _channel_field()
     permit_type = RadioField(
         _l("Which permit does the person apply for?"),
@@ -59,7 +59,7 @@ class CounterComplaintForm(FileForm):
     contact_cin = _cin_field()
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(Form):
     reference = StringField(
         _l("Reference"),
         validators=[DataRequired(_l("Enter the reference from the receipt.")), Length(max=20)],

@@ -1,15 +1,15 @@
 """the counter: files filed by a clerk for a person present (no account until claimed), by whom;
 the practice space's fictitious cases, marked
 
-Revision ID: 0013_counter
-Revises: 0012_performance
+Revision ID: 0015_counter
+Revises: 0014_security
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_counter"
-down_revision = "0012_performance"
+revision = "0015_counter"
+down_revision = "0014_security"
 branch_labels = None
 depends_on = None
 
