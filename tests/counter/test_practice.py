@@ -20,7 +20,7 @@ from app.notifications.models import Notification
 from app.performance import rollup
 from app.performance.models import PerformanceFigure
 from app.permits import services as permits
-from app.permits.models import CaseDocument, PermitCase
+from app.permits.models import CaseDocument, PermitCase, Verdict
 from tests.counter.helpers import file_complaint, file_permit, user
 
 COMMUNE = "01.151.01.01"
@@ -98,6 +98,8 @@ def _issue_a_practice_permit(app) -> str:
     with app.app_context(), practice_space():
         clerk = user("clerk@demo.ma")
         case = db.session.scalars(sa.select(PermitCase).where(PermitCase.clock_started_on.is_not(None))).first()
+        for agency in permits.required_agencies(case):  # a decision waits for the commission's opinions
+            permits.record_opinion(case, agency, Verdict.FAVOURABLE, None, clerk)
         permits.approve(case, clerk, None)
         permits.issue(case, clerk)
         code = case.verify_code

@@ -1,15 +1,15 @@
 """the counter: files filed by a clerk for a person present (no account until claimed), by whom;
 the practice space's fictitious cases, marked
 
-Revision ID: 0015_counter
-Revises: 0014_security
+Revision ID: 0017_counter
+Revises: 0016_ui
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_counter"
-down_revision = "0014_security"
+revision = "0017_counter"
+down_revision = "0016_ui"
 branch_labels = None
 depends_on = None
 
