@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectChoice, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from app.auth.forms import valid_cin
 from app.complaints.forms import FileForm
 from app.core.channels import CHANNEL_LABELS, Channel
 from app.core.forms import Form
+from app.core.validators import MaxLength
 from app.permits.forms import valid_mobile
 
 # What a clerk types in: the person at the counter, a paper letter, a phone call.
@@ -42,10 +43,10 @@ class CounterPermitForm(Form):
     )
     applicant_name = StringField(
         _l("Full name of the applicant"),
-        validators=[DataRequired(_l("Enter the applicant's full name.")), Length(max=120)],
+        validators=[DataRequired(_l("Enter the applicant's full name.")), MaxLength(120)],
     )
     applicant_cin = _cin_field()
-    applicant_phone = StringField(_l("Mobile number (optional)"), validators=[valid_mobile, Length(max=30)])
+    applicant_phone = StringField(_l("Mobile number (optional)"), validators=[valid_mobile, MaxLength(30)])
 
 
 class CounterComplaintForm(FileForm):
@@ -54,7 +55,7 @@ class CounterComplaintForm(FileForm):
     channel = _channel_field()
     contact_name = StringField(
         _l("Full name of the person"),
-        validators=[DataRequired(_l("Enter the person's full name.")), Length(max=120)],
+        validators=[DataRequired(_l("Enter the person's full name.")), MaxLength(120)],
     )
     contact_cin = _cin_field()
 
@@ -62,10 +63,10 @@ class CounterComplaintForm(FileForm):
 class ClaimForm(Form):
     reference = StringField(
         _l("Reference"),
-        validators=[DataRequired(_l("Enter the reference from the receipt.")), Length(max=20)],
+        validators=[DataRequired(_l("Enter the reference from the receipt.")), MaxLength(20)],
         description=_l("As on the receipt, e.g. P-2026-000123 or C-2026-000045."),
     )
     code = StringField(
-        _l("Tracking code"), validators=[DataRequired(_l("Enter the tracking code from the receipt.")), Length(max=12)]
+        _l("Tracking code"), validators=[DataRequired(_l("Enter the tracking code from the receipt.")), MaxLength(12)]
     )
-    cin = StringField(_l("Your CIN number"), validators=[DataRequired(_l("Enter your CIN number.")), Length(max=12)])
+    cin = StringField(_l("Your CIN number"), validators=[DataRequired(_l("Enter your CIN number.")), MaxLength(12)])
