@@ -47,6 +47,7 @@ def create_app(config: Config | None = None) -> Flask:
         auth,
         communes,
         complaints,
+        counter,
         inspections,
         main,
         notifications,
@@ -74,6 +75,7 @@ def create_app(config: Config | None = None) -> Flask:
         notifications,
         performance,
         api,
+        counter,
     )
     desks = (permits_desk, complaints_desk, inspections_desk)  # /desk/<area>: each area's desk for its staff
     for module in (*areas, *desks):

@@ -259,6 +259,11 @@ def document() -> dict:
                         _query(
                             "status", "open, closed, or both comma-separated.", enum=["open", "closed", "open,closed"]
                         ),
+                        _query(
+                            "channel",
+                            "Extension: comma-separated channels the requests reached the commune by "
+                            "(web, open311, counter, letter, phone).",
+                        ),
                         {
                             "name": "page",
                             "in": "query",

@@ -261,6 +261,11 @@ def search_requests(commune: Commune, args) -> Page:
             if statuses and set(statuses) != {"open", "closed"}:
                 wanted = OPEN if statuses[0] == "open" else set(Status) - OPEN
                 statement = statement.where(Complaint.status.in_(sorted(wanted)))
+        if channels := _split(args.get("channel") or ""):
+            # An extension: how the requests reached the commune (web, open311, counter, letter, phone).
+            if set(channels) - {c.value for c in Channel}:
+                raise ApiError(400, "channel must be among " + ", ".join(c.value for c in Channel))
+            statement = statement.where(Complaint.channel.in_([Channel(c) for c in channels]))
         start = args.get("start_date") or ""
         end = args.get("end_date") or ""
         start_at = _parse_datetime("start_date", start) if start.strip() else None

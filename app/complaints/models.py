@@ -12,6 +12,7 @@ from app.complaints.workflow import Kind, Outcome, Status
 from app.core.channels import Channel
 from app.core.dates import utcnow
 from app.core.models import Localized, enum_column, partial_index, position_checks
+from app.core.practice import Practiceable
 from app.core.timeline import HasTimeline, TimelineEntry
 from app.extensions import db
 from app.models import Commune, User
@@ -42,7 +43,7 @@ class ComplaintCategory(Localized, CommuneScoped, db.Model):
 OPEN_SQL = "status IN ('received', 'acknowledged', 'in_progress')"
 
 
-class Complaint(HasTimeline, CommuneScoped, db.Model):
+class Complaint(Practiceable, HasTimeline, CommuneScoped, db.Model):
     """A complaint, observation or suggestion, from receipt to answer (decree 2-17-265)."""
 
     __tablename__ = "complaints"
@@ -85,6 +86,8 @@ class Complaint(HasTimeline, CommuneScoped, db.Model):
     contact_name: Mapped[str | None] = mapped_column(sa.String(120))
     contact_phone: Mapped[str | None] = mapped_column(sa.String(16))
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_cin: Mapped[str | None] = mapped_column(sa.String(8))  # at the counter: to claim it later
+    filed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # the clerk, at the counter
     channel: Mapped[Channel] = mapped_column(enum_column(Channel, 16), default=Channel.WEB, server_default="web")
     api_client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("api_clients.id"))
     # A phone replaying its outbox sends the same key again: same complaint, same reference.
@@ -114,6 +117,7 @@ class Complaint(HasTimeline, CommuneScoped, db.Model):
     category: Mapped[ComplaintCategory] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
+    filed_by: Mapped[User | None] = relationship(foreign_keys=[filed_by_id])
     photos: Mapped[list[ComplaintPhoto]] = relationship(back_populates="complaint", order_by="ComplaintPhoto.id")
     events: Mapped[list[ComplaintEvent]] = relationship(back_populates="complaint", order_by="ComplaintEvent.id")
     supporters: Mapped[list[ComplaintSupporter]] = relationship(back_populates="complaint")

@@ -74,6 +74,8 @@ def file_complaint(
     contact_name: str | None = None,
     contact_phone: str | None = None,
     contact_email: str | None = None,
+    contact_cin: str | None = None,
+    filed_by: User | None = None,
     photos=(),
     channel: Channel = Channel.WEB,
     api_client=None,
@@ -82,7 +84,9 @@ def file_complaint(
 ) -> Complaint:
     """File a complaint (already validated by its form or the API). ``idempotency_key`` is the
     scoped key of app.core.replay: a replay of it raises IntegrityError, answered there.
-    ``written_at`` is the phone's time of writing: kept when believable, else the receipt time."""
+    ``written_at`` is the phone's time of writing: kept when believable, else the receipt time.
+    ``filed_by``: the clerk who typed it in for the person (at the counter, from a letter or a
+    call); the person's CIN lets them claim it later (app/counter)."""
     received_at = utcnow()
     stored = []
     try:
@@ -105,6 +109,8 @@ def file_complaint(
         contact_name=contact_name,
         contact_phone=contact_phone,
         contact_email=contact_email,
+        contact_cin=contact_cin,
+        filed_by=filed_by,
         channel=channel,
         api_client_id=api_client.id if api_client else None,
         idempotency_key=idempotency_key,
@@ -119,7 +125,8 @@ def file_complaint(
     try:
         db.session.flush()
         complaint.reference = reference("C", today().year, complaint.id)
-        complaint.record("received", author, reference=complaint.reference)
+        marks = {"at_counter": True} if filed_by else {}
+        complaint.record("received", author or filed_by, reference=complaint.reference, **marks)
         db.session.commit()
     except sa.exc.IntegrityError:
         # The same key, stored a moment earlier by a parallel replay (app.core.replay answers it).

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.dates import utcnow
 from app.core.models import enum_column, position_checks
+from app.core.practice import Practiceable
 from app.core.timeline import HasTimeline, TimelineEntry
 from app.extensions import db
 from app.i18n import current_language
@@ -41,7 +42,7 @@ class Checklist(CommuneScoped, db.Model):
         return [item.get(language) or item.get("fr") or "" for item in self.items]
 
 
-class Inspection(HasTimeline, CommuneScoped, db.Model):
+class Inspection(Practiceable, HasTimeline, CommuneScoped, db.Model):
     """A visit an agent makes: from a permit file, from a complaint, or opened on the spot."""
 
     __tablename__ = "inspections"
@@ -106,7 +107,7 @@ class InspectionEvent(TimelineEntry, db.Model):
 Inspection.timeline_entry = InspectionEvent
 
 
-class InspectionReport(CommuneScoped, db.Model):
+class InspectionReport(Practiceable, CommuneScoped, db.Model):
     """What the agent saw. One per inspection; ``filed_at`` is the time on site (from the phone),
     ``received_at`` when it reached the server (later, when it waited in the outbox)."""
 

@@ -43,6 +43,11 @@ def citizen_actions() -> list[Action]:
             _l("Report a problem"), _l("A complaint, an observation or a suggestion, with a photo."), "complaints.new"
         ),
         Action(_l("Track a file"), _l("With its reference and tracking code, no account needed."), "tracking.track"),
+        Action(
+            _l("Attach a file filed at the counter"),
+            _l("With the receipt and your CIN: then you are told of each step."),
+            "counter.claim",
+        ),
     ]
 
 
@@ -71,9 +76,18 @@ def staff_links(user: User) -> list[Action]:
                 "inspections.on_the_spot",
             ),
         ]
+    if user.role in (Role.CLERK, Role.ADMIN) and user.commune_id:
+        links.insert(
+            0,
+            Action(
+                _l("The counter"),
+                _l("File an application or a complaint for the person in front of you, and print the receipt."),
+                "counter.index",
+            ),
+        )
     if user.role in (Role.CLERK, Role.ADMIN):
         links.insert(
-            2,
+            3 if user.commune_id else 2,
             Action(
                 _l("Inspections"),
                 _l("Site visits and checks: assign them to agents, read their reports."),

@@ -29,7 +29,7 @@ MEASURES = (
         "count",
         _l("Applications received"),
         _l("Permit applications sent in the period, counted on the day the receipt was given."),
-        PERMIT_TYPE,
+        ("type", "channel"),
     ),
     Measure(
         "permits_complete",

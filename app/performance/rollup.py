@@ -39,13 +39,14 @@ YEAR_MONTHS = 12
 def counted(model) -> list:
     """Which cases the public figures and the open data count, for every area in one place: a
     permit application once sent, a complaint once it has its reference, every inspection report.
-    Practice and training cases, when they exist, are left out here and nowhere else."""
+    The practice space's fictitious cases are left out here (the practice wall hides them from
+    every query outside the space too: app/core/practice.py)."""
     if model is PermitCase:
-        return [PermitCase.submitted_at.is_not(None)]
+        return [PermitCase.submitted_at.is_not(None), PermitCase.practice.is_(False)]
     if model is Complaint:
-        return [Complaint.reference.is_not(None)]
+        return [Complaint.reference.is_not(None), Complaint.practice.is_(False)]
     if model is InspectionReport:
-        return []
+        return [InspectionReport.practice.is_(False)]
     raise ValueError(f"no public figures for {model.__name__}")
 
 
@@ -192,6 +193,7 @@ def permit_facts(commune_id: int):
     return (
         sa.select(
             case.type_id,
+            case.channel,
             local_day_of(case.submitted_at).label("sent"),
             start.label("complete"),
             local_day_of(case.decided_at).label("decided"),
@@ -228,7 +230,9 @@ def roll_up_permits(figures: Figures, commune_id: int, window: Window) -> None:
         for row in rows:
             figures.add(code, row["month"], row["recent"], {"type": types.get(row["type_id"])}, row["cases"])
 
-    add("permits_received", grouped(file.c.sent, by_type, {}, file, [], window))
+    for row in grouped(file.c.sent, {**by_type, "channel": file.c.channel}, {}, file, [], window):
+        keys = {"type": types.get(row["type_id"]), "channel": row["channel"]}
+        figures.add("permits_received", row["month"], row["recent"], keys, row["cases"])
     add("permits_complete", grouped(file.c.complete, by_type, {}, file, [file.c.complete.is_not(None)], window))
     add("permits_issued", grouped(file.c.issued, by_type, {}, file, [file.c.issued.is_not(None)], window))
 

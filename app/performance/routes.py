@@ -28,6 +28,7 @@ CACHE_SECONDS = 3600  # the figures change once a day; case lists more often
 # Month by month: the two legal deadlines kept (the counts are in the table of the three periods).
 CHARTED = ("permits_within_deadline", "complaints_answered_in_time")
 BREAKDOWNS = (
+    ("permits_received", "channel"),
     ("complaints_received", "kind"),
     ("complaints_received", "category"),
     ("complaints_received", "department"),

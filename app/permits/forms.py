@@ -122,8 +122,9 @@ class WholeNumberField(IntegerField):
 NUMBER_INPUT = {"dir": "ltr", "class": "short", "autocomplete": "off", "spellcheck": "false"}
 
 
-def details_form(permit_type, data=None) -> Form:
-    """The form for the type-specific questions, built from the type's field list."""
+def details_form(permit_type, data=None, **options) -> Form:
+    """The form for the type-specific questions, built from the type's field list (``options``
+    go to the form: a prefix and formdata when it shares a page with other forms)."""
     language = current_language()
 
     class DetailsForm(Form):
@@ -161,7 +162,7 @@ def details_form(permit_type, data=None) -> Form:
         else:
             field = TextAreaField(label, validators=[*checks, MaxLength(2000)])
         setattr(DetailsForm, spec["name"], field)
-    return DetailsForm(data=data)
+    return DetailsForm(data=data, **options)
 
 
 def plain(value):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from app.core.channels import Channel
 from app.core.dates import utcnow
 from app.core.models import Localized, enum_column, partial_index, position_checks
+from app.core.practice import Practiceable
 from app.core.timeline import HasTimeline, TimelineEntry
 from app.extensions import db
 from app.i18n import current_language
@@ -76,7 +77,7 @@ WAITING_SQL = f"clock_started_on IS NULL AND {OPEN_SQL}"
 CLOSED_SQL = "status IN ('approved', 'refused', 'issued', 'revoked', 'withdrawn')"
 
 
-class PermitCase(HasTimeline, CommuneScoped, db.Model):
+class PermitCase(Practiceable, HasTimeline, CommuneScoped, db.Model):
     """One application for a permit, from draft to issued permit."""
 
     __tablename__ = "permit_cases"
@@ -97,12 +98,15 @@ class PermitCase(HasTimeline, CommuneScoped, db.Model):
         ),
         partial_index("ix_permit_cases_waiting", ["commune_id", "submitted_at"], WAITING_SQL),
         partial_index("ix_permit_cases_closed", ["commune_id", "updated_at", "id"], CLOSED_SQL),
+        # An application made at the counter has no account until its person claims it.
+        sa.CheckConstraint("applicant_id IS NOT NULL OR filed_by_id IS NOT NULL", name="applicant_or_filed_by"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commune_id: Mapped[int] = mapped_column(sa.ForeignKey("communes.id"), index=True)
     type_id: Mapped[int] = mapped_column(sa.ForeignKey("permit_types.id"))
-    applicant_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    applicant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    filed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # the clerk, at the counter
     status: Mapped[Status] = mapped_column(enum_column(Status, 24), default=Status.DRAFT, index=True)
     reference: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
     tracking_code: Mapped[str | None] = mapped_column(sa.String(12))
@@ -156,7 +160,8 @@ class PermitCase(HasTimeline, CommuneScoped, db.Model):
 
     commune: Mapped[Commune] = relationship()
     type: Mapped[PermitType] = relationship()
-    applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])
+    applicant: Mapped[User | None] = relationship(foreign_keys=[applicant_id])
+    filed_by: Mapped[User | None] = relationship(foreign_keys=[filed_by_id])
     documents: Mapped[list[CaseDocument]] = relationship(back_populates="case", order_by="CaseDocument.id")
     events: Mapped[list[CaseEvent]] = relationship(back_populates="case", order_by="CaseEvent.id")
     opinions: Mapped[list[Opinion]] = relationship(back_populates="case", order_by="Opinion.id")

@@ -65,32 +65,54 @@ def by_idempotency_key(key: str) -> PermitCase | None:
 
 
 def start(
-    applicant: User,
+    applicant: User | None,
     permit_type: PermitType,
     commune: Commune,
     idempotency_key: str | None = None,
     channel: Channel = Channel.WEB,
+    *,
+    filed_by: User | None = None,
+    person: dict | None = None,
 ) -> PermitCase:
     """Start a draft application. ``idempotency_key`` is the scoped key of app.core.replay: a
     second start with it raises IntegrityError, answered there with the draft already started.
-    ``channel`` says how it reached the commune (the public figures count by channel)."""
+    ``channel`` says how it reached the commune (the public figures count by channel). At the
+    counter there is no account yet: ``filed_by`` is the clerk, ``person`` the name, CIN and
+    phone of whoever stands there (they may claim the file later, app/counter)."""
+    person = person or {
+        "applicant_name": applicant.full_name,
+        "applicant_cin": applicant.cin,
+        "applicant_phone": applicant.phone,
+    }
     case = PermitCase(
         idempotency_key=idempotency_key,
         channel=channel,
         applicant=applicant,
+        filed_by=filed_by,
         type=permit_type,
         commune=commune,
-        applicant_name=applicant.full_name,
-        applicant_cin=applicant.cin,
-        applicant_phone=applicant.phone,
         details={},
         steps_done=[],
+        **person,
     )
     db.session.add(case)
     db.session.flush()
-    case.record("created", applicant, public=False)
+    case.record("created", applicant or filed_by, public=False, **for_the_person(case, filed_by))
     db.session.commit()
     return case
+
+
+def acts_for_the_person(case: PermitCase, user: User) -> bool:
+    """A clerk of the file's commune doing what the applicant would (they came to the counter)."""
+    return case.applicant_id != user.id and user.role in (Role.CLERK, Role.ADMIN) and user.commune_id == case.commune_id
+
+
+def for_the_person(case: PermitCase, user: User | None) -> dict:
+    """What a step taken by a clerk on the person's behalf adds to the engine's ``apply``: the
+    applicant's role, and the mark the timeline shows ("at the counter, by …")."""
+    if user is None or not acts_for_the_person(case, user):
+        return {}
+    return {"role": Role.CITIZEN, "at_counter": True}
 
 
 def _editable(case: PermitCase) -> None:
@@ -132,7 +154,9 @@ def step_done(case: PermitCase, step: str) -> bool:
 
 
 def can_upload(case: PermitCase, user: User) -> bool:
-    return case.applicant_id == user.id and case.status in (Status.DRAFT, Status.DOCUMENTS_REQUESTED)
+    """The applicant, or a clerk for them with the paper they brought, on a draft or when asked."""
+    mine = case.applicant_id == user.id or acts_for_the_person(case, user)
+    return mine and case.status in (Status.DRAFT, Status.DOCUMENTS_REQUESTED)
 
 
 def add_document(case: PermitCase, item_code: str, file_storage, user: User) -> CaseDocument:
@@ -154,7 +178,8 @@ def add_document(case: PermitCase, item_code: str, file_storage, user: User) -> 
     )
     db.session.add(document)
     if case.status is not Status.DRAFT:
-        case.record("document_added", user, item=item_code, name=stored.original_name)
+        marks = {key: value for key, value in for_the_person(case, user).items() if key != "role"}
+        case.record("document_added", user, item=item_code, name=stored.original_name, **marks)
     db.session.commit()  # the file is published with it (or removed, if the commit fails)
     return document
 
@@ -177,7 +202,7 @@ def submit(case: PermitCase, user: User) -> PermitCase:
     case.submitted_at = utcnow()
     case.reference = reference("P", today().year, case.id)
     case.tracking_code = new_tracking_code()
-    workflow.MACHINE.apply(case, "submit", user, reference=case.reference)
+    workflow.MACHINE.apply(case, "submit", user, reference=case.reference, **for_the_person(case, user))
     db.session.commit()
     current_app.logger.info("permit submitted case=%s ref=%s", case.id, case.reference)
     return case
@@ -190,7 +215,7 @@ def provide_documents(case: PermitCase, user: User) -> None:
     added_since = [d for d in case.documents if d.uploaded_at >= request.requested_at]
     if not added_since:
         raise RuleError(_l("Add the requested documents first."))
-    workflow.MACHINE.apply(case, "provide_documents", user)
+    workflow.MACHINE.apply(case, "provide_documents", user, **for_the_person(case, user))
     request.answered_at = utcnow()
     if case.paused_since is not None:
         case.paused_days += case.clock.pause_length(today(), holidays())
@@ -358,8 +383,9 @@ def revoke(case: PermitCase, admin: User, reason: str) -> None:
     db.session.commit()
 
 
-def withdraw(case: PermitCase, applicant: User) -> None:
-    workflow.MACHINE.apply(case, "withdraw", applicant)
+def withdraw(case: PermitCase, user: User) -> None:
+    """By the applicant, or by a clerk at their request at the counter (marked so)."""
+    workflow.MACHINE.apply(case, "withdraw", user, **for_the_person(case, user))
     db.session.commit()
 
 
