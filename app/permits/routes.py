@@ -208,7 +208,14 @@ def remove_document(case_id: int, document_id: int):
         services.remove_document(case, document, current_user)
     except RuleError as error:
         flash(error.message, "error")
+    else:
+        flash(_("The file is removed."), "success")
     return redirect(url_for("permits.documents", case_id=case.id), code=303)
+
+
+@bp.context_processor
+def _document_rules() -> dict:
+    return {"removable": services.removable}
 
 
 @bp.route("/<id:case_id>/check", methods=["GET", "POST"])

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from app.core import storage
 from app.core.channels import Channel
 from app.core.codes import new_tracking_code, reference, same_code
-from app.core.dates import today, utcnow
+from app.core.dates import aware, today, utcnow
 from app.core.errors import RuleError
 from app.core.paging import paginate_parts
 from app.extensions import db
@@ -184,12 +184,17 @@ def add_document(case: PermitCase, item_code: str, file_storage, user: User) -> 
     return document
 
 
+def removable(case: PermitCase, document: CaseDocument) -> bool:
+    """The applicant may take a file back until the commune has it: in a draft, or added since the
+    documents were requested and not sent yet."""
+    if case.status is Status.DRAFT:
+        return True
+    since = case.open_request.requested_at if case.open_request else utcnow()
+    return aware(document.uploaded_at) >= aware(since)  # SQLite gives both back naive
+
+
 def remove_document(case: PermitCase, document: CaseDocument, user: User) -> None:
-    if not can_upload(case, user) or document.case_id != case.id:
-        raise RuleError(_l("This document can no longer be removed."))
-    if case.status is not Status.DRAFT and document.uploaded_at < (
-        case.open_request.requested_at if case.open_request else utcnow()
-    ):
+    if not can_upload(case, user) or document.case_id != case.id or not removable(case, document):
         raise RuleError(_l("This document can no longer be removed."))
     db.session.delete(document)
     storage.delete_after_commit(document.storage_name)  # the scan of a deed or a CIN goes too

@@ -108,3 +108,27 @@ def test_odd_numbers_are_refused_with_a_message(app, demo, client, value):
     url = start.headers["Location"]
     response = client.post(f"{url}/details", {"use": "housing", "floor_area": value, "levels": "2"})
     assert response.status_code == 422 and 'href="#floor_area"' in response.get_data(as_text=True)
+
+
+def test_the_applicant_removes_a_wrong_upload_before_sending(app, demo, files, client):
+    with app.app_context():
+        case = files.draft()
+        case_id, document = case.id, case.documents[0]
+        document_id, kept = document.id, len(case.documents) - 1
+    client.signin("citizen@demo.ma")
+    page = client.get(f"/permits/{case_id}/documents").get_data(as_text=True)
+    action = f"/permits/{case_id}/documents/{document_id}/remove"
+    assert f'action="{action}"' in page  # a control next to the file, not only a route
+    answer = client.post(action, form_url=f"/permits/{case_id}/documents", follow_redirects=True)
+    assert "The file is removed." in answer.get_data(as_text=True)
+    with app.app_context():
+        assert len(db.session.get(PermitCase, case_id).documents) == kept
+
+
+def test_a_file_the_commune_already_has_offers_no_remove_control(app, demo, files, client):
+    with app.app_context():
+        case = files.submitted()
+        case_id, document_id = case.id, case.documents[0].id
+    client.signin("citizen@demo.ma")
+    page = client.get(f"/permits/{case_id}/documents").get_data(as_text=True)
+    assert f"/documents/{document_id}/remove" not in page
