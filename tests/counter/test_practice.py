@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -213,3 +214,11 @@ def test_each_staff_page_has_its_short_guide(app, client, demo):
     client.signout()
     client.signin("citizen@demo.ma")
     assert 'class="guide' not in client.get("/").get_data(as_text=True)
+
+
+def test_the_staff_home_shows_the_practice_panel_once_under_a_plain_title(client, demo):
+    client.signin("clerk@demo.ma")
+    page = client.get("/").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert title.startswith("My work") and "<" not in title  # the tab and the screen reader read words
+    assert page.count('id="practice-title"') == 1
