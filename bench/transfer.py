@@ -64,13 +64,18 @@ def free_port() -> int:
 PERFORMANCE_PAGE = "/communes/01.151.01.01/performance"  # the demo commune, Chefchaouen
 
 
-def prepare_instance(env: dict) -> None:
-    """Migrate, import communes and seed demo data into the temp instance; two years of cases for
-    the demo commune, rolled up, so that its performance page has figures and bars to draw."""
+def demo_instance(env: dict) -> None:
+    """Migrate, import communes and seed demo data into the temp instance."""
     for args in (["db", "upgrade"], ["communes", "import"], ["demo", "seed"]):
         subprocess.run(
             [BIN / "flask", "--app", "wsgi", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
         )
+
+
+def prepare_instance(env: dict) -> None:
+    """The demo instance, and two years of cases for the demo commune, rolled up, so that its
+    performance page has figures and bars to draw."""
+    demo_instance(env)
     subprocess.run(
         [BIN / "python", "-m", "bench.performance", "--seed-only", "--complaints", "3000", "--permits", "600"],
         cwd=ROOT,
@@ -81,9 +86,9 @@ def prepare_instance(env: dict) -> None:
     )
 
 
-def start_server(env: dict, port: int) -> subprocess.Popen:
+def start_server(env: dict, port: int, threads: int = 2) -> subprocess.Popen:
     return subprocess.Popen(
-        [BIN / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2", "wsgi:app"],
+        [BIN / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", str(threads), "wsgi:app"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

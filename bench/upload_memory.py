@@ -30,7 +30,7 @@ from pathlib import Path
 import requests
 from PIL import Image
 
-from bench.transfer import BIN, ROOT, free_port, stop_server, wait_healthy
+from bench.transfer import demo_instance, free_port, start_server, stop_server, wait_healthy
 from tests.permits.helpers import PNG_RGBA, huge_png
 
 BUDGET_MB = 100
@@ -41,23 +41,6 @@ COMMUNE = "01.151.01.01"  # the demo commune, Chefchaouen
 
 
 # --- the worker ---------------------------------------------------------------
-
-
-def prepare_instance(env: dict) -> None:
-    for args in (["db", "upgrade"], ["communes", "import"], ["demo", "seed"]):
-        subprocess.run(
-            [BIN / "flask", "--app", "wsgi", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
-        )
-
-
-def start_server(env: dict, port: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [BIN / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def worker_pid(master: subprocess.Popen) -> int:
@@ -173,10 +156,10 @@ def main() -> int:
     over = False
     with tempfile.TemporaryDirectory(prefix="jamaati-bench-") as instance:
         env = {**os.environ, "JAMAATI_DEMO": "1", "JAMAATI_INSTANCE": instance}
-        prepare_instance(env)
+        demo_instance(env)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = start_server(env, port)
+        server = start_server(env, port, threads=4)  # as `make run`
         try:
             wait_healthy(server, base)
             pid = worker_pid(server)
