@@ -33,7 +33,7 @@ from app.core.identity import normalize_cin
 from app.extensions import db, limiter
 from app.i18n import current_language
 from app.models import Role
-from app.web import absolute_url, attach_error, full_redirect, local_target, redirect_back, render
+from app.web import absolute_url, attach_error, full_redirect, is_local_url, local_target, redirect_back, render
 
 
 def _auth_rate_limit() -> str:
@@ -68,8 +68,10 @@ def signup():
             open_session(user)
             login_user(user, remember=True)
             flash(_("Welcome, your account is ready."), "success")
-            return devices.remember_device(full_redirect(url_for("main.home")), user.id)
-    return render("auth/signup.html", form=form)
+            # Back to what the person set out to do (an application, say), else home.
+            return devices.remember_device(full_redirect(local_target()), user.id)
+    next_page = request.args.get("next", "")
+    return render("auth/signup.html", form=form, next=next_page if is_local_url(next_page) else "")
 
 
 @bp.route("/signin", methods=["GET", "POST"])

@@ -114,3 +114,20 @@ def test_markup_typed_in_a_name_is_shown_as_text(client, chefchaouen):
     home = client.get("/").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Ali" in home
     assert "<script>alert" not in home
+
+
+def test_apply_signed_out_says_why_and_signing_up_comes_back_to_the_form(client, chefchaouen):
+    asked = client.get("/permits/new", headers={"Accept-Language": "fr"})
+    assert asked.status_code == 302
+    signin_page = client.get(asked.headers["Location"], headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Cette page demande un compte" in signin_page  # said, in the reader's language
+    assert 'href="/signup?next=/permits/new"' in signin_page
+    data = {**GOOD, "commune": str(chefchaouen)}
+    response = client.post("/signup?next=/permits/new", data, form_url="/signup?next=/permits/new")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/permits/new")
+
+
+def test_signing_up_never_sends_the_person_to_another_site(client, chefchaouen):
+    data = {**GOOD, "commune": str(chefchaouen)}
+    response = client.post("/signup?next=https://evil.example/", data, form_url="/signup")
+    assert response.status_code == 303 and "evil.example" not in response.headers["Location"]
