@@ -132,3 +132,17 @@ def test_a_file_the_commune_already_has_offers_no_remove_control(app, demo, file
     client.signin("citizen@demo.ma")
     page = client.get(f"/permits/{case_id}/documents").get_data(as_text=True)
     assert f"/documents/{document_id}/remove" not in page
+
+
+def test_after_the_decision_the_clock_box_says_when_it_came(app, demo, files, client):
+    with app.app_context():
+        case = files.submitted()
+        admin = files.user("admin@demo.ma")
+        services.mark_complete(case, admin)
+        files.give_opinions(case)
+        services.approve(case, admin, None)
+        case_id = case.id
+    client.signin("citizen@demo.ma")
+    page = client.get(f"/permits/{case_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    box = page.split('<div class="clock', 1)[1].split("</div>", 1)[0]
+    assert "Decided on" in box and "The legal deadline was" in box  # not an empty box
