@@ -132,3 +132,17 @@ def test_the_certificate_opens_for_the_applicant_and_the_communes_staff(app, dem
     page = client.get(f"/permits/{case_id}/certificate")
     assert page.status_code == 200
     assert "<svg" in page.get_data(as_text=True)
+
+
+def test_the_certificate_names_the_province_as_a_province(app, demo, files, client):
+    with app.app_context():
+        case = files.submitted()
+        admin = files.user("admin@demo.ma")
+        services.mark_complete(case, admin)
+        files.give_opinions(case)
+        services.approve(case, admin, None)
+        services.issue(case, admin)
+        case_id = case.id
+    client.signin("citizen@demo.ma")
+    page = client.get(f"/permits/{case_id}/certificate").get_data(as_text=True)
+    assert "Préfecture ou province : Chefchaouen" in page and "عمالة أو إقليم شفشاون" in page
