@@ -18,6 +18,8 @@ from app.core.errors import RuleError
 from app.core.identity import format_phone, normalize_cin, normalize_phone
 from app.core.replay import Submission
 from app.extensions import db
+from app.inspections import services as inspections
+from app.inspections.workflow import OPEN as VISIT_OPEN
 from app.models import Role
 from app.permits import bp, services
 from app.permits.forms import ApplicantForm, NewApplicationForm, ParcelForm, UploadForm, details_form, plain
@@ -89,7 +91,20 @@ def show(case_id: int):
     if case.status is Status.DRAFT:
         steps = {step: services.step_done(case, step) for step in services.STEPS}
         return render("permits/task_list.html", case=case, steps=steps, can_send=not services.ready_to_send(case))
-    return render("permits/show.html", case=case, upload_form=UploadForm(), **services.clock_summary(case))
+    return render(
+        "permits/show.html",
+        case=case,
+        upload_form=UploadForm(),
+        visit=_open_visit(case),
+        **services.clock_summary(case),
+    )
+
+
+def _open_visit(case: PermitCase):
+    """The site visit the applicant is asked to be there for, while it is to come."""
+    if case.status is not Status.SITE_VISIT:
+        return None
+    return next((i for i in inspections.of_permit(case.id) if i.status in VISIT_OPEN), None)
 
 
 def _step_page(case: PermitCase, form, step: str, title: str):

@@ -3,6 +3,7 @@ commune; reviewers only once it is sent to their kind of agency. Everyone else g
 403 for a page their role never uses), never the file."""
 
 import re
+from datetime import date
 
 import pytest
 
@@ -146,3 +147,15 @@ def test_the_certificate_names_the_province_as_a_province(app, demo, files, clie
     client.signin("citizen@demo.ma")
     page = client.get(f"/permits/{case_id}/certificate").get_data(as_text=True)
     assert "Préfecture ou province : Chefchaouen" in page and "عمالة أو إقليم شفشاون" in page
+
+
+def test_the_applicant_is_told_when_the_site_visit_comes(app, demo, files, client):
+    with app.app_context():
+        case = files.submitted()
+        clerk = files.user("clerk@demo.ma")
+        services.mark_complete(case, clerk)
+        services.request_site_visit(case, clerk, Type.SITE_VISIT, None, date(2031, 3, 14))
+        case_id = case.id
+    client.signin("citizen@demo.ma")
+    page = client.get(f"/permits/{case_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "A site visit is planned" in page and "14 Mar 2031" in page
