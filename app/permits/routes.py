@@ -276,7 +276,13 @@ def provide(case_id: int):
     except (RuleError, IllegalTransition) as error:
         flash(getattr(error, "message", None) or _("This cannot be done on the file now."), "error")
     else:
-        flash(_("Thank you. The commune has been told that the documents are in."), "success")
+        flash(
+            _(
+                "Thank you. The commune has been told that the documents are in. The legal clock runs again; "
+                "the commune checks them and tells you if the file is complete."
+            ),
+            "success",
+        )
     return redirect(url_for("permits.show", case_id=case.id), code=303)
 
 

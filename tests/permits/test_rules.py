@@ -146,3 +146,21 @@ def test_after_the_decision_the_clock_box_says_when_it_came(app, demo, files, cl
     page = client.get(f"/permits/{case_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     box = page.split('<div class="clock', 1)[1].split("</div>", 1)[0]
     assert "Decided on" in box and "The legal deadline was" in box  # not an empty box
+
+
+def test_documents_provided_say_the_clock_runs_and_the_clerk_checks_them_again(app, demo, files, client, make_client):
+    with app.app_context():
+        case = files.submitted()
+        clerk = files.user("clerk@demo.ma")
+        services.mark_complete(case, clerk)
+        code = case.type.documents[0]["code"]
+        services.request_documents(case, clerk, [{"code": code, "reason": "Pas lisible."}])
+        services.add_document(case, code, files.upload("pdf", "plan.pdf"), case.applicant)
+        case_id = case.id
+    client.signin("citizen@demo.ma")
+    told = client.post(f"/permits/{case_id}/provide", form_url=f"/permits/{case_id}", follow_redirects=True)
+    assert "The legal clock runs again" in told.get_data(as_text=True)
+    desk = make_client()
+    desk.signin("clerk@demo.ma")
+    page = desk.get(f"/desk/permits/{case_id}").get_data(as_text=True)
+    assert "the legal clock runs again: check them, then mark the file complete" in page
