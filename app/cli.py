@@ -105,15 +105,16 @@ def seed_demo() -> None:
         open_commune(commune)
         commune.centre_latitude, commune.centre_longitude, commune.area_radius_km = latitude, longitude, radius_km
     agencies = {}
-    for kind, name in (
-        (AgencyKind.URBAN_AGENCY, "Agence urbaine de Tétouan"),
-        (AgencyKind.CIVIL_PROTECTION, "Protection civile"),
-        (AgencyKind.COMMUNE_TECHNICAL, "Service technique communal"),
+    for kind, name_fr, name_ar in (
+        (AgencyKind.URBAN_AGENCY, "Agence urbaine de Tétouan", "الوكالة الحضرية لتطوان"),
+        (AgencyKind.CIVIL_PROTECTION, "Protection civile", "الوقاية المدنية"),
+        (AgencyKind.COMMUNE_TECHNICAL, "Service technique communal", "المصلحة التقنية الجماعية"),
     ):
         agency = db.session.scalar(sa.select(Agency).where(Agency.commune_id == first.id, Agency.kind == kind))
         if agency is None:
-            agency = Agency(commune=first, kind=kind, name=name)
+            agency = Agency(commune=first, kind=kind, name_fr=name_fr)
             db.session.add(agency)
+        agency.name_ar = agency.name_ar or name_ar
         agencies[kind] = agency
     db.session.commit()
     accounts = [

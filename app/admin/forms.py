@@ -32,7 +32,12 @@ class AgencyForm(Form):
         choices=[SelectChoice(kind, label) for kind, label in AGENCY_LABELS.items()],
         validate_choice=True,
     )
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the agency's name.")), MaxLength(160)])
+    name_ar = StringField(
+        _l("Name in Arabic"), validators=[DataRequired(_l("Enter the agency's name in Arabic.")), MaxLength(160)]
+    )
+    name = StringField(
+        _l("Name in French"), validators=[DataRequired(_l("Enter the agency's name in French.")), MaxLength(160)]
+    )
 
 
 class PermitTypeForm(Form):

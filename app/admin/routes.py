@@ -43,12 +43,17 @@ def agencies():
     form = AgencyForm()
     if form.validate_on_submit():
         db.session.add(
-            Agency(commune=current_user.commune, kind=AgencyKind(form.kind.data), name=form.name.data.strip())
+            Agency(
+                commune=current_user.commune,
+                kind=AgencyKind(form.kind.data),
+                name_fr=form.name.data.strip(),
+                name_ar=form.name_ar.data.strip(),
+            )
         )
         db.session.commit()
         flash(_("Agency added."), "success")
         return redirect(url_for("admin.agencies"), code=303)
-    rows = db.session.scalars(sa.select(Agency).order_by(Agency.name)).all()
+    rows = db.session.scalars(sa.select(Agency).order_by(Agency.name_fr)).all()
     return render("admin/agencies.html", form=form, agencies=rows, labels=AGENCY_LABELS)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.dates import utcnow
 from app.core.models import enum_column
 from app.extensions import db
+from app.i18n import current_language
 from app.models.commune import Commune
 from app.scoping import CommuneScoped
 
@@ -65,9 +66,15 @@ class Agency(CommuneScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     commune_id: Mapped[int] = mapped_column(sa.ForeignKey("communes.id"), index=True)
     kind: Mapped[AgencyKind] = mapped_column(enum_column(AgencyKind, 24))
-    name: Mapped[str] = mapped_column(sa.String(160))
+    # Agencies' names go into Arabic and French sentences alike (timelines, opinions awaited).
+    name_fr: Mapped[str] = mapped_column("name", sa.String(160))
+    name_ar: Mapped[str | None] = mapped_column(sa.String(160))
 
     commune: Mapped[Commune] = relationship()
+
+    @property
+    def name(self) -> str:
+        return self.name_ar if current_language() == "ar" and self.name_ar else self.name_fr
 
 
 class User(UserMixin, CommuneScoped, db.Model):

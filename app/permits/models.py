@@ -176,7 +176,7 @@ class PermitCase(Practiceable, HasTimeline, CommuneScoped, db.Model):
         statement = sa.select(Agency).where(
             Agency.commune_id == self.commune_id, Agency.kind.in_([AgencyKind(k) for k in self.type.agency_kinds])
         )
-        return list(db.session.scalars(statement.order_by(Agency.name)))
+        return list(db.session.scalars(statement.order_by(Agency.name_fr)))
 
     def awaited_agencies(self) -> list[Agency]:
         given = {opinion.agency_id for opinion in self.opinions}

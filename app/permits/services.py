@@ -283,7 +283,15 @@ def record_opinion(case: PermitCase, agency: Agency, verdict: Verdict, comment: 
         recorded_by=actor,
     )
     db.session.add(opinion)
-    case.record("opinion", actor, agency=agency.name, verdict=verdict.value, on_paper=on_paper, message=opinion.comment)
+    case.record(
+        "opinion",
+        actor,
+        agency=agency.name_fr,
+        agency_ar=agency.name_ar,
+        verdict=verdict.value,
+        on_paper=on_paper,
+        message=opinion.comment,
+    )
     try:
         db.session.commit()
     except sa.exc.IntegrityError:  # the same agency's opinion, recorded a moment earlier elsewhere

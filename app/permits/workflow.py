@@ -58,7 +58,7 @@ APPLICANT = frozenset({Role.CITIZEN})
 
 def awaited_opinions(case) -> list[str]:
     """The required agencies whose opinion the file still waits for: a decision waits for them."""
-    return [agency.name for agency in case.awaited_agencies()]
+    return [agency.name_fr for agency in case.awaited_agencies()]  # kept on the timeline: French, as stored before
 
 
 def _t(name, sources, target, roles, **options) -> Transition:

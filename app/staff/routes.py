@@ -44,7 +44,7 @@ def new():
     form.role.choices = _role_choices()
     communes = open_communes() if current_user.is_national_admin else [current_user.commune]
     form.commune.choices = [SelectChoice(c.id, c.name) for c in communes]
-    agencies = db.session.scalars(sa.select(Agency).order_by(Agency.name)).all()
+    agencies = db.session.scalars(sa.select(Agency).order_by(Agency.name_fr)).all()
     form.agency.choices = [SelectChoice(0, "—")] + [
         SelectChoice(a.id, f"{a.name} ({a.commune.name})") for a in agencies
     ]

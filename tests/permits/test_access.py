@@ -38,7 +38,7 @@ def outsiders(app, demo, make_client):
         register_citizen(
             login="0677777777", password="zitoun-2026-x", full_name="Voisin", cin=None, commune=chefchaouen, locale="en"
         )
-        culture = Agency(commune=chefchaouen, kind=AgencyKind.CULTURE, name="Culture")
+        culture = Agency(commune=chefchaouen, kind=AgencyKind.CULTURE, name_fr="Culture", name_ar="الثقافة")
         db.session.add(culture)
         db.session.commit()
         create_staff(
@@ -159,3 +159,28 @@ def test_the_applicant_is_told_when_the_site_visit_comes(app, demo, files, clien
     client.signin("citizen@demo.ma")
     page = client.get(f"/permits/{case_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "A site visit is planned" in page and "14 Mar 2031" in page
+
+
+def test_an_agencys_name_reads_in_the_pages_language_on_the_timeline(app, demo, files, client):
+    with app.app_context():
+        case = files.submitted()
+        clerk = files.user("clerk@demo.ma")
+        services.mark_complete(case, clerk)
+        files.give_opinions(case)
+        case_id = case.id
+    client.signin("citizen@demo.ma")
+    arabic = client.get(f"/permits/{case_id}", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    french = client.get(f"/permits/{case_id}", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "الوكالة الحضرية لتطوان" in arabic and "Agence urbaine de Tétouan" not in arabic
+    assert "Agence urbaine de Tétouan" in french
+
+
+def test_an_agency_is_added_with_its_arabic_and_french_names(app, demo, client):
+    client.signin("admin@demo.ma")
+    refused = client.post("/admin/agencies", {"kind": "culture", "name": "Délégation de la culture"})
+    assert "Enter the agency&#39;s name in Arabic." in refused.get_data(as_text=True)
+    client.post(
+        "/admin/agencies", {"kind": "culture", "name": "Délégation de la culture", "name_ar": "مندوبية الثقافة"}
+    )
+    listed = client.get("/admin/agencies", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert "مندوبية الثقافة" in listed
