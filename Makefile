@@ -20,7 +20,7 @@ install: $(VENV)/.installed static/vendor/htmx.min.js js translations
 # first visit, not two; the worker imports the same file and worker.js. forms.js (drafts, photos made
 # lighter, My drafts) is loaded by app.js only on pages that have such a form.
 ESBUILD := node_modules/.bin/esbuild --minify --target=es2019 --log-level=warning
-js: static/build/jamaati.js static/build/worker.js static/build/forms.js
+js: static/build/jamaati.js static/build/worker.js static/build/forms.js static/build/app.css
 
 static/build/jamaati.js: static/js/outbox.js static/js/app.js node_modules/.installed
 	mkdir -p static/build
@@ -31,6 +31,11 @@ static/build/worker.js: static/js/worker.js node_modules/.installed
 	$(ESBUILD) $< --outfile=$@
 
 static/build/forms.js: static/js/forms.js node_modules/.installed
+	mkdir -p static/build
+	$(ESBUILD) $< --outfile=$@
+
+# The stylesheet too, minified (static/css/app.css is the source): every page's first visit pays for it.
+static/build/app.css: static/css/app.css node_modules/.installed
 	mkdir -p static/build
 	$(ESBUILD) $< --outfile=$@
 

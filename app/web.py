@@ -550,7 +550,8 @@ def _template_url_for(app: Flask):
         return app.url_for(endpoint, **dict(values))
 
     def url_for_in_template(endpoint: str, **values) -> str:
-        if app.debug or not has_request_context() or any(name.startswith("_") for name in values):
+        # Static addresses carry their file's fingerprint: looked up each time (_static_version keeps it).
+        if app.debug or endpoint == "static" or not has_request_context() or any(n.startswith("_") for n in values):
             return app.url_for(endpoint, **values)
         try:
             frozen = tuple(values.items())  # in the order given: it is the query string's order

@@ -18,7 +18,7 @@ from app.web import account_key, render
 # What the service worker keeps for offline use: the shell, fingerprinted (see web.py). Our
 # script is the minified build (static/build, made from static/js by `make install`).
 SHELL = (
-    "css/app.css",
+    "build/app.css",
     "vendor/htmx.min.js",
     "build/jamaati.js",
     "build/forms.js",  # loaded by pages with an offline form (app.js), opened offline too

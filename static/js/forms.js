@@ -69,6 +69,10 @@
     if (registration && registration.sync) registration.sync.register("outbox").catch((error) => error); // replayed on load and online all the same
   }
 
+  const typedIn = (form) =>
+    Array.from(form.elements).some((e) =>
+      e.type === "checkbox" || e.type === "radio" ? e.checked !== e.defaultChecked : ["text", "textarea", "tel", "email", "number"].includes(e.type) && e.value !== e.defaultValue);
+
   function offlineForm(form) {
     const key = form.elements.idempotency_key;
     let timer = null;
@@ -89,6 +93,8 @@
       }
       form.addEventListener("input", autosave);
       form.addEventListener("change", autosave);
+      // This script arrives after the page: what was typed meanwhile is kept too.
+      if (!draft && typedIn(form)) autosave();
     });
     form.addEventListener("submit", (event) => {
       clearTimeout(timer);

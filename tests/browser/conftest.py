@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def built_scripts():
     """The pages load our JavaScript as built by `make install` (minified, static/build): rebuilt
     here when a source in static/js is newer, so a browser test never runs yesterday's script."""
-    newest_source = max(source.stat().st_mtime for source in (ROOT / "static" / "js").glob("*.js"))
-    built = [ROOT / "static" / "build" / name for name in ("jamaati.js", "worker.js", "forms.js")]
+    sources = [*(ROOT / "static" / "js").glob("*.js"), ROOT / "static" / "css" / "app.css"]
+    newest_source = max(source.stat().st_mtime for source in sources)
+    built = [ROOT / "static" / "build" / name for name in ("jamaati.js", "worker.js", "forms.js", "app.css")]
     if any(not file.exists() or file.stat().st_mtime < newest_source for file in built):
         subprocess.run(["make", "--no-print-directory", "-s", "js"], cwd=ROOT, check=True)
 

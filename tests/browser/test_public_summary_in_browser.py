@@ -64,6 +64,7 @@ def test_a_name_stored_with_an_override_does_not_move_what_follows_on_the_certif
         case.applicant_name = "Mohamed\u202e El Amrani"  # as an old row may hold it
         admin = files.user("admin@demo.ma")
         services.mark_complete(case, admin)
+        files.give_opinions(case)
         services.approve(case, admin, "White walls")
         services.issue(case, admin)
         case_id = case.id

@@ -74,7 +74,7 @@ def test_the_phone_checks_files_before_sending_and_shrinks_photos(phone, draft_i
     )
     expect(item.locator(".error-message")).to_be_hidden()
     with page.expect_request(lambda r: r.method == "POST" and "/documents" in r.url) as posted:
-        item.locator("button").click()
+        item.locator("form[data-upload] button").click()
     assert int(posted.value.header_value("content-length")) <= 400 * 1024
     expect(page.locator("#doc-site_plan")).to_contain_text("IMG_2041.jpg")
     assert tab.fits_the_screen()

@@ -278,15 +278,15 @@ def test_a_private_file_is_refused_without_access_and_sent_by_nginx_with_it(depl
 def test_static_files_come_from_nginx_precompressed_and_kept_a_year(deployment):
     base = deployment["url"]
     page = phone(deployment).get(base + "/signin", timeout=10).text
-    stylesheet = re.search(r'href="(/static/css/app\.css\?v=\w+)"', page).group(1)
-    original = (deployment["static"] / "css" / "app.css").read_bytes()
+    stylesheet = re.search(r'href="(/static/build/app\.css\?v=\w+)"', page).group(1)
+    original = (deployment["static"] / "build" / "app.css").read_bytes()
     for encoding in ("br", "gzip"):
         answer = phone(deployment).get(base + stylesheet, headers={"Accept-Encoding": encoding}, timeout=10)
         assert answer.status_code == 200 and answer.headers["Content-Encoding"] == encoding
         assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
         assert answer.content == original  # decoded by the client
         assert "Accept-Encoding" in answer.headers["Vary"]
-    unversioned = phone(deployment).get(base + "/static/css/app.css", timeout=10)
+    unversioned = phone(deployment).get(base + "/static/build/app.css", timeout=10)
     assert unversioned.headers["Cache-Control"] == "no-cache"
     icon = phone(deployment).get(base + "/static/icons/icon.svg", timeout=10)
     assert icon.headers["Content-Security-Policy"].startswith("default-src 'none'")
