@@ -46,6 +46,15 @@ def give_opinions(case: PermitCase, clerk_email: str = "clerk@demo.ma") -> None:
         services.record_opinion(case, agency, Verdict.FAVOURABLE, None, user(clerk_email))
 
 
+def approved(case: PermitCase, email: str = "admin@demo.ma", conditions: str | None = None) -> PermitCase:
+    """Found complete, every opinion in, approved: the way to a decided (then issued) file."""
+    admin = user(email)
+    services.mark_complete(case, admin)
+    give_opinions(case)
+    services.approve(case, admin, conditions)
+    return case
+
+
 ANSWERS = {"int": 2, "decimal": 120.5, "text": "Réfection de la façade"}
 
 

@@ -137,12 +137,8 @@ def test_the_certificate_opens_for_the_applicant_and_the_communes_staff(app, dem
 
 def test_the_certificate_names_the_province_as_a_province(app, demo, files, client):
     with app.app_context():
-        case = files.submitted()
-        admin = files.user("admin@demo.ma")
-        services.mark_complete(case, admin)
-        files.give_opinions(case)
-        services.approve(case, admin, None)
-        services.issue(case, admin)
+        case = files.approved(files.submitted())
+        services.issue(case, files.user("admin@demo.ma"))
         case_id = case.id
     client.signin("citizen@demo.ma")
     page = client.get(f"/permits/{case_id}/certificate").get_data(as_text=True)

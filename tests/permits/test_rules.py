@@ -136,12 +136,7 @@ def test_a_file_the_commune_already_has_offers_no_remove_control(app, demo, file
 
 def test_after_the_decision_the_clock_box_says_when_it_came(app, demo, files, client):
     with app.app_context():
-        case = files.submitted()
-        admin = files.user("admin@demo.ma")
-        services.mark_complete(case, admin)
-        files.give_opinions(case)
-        services.approve(case, admin, None)
-        case_id = case.id
+        case_id = files.approved(files.submitted()).id
     client.signin("citizen@demo.ma")
     page = client.get(f"/permits/{case_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     box = page.split('<div class="clock', 1)[1].split("</div>", 1)[0]
