@@ -79,6 +79,8 @@ def forget_failures(counted: list[Counter]) -> None:
 
 
 def _storage(call, unreachable):
+    if not limiter.enabled:  # RATELIMIT_ENABLED=False: the limiter has no storage at all
+        return unreachable
     try:
         return call()
     except (RedisError, OSError):

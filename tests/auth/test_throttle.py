@@ -132,3 +132,13 @@ def test_parallel_failures_all_count_and_none_fails(app, demo):
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(try_once, range(12)))
     assert set(results) <= {"bad_credentials", "slowed_down"} and "slowed_down" in results
+
+
+def test_signing_in_works_with_the_rate_limiter_turned_off(make_client, demo, monkeypatch):
+    """RATELIMIT_ENABLED=False leaves the limiter without storage: sign-in once answered 500."""
+    from app.extensions import limiter
+
+    monkeypatch.setattr(limiter, "enabled", False)
+    monkeypatch.setattr(limiter, "_limiter", None)  # what init_app leaves when it is turned off
+    assert BAD in attempt(make_client(), "clerk@demo.ma", "guess").get_data(as_text=True)
+    assert attempt(make_client(), "clerk@demo.ma").status_code == 303
