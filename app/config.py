@@ -148,6 +148,10 @@ class Config:
     # Clerks are told when a permit's legal clock has this many days left, and when it has passed.
     DEADLINE_WARNING_DAYS = int(os.environ.get("JAMAATI_DEADLINE_WARNING_DAYS", "3"))
 
+    # Queues, the staff home and Open311 count no further ("more than 10,000"): an exact count
+    # over a big commune's cases grows with them on every page (app/core/paging.py).
+    COUNT_LIMIT = int(os.environ.get("JAMAATI_COUNT_LIMIT", "10000"))
+
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 300
     # Pages: brotli 5 instead of Flask-Compress's 4 (about 10 % fewer bytes for about a tenth of a

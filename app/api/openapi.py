@@ -288,9 +288,14 @@ def document() -> dict:
                             {"type": "array", "items": _ref("Request")},
                             {
                                 "X-Total-Count": {
-                                    "description": "Matching requests on all pages.",
+                                    "description": "Matching requests on all pages, when they are at most"
+                                    " 10,000 (or at most this page's end); beyond, the header is left out.",
                                     "schema": {"type": "integer"},
-                                }
+                                },
+                                "Link": {
+                                    "description": 'The next page, when there is one: <…>; rel="next".',
+                                    "schema": {"type": "string"},
+                                },
                             },
                         ),
                         **ERROR_RESPONSES,

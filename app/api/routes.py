@@ -188,7 +188,11 @@ def requests(fmt: str):
     fmt = _check_format(fmt)
     page = api.search_requests(_commune(), request.args)
     response = respond(fmt, "service_requests", "request", [api.request_dict(c) for c in page.items])
-    response.headers["X-Total-Count"] = str(page.total)
+    if page.counted_all:
+        response.headers["X-Total-Count"] = str(page.total)
+    if page.has_next:
+        following = request.args.to_dict() | {"page": page.page + 1}
+        response.headers["Link"] = f'<{absolute_url(".requests", fmt=fmt, **following)}>; rel="next"'
     return response
 
 

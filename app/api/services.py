@@ -23,6 +23,7 @@ from app.core.bidi import drop_unpaired_bidi
 from app.core.channels import Channel
 from app.core.dates import aware
 from app.core.geo import in_morocco, public_coordinate
+from app.core.paging import count_limit, count_of
 from app.core.replay import Submission
 from app.extensions import db
 from app.models import Commune
@@ -233,7 +234,15 @@ class Page:
     items: list[Complaint]
     page: int
     page_size: int
-    total: int
+    total: int  # counted no further than needed to know it is more than COUNT_LIMIT and this page
+
+    @property
+    def counted_all(self) -> bool:
+        return self.total <= max(count_limit(), self.page * self.page_size)
+
+    @property
+    def has_next(self) -> bool:
+        return self.total > self.page * self.page_size
 
 
 def search_requests(commune: Commune, args) -> Page:
@@ -276,7 +285,8 @@ def search_requests(commune: Commune, args) -> Page:
             statement = statement.where(Complaint.received_at >= start_at)
         if end_at:
             statement = statement.where(Complaint.received_at <= end_at)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
+    # Exact up to COUNT_LIMIT: past it a count over a big commune grows with every case it holds.
+    total = count_of(statement, max(count_limit(), page * page_size))
     items = db.session.scalars(
         statement.options(sa.orm.joinedload(Complaint.category))
         .order_by(Complaint.received_at.desc(), Complaint.id.desc())

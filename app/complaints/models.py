@@ -55,12 +55,15 @@ class Complaint(Practiceable, HasTimeline, CommuneScoped, db.Model):
         sa.CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0", name="accuracy_not_negative"),
         sa.CheckConstraint("reopen_count BETWEEN 0 AND 1", name="reopened_at_most_once"),
         # The desk's queue (open first, oldest first; then closed, latest first), its status
-        # filter and counts; Open311's newest first, by category too.
-        partial_index("ix_complaints_open_queue", ["commune_id", "received_at", "id"], OPEN_SQL),
-        partial_index("ix_complaints_closed_queue", ["commune_id", "updated_at", "id"], f"NOT ({OPEN_SQL})"),
-        sa.Index("ix_complaints_commune_status", "commune_id", "status", "received_at"),
-        sa.Index("ix_complaints_commune_category", "commune_id", "category_id", "received_at"),
-        partial_index("ix_complaints_public", ["commune_id", "received_at", "id"], "reference IS NOT NULL"),
+        # filter and counts; Open311's newest first, by category too. Every query of cases names
+        # the commune and the practice flag (app/scoping.py, app/core/practice.py): both lead.
+        partial_index("ix_complaints_open_queue", ["commune_id", "practice", "received_at", "id"], OPEN_SQL),
+        partial_index(
+            "ix_complaints_closed_queue", ["commune_id", "practice", "updated_at", "id"], f"NOT ({OPEN_SQL})"
+        ),
+        sa.Index("ix_complaints_commune_status", "commune_id", "practice", "status", "received_at"),
+        sa.Index("ix_complaints_commune_category", "commune_id", "practice", "category_id", "received_at"),
+        partial_index("ix_complaints_public", ["commune_id", "practice", "received_at", "id"], "reference IS NOT NULL"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

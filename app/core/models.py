@@ -53,6 +53,9 @@ def position_checks(latitude: str = "latitude", longitude: str = "longitude") ->
     )
 
 
-def partial_index(name: str, columns: list[str], where: str) -> sa.Index:
-    """An index over the rows a query part reads (both databases keep partial indexes)."""
-    return sa.Index(name, *columns, postgresql_where=sa.text(where), sqlite_where=sa.text(where))
+def partial_index(name: str, columns: list[str], where: str, include: list[str] | None = None) -> sa.Index:
+    """An index over the rows a query part reads (both databases keep partial indexes); ``include``:
+    columns PostgreSQL keeps beside the keys, so that a filter on them reads the index alone."""
+    return sa.Index(
+        name, *columns, postgresql_where=sa.text(where), sqlite_where=sa.text(where), postgresql_include=include
+    )

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.complaints.models import Complaint
 from app.complaints.workflow import Status as ComplaintStatus
-from app.extensions import db
+from app.core.paging import count_limit, count_of, said
 from app.inspections import services as inspections
 from app.inspections.models import Inspection
 from app.inspections.workflow import Status as InspectionStatus
@@ -142,16 +142,22 @@ class Task:
     """A kind of work waiting for this person, how much of it, and the filtered queue that holds it."""
 
     kind: str
-    count: int
+    count: int  # counted no further than COUNT_LIMIT + 1
     url: str
+
+    @property
+    def plural_count(self) -> int:
+        return said(self.count, count_limit())[0]
+
+    @property
+    def shown_count(self) -> int | str:
+        return said(self.count, count_limit())[1]
 
 
 def my_work(user: User) -> list[Task]:
-    """Counted with the commune wall in force, like every query of staff."""
-
-    def count(statement) -> int:
-        return db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
-
+    """Counted with the commune wall in force, like every query of staff, and no further than
+    COUNT_LIMIT: beyond it the page says "more than"."""
+    count = count_of
     tasks = []
     if user.role is Role.AGENT:
         tasks.append(Task("inspections", len(inspections.my_day(user)), url_for("inspections.my_day")))

@@ -69,7 +69,11 @@ class Holiday(db.Model):
         return (self.name_ar if current_language() == "ar" else None) or self.name
 
 
-QUEUE_INCLUDE = ["paused_since", "working_days", "legal_days", "due_on", "submitted_at", "updated_at"]
+QUEUE_INCLUDE = [
+    *("paused_since", "working_days", "legal_days", "due_on", "submitted_at", "updated_at"),
+    *("reference", "id"),  # what the desk filters on and the key it reads: never the table
+]
+SENT = ["reference"]  # the desk's queries keep files with a reference: on the index, not the table
 # The queue's parts as the partial indexes say them: written out, so that SQLite (which compares a
 # query's terms with an index's, parameters unknown) uses the index too.
 OPEN_SQL = "status IN ('submitted', 'documents_requested', 'under_review', 'site_visit', 'decision_pending')"
@@ -87,17 +91,19 @@ class PermitCase(Practiceable, HasTimeline, CommuneScoped, db.Model):
         *position_checks(),
         sa.CheckConstraint("paused_days >= 0", name="paused_days_not_negative"),
         sa.CheckConstraint("legal_days IS NULL OR legal_days > 0", name="legal_days_positive"),
-        # The queue's parts (services.desk_queue), each in the order of its own index, and its counts.
+        # The queue's parts (services.desk_queue), each in the order of its own index, and its counts;
+        # the commune and the practice flag lead, as every query of files names both.
         sa.Index(
             "ix_permit_cases_queue",
             "commune_id",
+            "practice",
             "status",
             "clock_started_on",
             "due_number",
             postgresql_include=QUEUE_INCLUDE,  # the days left and the order, on the index alone
         ),
-        partial_index("ix_permit_cases_waiting", ["commune_id", "submitted_at"], WAITING_SQL),
-        partial_index("ix_permit_cases_closed", ["commune_id", "updated_at", "id"], CLOSED_SQL),
+        partial_index("ix_permit_cases_waiting", ["commune_id", "practice", "submitted_at"], WAITING_SQL, SENT),
+        partial_index("ix_permit_cases_closed", ["commune_id", "practice", "updated_at", "id"], CLOSED_SQL, SENT),
         # An application made at the counter has no account until its person claims it.
         sa.CheckConstraint("applicant_id IS NOT NULL OR filed_by_id IS NOT NULL", name="applicant_or_filed_by"),
     )

@@ -218,3 +218,16 @@ def test_an_empty_position_with_an_address_counts_as_absent(api, app, api_key):
     with app.app_context():
         complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference))
         assert complaint.latitude is None and complaint.location_text.startswith("Rue Hassan II")
+
+
+def test_past_the_count_limit_the_total_is_left_out_and_the_next_page_is_linked(api, five, app, monkeypatch):
+    """A big commune's total is not counted on every call: past COUNT_LIMIT only the link says more."""
+    monkeypatch.setitem(app.config, "COUNT_LIMIT", 3)
+    first = api.get(f"{BASE}/requests.json?{J}&page_size=2")
+    assert "X-Total-Count" not in first.headers
+    following = first.headers["Link"].split(">")[0].lstrip("<")
+    assert 'rel="next"' in first.headers["Link"] and "page=2" in following
+    assert [item["service_request_id"] for item in api.get(following).get_json()] == five[::-1][2:4]
+    last = api.get(f"{BASE}/requests.json?{J}&page_size=2&page=3")  # counted as far as its own end
+    assert last.headers["X-Total-Count"] == "5" and "Link" not in last.headers
+    assert api.get(f"{BASE}/requests.json?{J}&page_size=5").headers["X-Total-Count"] == "5"
