@@ -33,6 +33,12 @@ def said(app, language: str, message: str, plural: str | None = None, num: int |
     return text
 
 
+def opening(app, language: str, message: str, placeholder: str) -> str:
+    """The words of ``message`` before ``placeholder`` is filled in: to check that a sentence is not
+    on a page, whatever would fill it."""
+    return said(app, language, message, **{placeholder: "\0"}).split("\0")[0].strip()
+
+
 def written(app, language: str, day: date, style: str = "medium") -> str:
     """A day as a page in ``language`` writes it (the ``date`` filter: Babel, for Morocco)."""
     with app.test_request_context(**speaks(language)):

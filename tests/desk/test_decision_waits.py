@@ -10,7 +10,7 @@ from app.models import Agency, AgencyKind
 from app.permits import services
 from app.permits.workflow import Status, StillWaiting
 from tests.desk.test_file import act, advance, status
-from tests.languages import in_each_language, said, shown, speaks
+from tests.languages import in_each_language, opening, said, shown, speaks
 
 
 @pytest.fixture
@@ -75,14 +75,18 @@ def _timeline_of(make_client, email: str, case_id: int, language: str) -> str:
     return reader.get(url, **speaks(language)).get_data(as_text=True)
 
 
-def test_once_every_opinion_is_in_the_decision_needs_no_reason(app, client, files, case_id):
+@in_each_language
+def test_once_every_opinion_is_in_the_decision_needs_no_reason(app, client, files, case_id, language):
     client.signin("admin@demo.ma")
     for kind in (AgencyKind.URBAN_AGENCY, AgencyKind.COMMUNE_TECHNICAL):
         _give_opinion(client, case_id, _agency(app, kind)[0])
-    page = client.get(f"/desk/permits/{case_id}").get_data(as_text=True)
-    assert "Still awaited" not in page and "Why decide without the awaited opinions?" not in page
+    page = shown(client.get(f"/desk/permits/{case_id}", **speaks(language)))
+    assert said(app, language, "Approve") in page  # the decision is offered
+    assert opening(app, language, "Still awaited: %(waiting)s.", "waiting") not in page
+    assert said(app, language, "Why decide without the awaited opinions?") not in page
     assert act(client, case_id, "approve", {"conditions": ""}).status_code == 303
-    assert "Decided without the opinion" not in client.get(f"/desk/permits/{case_id}").get_data(as_text=True)
+    timeline = client.get(f"/desk/permits/{case_id}", **speaks(language)).get_data(as_text=True)
+    assert opening(app, language, "Decided without the opinion of %(agencies)s.", "agencies") not in timeline
 
 
 def test_the_engine_itself_refuses_a_decision_that_does_not_wait(app, files, case_id):
