@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from app.core.geo import PUBLIC_DECIMALS, public_coordinate
 from app.core.identity import format_phone
+from app.i18n import in_page_language
 
 
 def two_moments(earlier: datetime, later: datetime) -> tuple[str, str]:
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_day"] = lambda value: to_user_timezone(value).strftime("%d/%m/%Y") if value else ""
     app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else ""
     # Names typed in Arabic or Latin script keep their own direction inside any sentence.
+    app.jinja_env.filters["in_page_language"] = in_page_language
     app.jinja_env.filters["bdi"] = lambda value: Markup("<bdi>{}</bdi>").format(value)
     app.jinja_env.filters["public_coordinate"] = lambda value: f"{public_coordinate(value):.{PUBLIC_DECIMALS}f}"
     app.jinja_env.filters["phone"] = lambda value: format_phone(value) if value else ""

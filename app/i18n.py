@@ -52,5 +52,14 @@ def current_language() -> str:
     return get_locale().language if get_locale() else "ar"
 
 
+def in_page_language(names: dict[str, str | None] | str) -> str:
+    """A name kept in Arabic and French (an agency's) as this page reads it: the Arabic one on an
+    Arabic page, else the French one (the commune's other official language). A name kept alone,
+    as timeline entries were before both were kept, is shown as it is."""
+    if isinstance(names, str):
+        return names
+    return (names.get("ar") if current_language() == "ar" else None) or names["fr"]
+
+
 def text_direction(language: str | None = None) -> str:
     return "rtl" if (language or current_language()) in RTL_LANGUAGES else "ltr"

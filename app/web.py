@@ -44,7 +44,7 @@ from app.core import fastforms
 from app.core.errors import RuleError
 from app.core.statemachine import IllegalTransition, StillWaiting
 from app.extensions import db, login_manager
-from app.i18n import LANGUAGE_NAMES, current_language, text_direction
+from app.i18n import LANGUAGE_NAMES, current_language, in_page_language, text_direction
 from app.scoping import set_commune_scope
 from app.uploads import UploadError
 
@@ -180,7 +180,7 @@ def desk_step(
         if isinstance(error, StillWaiting):
             return (fields or {}).get("going_ahead", "going_ahead"), _(
                 "Still awaited: %(waiting)s. Wait for it, or say below why the decision cannot wait.",
-                waiting=format_list(error.waiting, locale=get_locale()),
+                waiting=format_list([in_page_language(n) for n in error.waiting], locale=get_locale()),
             )
         if isinstance(error, IllegalTransition):
             if error.reason == "needs the right to decide":

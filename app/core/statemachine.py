@@ -29,9 +29,9 @@ class Transition:
     public: bool = True  # shown on the applicant's timeline and on public pages
     needs_decision_right: bool = False
     # What the case itself must have before this step (e.g. every required opinion): the names of
-    # what is still awaited. The step goes ahead without them only when the actor says why, and
-    # the timeline keeps both.
-    waits_for: Callable[[HasTimeline], list[str]] | None = None
+    # what is still awaited (each a name, or its names by language). The step goes ahead without
+    # them only when the actor says why, and the timeline keeps both.
+    waits_for: Callable[[HasTimeline], list] | None = None
 
 
 def transition(name: str, sources: Iterable, target, roles: Iterable[Role], **options) -> Transition:
@@ -47,7 +47,7 @@ class IllegalTransition(Exception):
 class StillWaiting(IllegalTransition):
     """The step waits for something the case does not have yet, and no one said why it cannot wait."""
 
-    def __init__(self, name: str, status, waiting: list[str]) -> None:
+    def __init__(self, name: str, status, waiting: list) -> None:
         super().__init__(name, status, "still waiting")
         self.waiting = waiting
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.dates import utcnow
 from app.core.models import enum_column
 from app.extensions import db
-from app.i18n import current_language
+from app.i18n import in_page_language
 from app.models.commune import Commune
 from app.scoping import CommuneScoped
 
@@ -73,8 +73,13 @@ class Agency(CommuneScoped, db.Model):
     commune: Mapped[Commune] = relationship()
 
     @property
+    def names(self) -> dict[str, str | None]:
+        """Both names, for what is kept to be read later in either language (timeline entries)."""
+        return {"ar": self.name_ar, "fr": self.name_fr}
+
+    @property
     def name(self) -> str:
-        return self.name_ar if current_language() == "ar" and self.name_ar else self.name_fr
+        return in_page_language(self.names)
 
 
 class User(UserMixin, CommuneScoped, db.Model):

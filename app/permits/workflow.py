@@ -56,9 +56,10 @@ FIELD = frozenset({Role.CLERK, Role.ADMIN, Role.AGENT})
 APPLICANT = frozenset({Role.CITIZEN})
 
 
-def awaited_opinions(case) -> list[str]:
-    """The required agencies whose opinion the file still waits for: a decision waits for them."""
-    return [agency.name_fr for agency in case.awaited_agencies()]  # kept on the timeline: French, as stored before
+def awaited_opinions(case) -> list[dict[str, str | None]]:
+    """The required agencies whose opinion the file still waits for: a decision waits for them.
+    Both names: the timeline keeps them, and each page reads its own (i18n.in_page_language)."""
+    return [agency.names for agency in case.awaited_agencies()]
 
 
 def _t(name, sources, target, roles, **options) -> Transition:

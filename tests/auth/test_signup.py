@@ -3,6 +3,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import User
+from tests.languages import in_each_language, said, shown, speaks
 
 GOOD = {
     "full_name": "أمينة بنعلي",
@@ -116,15 +117,19 @@ def test_markup_typed_in_a_name_is_shown_as_text(client, chefchaouen):
     assert "<script>alert" not in home
 
 
-def test_apply_signed_out_says_why_and_signing_up_comes_back_to_the_form(client, chefchaouen):
-    asked = client.get("/permits/new", headers={"Accept-Language": "fr"})
+@in_each_language
+def test_apply_signed_out_says_why_and_signing_up_comes_back_to_the_form(app, client, chefchaouen, language):
+    asked = client.get("/permits/new", **speaks(language))
     assert asked.status_code == 302
-    signin_page = client.get(asked.headers["Location"], headers={"Accept-Language": "fr"}).get_data(as_text=True)
-    assert "Cette page demande un compte" in signin_page  # said, in the reader's language
+    signin_page = shown(client.get(asked.headers["Location"], **speaks(language)))
+    why = "This page needs an account. Sign in, or create one: you will come back to it after."
+    assert said(app, language, why) in signin_page  # said, in the reader's language
     assert 'href="/signup?next=/permits/new"' in signin_page
     data = {**GOOD, "commune": str(chefchaouen)}
-    response = client.post("/signup?next=/permits/new", data, form_url="/signup?next=/permits/new")
+    response = client.post("/signup?next=/permits/new", data, form_url="/signup?next=/permits/new", **speaks(language))
     assert response.status_code == 303 and response.headers["Location"].endswith("/permits/new")
+    form = shown(client.get(response.headers["Location"], **speaks(language)))
+    assert f"<h1>{said(app, language, 'Which permit do you need?')}</h1>" in form  # the form, not home
 
 
 def test_signing_up_never_sends_the_person_to_another_site(client, chefchaouen):

@@ -6,26 +6,25 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from app.core.dates import today
 from app.permits import services as permit_services
 from tests.complaints import helpers as complaints
 from tests.inspections.helpers import permit_in_site_visit
+from tests.languages import in_each_language, said, shown, speaks
 from tests.permits import files
 
 YESTERDAY = (today() - timedelta(days=1)).isoformat()
-ERROR = {"en": "Choose today or a later day.", "fr": "Choisissez aujourd’hui ou une date ultérieure."}
 
 
-def _refused(response, typed: str, language: str = "en") -> None:
-    page = response.get_data(as_text=True)
+def _refused(app, response, typed: str, language: str) -> None:
+    page = shown(response)
     assert response.status_code in (200, 422), response.status_code
-    assert ERROR[language] in page
+    assert said(app, language, "Choose today or a later day.") in page  # at the field, in the page's language
     assert typed in page  # the message to the applicant / the instructions are kept
 
 
-def test_a_past_day_for_a_permits_site_visit_is_a_field_error(app, client, demo):
+@in_each_language
+def test_a_past_day_for_a_permits_site_visit_is_a_field_error(app, client, demo, language):
     case_id = files.make(app)
     with app.app_context():
         permit_services.mark_complete(files.load(app, case_id), files.user("clerk@demo.ma"))
@@ -34,11 +33,12 @@ def test_a_past_day_for_a_permits_site_visit_is_a_field_error(app, client, demo)
         f"/desk/permits/{case_id}/site-visit/request",
         {"visit_type": "site_visit", "agent": demo["agent@demo.ma"], "due_on": YESTERDAY, "visit_message": "Portail"},
         form_url=f"/desk/permits/{case_id}",
+        **speaks(language),
     )
-    _refused(response, "Portail")
+    _refused(app, response, "Portail", language)
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
+@in_each_language
 def test_a_past_day_when_assigning_an_inspection_is_a_field_error(app, client, demo, language):
     _, inspection_id = permit_in_site_visit(app, agent=None)
     client.signin("clerk@demo.ma")
@@ -46,17 +46,19 @@ def test_a_past_day_when_assigning_an_inspection_is_a_field_error(app, client, d
         f"/desk/inspections/{inspection_id}/assign",
         {"agent": demo["agent@demo.ma"], "due_on": YESTERDAY},
         form_url=f"/inspections/{inspection_id}",
-        headers={"Accept-Language": language},
+        **speaks(language),
     )
-    _refused(response, YESTERDAY, language)
+    _refused(app, response, YESTERDAY, language)
 
 
-def test_a_past_day_for_a_complaints_site_check_is_a_field_error(app, client, demo):
+@in_each_language
+def test_a_past_day_for_a_complaints_site_check_is_a_field_error(app, client, demo, language):
     complaint_id = complaints.file(app)
     client.signin("clerk@demo.ma")
     response = client.post(
         f"/desk/complaints/{complaint_id}/site-check",
         {"agent": demo["agent@demo.ma"], "due_on": YESTERDAY, "instructions": "Mesurer le trou"},
         form_url=f"/desk/complaints/{complaint_id}",
+        **speaks(language),
     )
-    _refused(response, "Mesurer le trou")
+    _refused(app, response, "Mesurer le trou", language)

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Num
 
 import app as app_package
 from tests.desk.test_file import advance
+from tests.languages import in_each_language, said, shown, speaks
 
 CHECKS_WITH_WORDS = (Length, DataRequired, InputRequired, NumberRange, EqualTo, Regexp)
 
@@ -80,15 +81,22 @@ def test_a_clerks_message_past_its_limit_is_refused_in_words_and_kept_whole(
     assert long_message.replace("’", "&#39;") in text or long_message in text  # nothing cut
 
 
-def test_the_applicants_address_past_its_limit_is_refused_in_arabic(app, client, demo, files):
+@in_each_language
+def test_the_applicants_address_past_its_limit_is_refused_in_the_pages_language(app, client, demo, files, language):
     with app.app_context():
         case_id = files.draft().id
     client.signin("citizen@demo.ma")
+    address = "حي السويقة، " * 25 + "شفشاون"
     response = client.post(
         f"/permits/{case_id}/parcel",
-        {"address": "حي السويقة " * 30, "land_title": "12345/08", "latitude": "", "longitude": ""},
-        headers={"Accept-Language": "ar"},
+        {"address": address, "land_title": "12345/08", "latitude": "", "longitude": ""},
+        **speaks(language),
     )
-    text = response.get_data(as_text=True)
-    assert "الحد الأقصى لعدد الأحرف هو 240،" in text and "Field cannot be longer" not in text
+    text = shown(response)
+    assert response.status_code == 422
+    assert (
+        said(app, language, "Write %(max)d characters or fewer: this has %(length)d.", max=240, length=len(address))
+        in text
+    )
+    assert "Field cannot be longer" not in text and address in text  # translated, and kept whole
     assert not re.search(r"<input[^>]+maxlength", text)

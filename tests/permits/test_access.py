@@ -6,11 +6,13 @@ import re
 from datetime import date
 
 import pytest
+from markupsafe import Markup
 
 from app.extensions import db
 from app.inspections.workflow import Type
 from app.models import Agency, AgencyKind, Role
 from app.permits import services
+from tests.languages import in_each_language, said, shown, speaks, written
 
 
 @pytest.fixture
@@ -135,17 +137,21 @@ def test_the_certificate_opens_for_the_applicant_and_the_communes_staff(app, dem
     assert "<svg" in page.get_data(as_text=True)
 
 
-def test_the_certificate_names_the_province_as_a_province(app, demo, files, client):
+@in_each_language
+def test_the_certificate_names_the_province_as_a_province(app, demo, files, client, language):
+    """The certificate is written in both official languages whatever the page's: each line in its own."""
     with app.app_context():
         case = files.approved(files.submitted())
         services.issue(case, files.user("admin@demo.ma"))
         case_id = case.id
     client.signin("citizen@demo.ma")
-    page = client.get(f"/permits/{case_id}/certificate").get_data(as_text=True)
-    assert "Préfecture ou province : Chefchaouen" in page and "عمالة أو إقليم شفشاون" in page
+    page = client.get(f"/permits/{case_id}/certificate", **speaks(language)).get_data(as_text=True)
+    assert '<div lang="ar" dir="rtl">المملكة المغربية<br>عمالة أو إقليم شفشاون<br>' in page
+    assert '<div lang="fr" dir="ltr">Royaume du Maroc<br>Préfecture ou province : Chefchaouen<br>' in page
 
 
-def test_the_applicant_is_told_when_the_site_visit_comes(app, demo, files, client):
+@in_each_language
+def test_the_applicant_is_told_when_the_site_visit_comes(app, demo, files, client, language):
     with app.app_context():
         case = files.submitted()
         clerk = files.user("clerk@demo.ma")
@@ -153,11 +159,14 @@ def test_the_applicant_is_told_when_the_site_visit_comes(app, demo, files, clien
         services.request_site_visit(case, clerk, Type.SITE_VISIT, None, date(2031, 3, 14))
         case_id = case.id
     client.signin("citizen@demo.ma")
-    page = client.get(f"/permits/{case_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "A site visit is planned" in page and "14 Mar 2031" in page
+    page = shown(client.get(f"/permits/{case_id}", **speaks(language)))
+    come = "An agent of the commune will come to the site by %(date)s. Be there, or make sure the agent can get in."
+    assert said(app, language, "A site visit is planned") in page
+    assert said(app, language, come, date=written(app, language, date(2031, 3, 14))) in page
 
 
-def test_an_agencys_name_reads_in_the_pages_language_on_the_timeline(app, demo, files, client):
+@in_each_language
+def test_an_agencys_name_reads_in_the_pages_language_on_the_timeline(app, demo, files, client, language):
     with app.app_context():
         case = files.submitted()
         clerk = files.user("clerk@demo.ma")
@@ -165,18 +174,29 @@ def test_an_agencys_name_reads_in_the_pages_language_on_the_timeline(app, demo, 
         files.give_opinions(case)
         case_id = case.id
     client.signin("citizen@demo.ma")
-    arabic = client.get(f"/permits/{case_id}", headers={"Accept-Language": "ar"}).get_data(as_text=True)
-    french = client.get(f"/permits/{case_id}", headers={"Accept-Language": "fr"}).get_data(as_text=True)
-    assert "الوكالة الحضرية لتطوان" in arabic and "Agence urbaine de Tétouan" not in arabic
-    assert "Agence urbaine de Tétouan" in french
+    page = client.get(f"/permits/{case_id}", **speaks(language)).get_data(as_text=True)
+    name = {"ar": "الوكالة الحضرية لتطوان", "fr": "Agence urbaine de Tétouan"}[language]
+    opinion = said(
+        app,
+        language,
+        "Opinion of %(agency)s: %(verdict)s (received on paper).",
+        agency=Markup(f"<bdi>{name}</bdi>"),
+        verdict=said(app, language, "Favourable"),
+    )
+    assert opinion in page
+    assert "Agence urbaine de Tétouan" not in page or language == "fr"
 
 
-def test_an_agency_is_added_with_its_arabic_and_french_names(app, demo, client):
+@in_each_language
+def test_an_agency_is_added_with_its_arabic_and_french_names(app, demo, client, language):
     client.signin("admin@demo.ma")
-    refused = client.post("/admin/agencies", {"kind": "culture", "name": "Délégation de la culture"})
-    assert "Enter the agency's name in Arabic." in refused.get_data(as_text=True)
+    refused = client.post(
+        "/admin/agencies", {"kind": "culture", "name": "Délégation de la culture"}, **speaks(language)
+    )
+    assert said(app, language, "Enter the agency's name in Arabic.") in shown(refused)
     client.post(
         "/admin/agencies", {"kind": "culture", "name": "Délégation de la culture", "name_ar": "مندوبية الثقافة"}
     )
-    listed = client.get("/admin/agencies", headers={"Accept-Language": "ar"}).get_data(as_text=True)
-    assert "مندوبية الثقافة" in listed
+    listed = client.get("/admin/agencies", **speaks(language)).get_data(as_text=True)
+    name = {"ar": "مندوبية الثقافة", "fr": "Délégation de la culture"}[language]
+    assert f"<strong>{name}</strong>" in listed  # each page lists its own name

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.permits.models import CaseDocument, PermitCase
+from tests.languages import in_each_language, said, shown, speaks
 from tests.permits import files
 
 
@@ -21,17 +22,19 @@ def _draft(app) -> tuple[int, list[str]]:
     return ids
 
 
-def test_deleting_a_draft_deletes_it_and_its_files_and_the_desk_never_sees_it(app, client, make_client, demo):
+@in_each_language
+def test_deleting_a_draft_deletes_it_and_its_files_and_the_desk_never_sees_it(app, client, make_client, demo, language):
     case_id, stored = _draft(app)
     folder = Path(app.config["UPLOAD_FOLDER"])
     assert stored and all(any(folder.rglob(name)) for name in stored)
     client.signin("citizen@demo.ma")
-    task_list = client.get(f"/permits/{case_id}").get_data(as_text=True)
-    assert "Delete this draft" in task_list
-    response = client.post(f"/permits/{case_id}/delete", form_url=f"/permits/{case_id}")
+    task_list = client.get(f"/permits/{case_id}", **speaks(language)).get_data(as_text=True)
+    assert said(app, language, "Delete this draft") in task_list
+    response = client.post(f"/permits/{case_id}/delete", form_url=f"/permits/{case_id}", **speaks(language))
     assert response.status_code == 303
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "The draft is deleted." in page and "withdrawn" not in page
+    page = shown(client.get(response.headers["Location"], **speaks(language)))
+    assert said(app, language, "The draft is deleted.") in page
+    assert said(app, language, "Your application is withdrawn.") not in page  # what it said before
     assert client.get(f"/permits/{case_id}").status_code == 404
     with app.app_context():
         assert db.session.get(PermitCase, case_id, execution_options={"skip_commune_scope": True}) is None
@@ -45,10 +48,14 @@ def test_deleting_a_draft_deletes_it_and_its_files_and_the_desk_never_sees_it(ap
     assert "Fatima Zahra Bennani" not in queue and "None" not in queue
 
 
-def test_a_draft_cannot_be_withdrawn_into_the_desks_queue(app, client, make_client, demo):
+@in_each_language
+def test_a_draft_cannot_be_withdrawn_into_the_desks_queue(app, client, make_client, demo, language):
     case_id, _ = _draft(app)
     client.signin("citizen@demo.ma")
-    client.post(f"/permits/{case_id}/withdraw", form_url=f"/permits/{case_id}")
+    answer = client.post(
+        f"/permits/{case_id}/withdraw", form_url=f"/permits/{case_id}", follow_redirects=True, **speaks(language)
+    )
+    assert said(app, language, "This application can no longer be withdrawn.") in shown(answer)
     clerk = make_client()
     clerk.signin("clerk@demo.ma")
     for url in ("/desk/permits", "/desk/permits?status=withdrawn", "/desk/permits?status="):

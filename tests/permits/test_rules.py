@@ -12,6 +12,7 @@ from app.extensions import db
 from app.permits import services
 from app.permits.clock import Clock
 from app.permits.models import PermitCase
+from tests.languages import in_each_language, said, shown, speaks, written
 
 
 def test_a_step_taken_twice_at_once_lands_once(app, demo, files):
@@ -110,17 +111,19 @@ def test_odd_numbers_are_refused_with_a_message(app, demo, client, value):
     assert response.status_code == 422 and 'href="#floor_area"' in response.get_data(as_text=True)
 
 
-def test_the_applicant_removes_a_wrong_upload_before_sending(app, demo, files, client):
+@in_each_language
+def test_the_applicant_removes_a_wrong_upload_before_sending(app, demo, files, client, language):
     with app.app_context():
         case = files.draft()
         case_id, document = case.id, case.documents[0]
         document_id, kept = document.id, len(case.documents) - 1
     client.signin("citizen@demo.ma")
-    page = client.get(f"/permits/{case_id}/documents").get_data(as_text=True)
+    page = client.get(f"/permits/{case_id}/documents", **speaks(language)).get_data(as_text=True)
     action = f"/permits/{case_id}/documents/{document_id}/remove"
-    assert f'action="{action}"' in page  # a control next to the file, not only a route
-    answer = client.post(action, form_url=f"/permits/{case_id}/documents", follow_redirects=True)
-    assert "The file is removed." in answer.get_data(as_text=True)
+    control = page.split(f'action="{action}"', 1)  # a control next to the file, not only a route
+    assert len(control) == 2 and f'>{said(app, language, "Remove")}<span class="visually-hidden">' in control[1]
+    answer = client.post(action, form_url=f"/permits/{case_id}/documents", follow_redirects=True, **speaks(language))
+    assert said(app, language, "The file is removed.") in shown(answer)
     with app.app_context():
         assert len(db.session.get(PermitCase, case_id).documents) == kept
 
@@ -134,16 +137,23 @@ def test_a_file_the_commune_already_has_offers_no_remove_control(app, demo, file
     assert f"/documents/{document_id}/remove" not in page
 
 
-def test_after_the_decision_the_clock_box_says_when_it_came(app, demo, files, client):
+@in_each_language
+def test_after_the_decision_the_clock_box_says_when_it_came(app, demo, files, client, language):
     with app.app_context():
-        case_id = files.approved(files.submitted()).id
+        case = files.approved(files.submitted())
+        case_id, decided_at, due_on = case.id, case.decided_at, case.due_on
     client.signin("citizen@demo.ma")
-    page = client.get(f"/permits/{case_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = client.get(f"/permits/{case_id}", **speaks(language)).get_data(as_text=True)
     box = page.split('<div class="clock', 1)[1].split("</div>", 1)[0]
-    assert "Decided on" in box and "The legal deadline was" in box  # not an empty box
+    decided = said(app, language, "Decided on %(date)s.", date=written(app, language, decided_at))
+    deadline = said(app, language, "The legal deadline was %(date)s.", date=written(app, language, due_on))
+    assert f"{decided} {deadline}" in box  # not an empty box
 
 
-def test_documents_provided_say_the_clock_runs_and_the_clerk_checks_them_again(app, demo, files, client, make_client):
+@in_each_language
+def test_documents_provided_say_the_clock_runs_and_the_clerk_checks_them_again(
+    app, demo, files, client, make_client, language
+):
     with app.app_context():
         case = files.submitted()
         clerk = files.user("clerk@demo.ma")
@@ -153,9 +163,19 @@ def test_documents_provided_say_the_clock_runs_and_the_clerk_checks_them_again(a
         services.add_document(case, code, files.upload("pdf", "plan.pdf"), case.applicant)
         case_id = case.id
     client.signin("citizen@demo.ma")
-    told = client.post(f"/permits/{case_id}/provide", form_url=f"/permits/{case_id}", follow_redirects=True)
-    assert "The legal clock runs again" in told.get_data(as_text=True)
+    told = client.post(
+        f"/permits/{case_id}/provide", form_url=f"/permits/{case_id}", follow_redirects=True, **speaks(language)
+    )
+    applicant_told = (
+        "Thank you. The commune has been told that the documents are in. The legal clock runs again; "
+        "the commune checks them and tells you if the file is complete."
+    )
+    assert said(app, language, applicant_told) in shown(told)
     desk = make_client()
     desk.signin("clerk@demo.ma")
-    page = desk.get(f"/desk/permits/{case_id}").get_data(as_text=True)
-    assert "the legal clock runs again: check them, then mark the file complete" in page
+    page = shown(desk.get(f"/desk/permits/{case_id}", **speaks(language)))
+    clerk_told = (
+        "The applicant sent the requested documents and the legal clock runs again: "
+        "check them, then mark the file complete to go on."
+    )
+    assert said(app, language, clerk_told) in page

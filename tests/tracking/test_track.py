@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.permits import services
+from tests.languages import in_each_language, said, shown, speaks
 
 
 def _tracked(app, files):
@@ -82,7 +83,8 @@ def test_the_desk_shows_the_internal_note_the_public_page_hides(app, client, dem
     assert "Applicant seems in a hurry" in page and "Internal: the applicant does not see this" in page
 
 
-def test_track_names_the_kind_of_document_added_never_the_file_name(app, make_client, demo, files):
+@in_each_language
+def test_track_names_the_kind_of_document_added_never_the_file_name(app, client, demo, files, language):
     with app.app_context():
         case = files.submitted()
         clerk = files.user("clerk@demo.ma")
@@ -91,10 +93,7 @@ def test_track_names_the_kind_of_document_added_never_the_file_name(app, make_cl
         services.add_document(case, "site_plan", files.upload("pdf", name), case.applicant)
         reference, code = case.reference, case.tracking_code
         db.session.remove()
-    for language, kind in (("fr", "Plan de situation"), ("ar", "تصميم الموقع")):
-        page = (
-            make_client()
-            .post("/track", {"reference": reference, "code": code}, headers={"Accept-Language": language})
-            .get_data(as_text=True)
-        )
-        assert kind in page and name not in page
+    page = shown(client.post("/track", {"reference": reference, "code": code}, **speaks(language)))
+    kind = {"fr": "Plan de situation", "ar": "تصميم الموقع"}[language]
+    assert said(app, language, "A document was added: %(document)s.", document=kind) in page
+    assert name not in page
