@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 import pikepdf
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageMode, ImageOps, UnidentifiedImageError
 
 from app.core import storage
+from app.i18n import lazy_gettext as _l
 
 MAX_IMAGE_EDGE = 2000
 MAX_IMAGE_PIXELS = 50_000_000  # a 20,000 × 20,000 image (400 M pixels) is refused unopened

@@ -30,7 +30,6 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from htmx_flask import make_response as htmx_response
@@ -40,11 +39,12 @@ from werkzeug.routing import IntegerConverter
 from wtforms.i18n import messages_path
 
 from app import formatting
-from app.core import fastforms
+from app.core import fastforms, first_visit
 from app.core.errors import RuleError
 from app.core.statemachine import IllegalTransition, StillWaiting
 from app.extensions import db, login_manager
 from app.i18n import LANGUAGE_NAMES, current_language, in_page_language, text_direction
+from app.i18n import gettext as _
 from app.scoping import set_commune_scope
 from app.uploads import UploadError
 
@@ -66,6 +66,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+@cache
+def _content_security_policy(inline_style: str) -> str:
+    """The policy, its style-src allowing the inline stylesheet of a first visit by its hash."""
+    return CONTENT_SECURITY_POLICY.replace("style-src 'self'", f"style-src 'self' {inline_style}".rstrip())
 
 
 def is_fragment_request() -> bool:
@@ -270,7 +276,7 @@ def _security_headers(response: Response) -> Response:
         _static_headers(response)
         return response
     # Document policies: on CSS and JS files they do nothing but cost bytes on every request.
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("Content-Security-Policy", _content_security_policy(first_visit.style_source()))
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
@@ -510,10 +516,10 @@ class _FormMessages:
     them from their catalogue on every request; they are read once per language here."""
 
     def ugettext(self, text: str) -> str:
-        return _form_catalogue(str(get_locale())).ugettext(text)
+        return _form_catalogue(current_language()).ugettext(text)
 
     def ungettext(self, singular: str, plural: str, n: int) -> str:
-        return _form_catalogue(str(get_locale())).ungettext(singular, plural, n)
+        return _form_catalogue(current_language()).ungettext(singular, plural, n)
 
 
 @cache
@@ -578,10 +584,12 @@ def init_app(app: Flask) -> None:
     app.before_request(_form_messages)
     app.after_request(_security_headers)
     app.after_request(_give_browser_cookie)
+    app.after_request(first_visit.remember_stylesheet)
     app.context_processor(_template_context)
     app.jinja_env.globals["g"] = g
     app.jinja_env.globals["zip"] = zip
     app.jinja_env.globals["same_for_everyone"] = same_for_everyone
+    app.jinja_env.globals["inline_stylesheet"] = first_visit.inline_stylesheet
     app.jinja_env.globals["url_for"] = _template_url_for(app)
     fastforms.install()
     formatting.init_app(app)

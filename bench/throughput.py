@@ -17,6 +17,7 @@ side, move much less. Targets: ``/`` and ``/track`` ≥ 0.25 of the bare rate, t
 from __future__ import annotations
 
 import http.client
+import http.cookies
 import multiprocessing
 import os
 import statistics
@@ -34,15 +35,23 @@ CLIENTS = 2
 
 
 def _hammer(port: int, path: str, seconds: float, counts) -> None:
-    """One client: GET ``path`` over one keep-alive connection until the time is up."""
+    """One client: GET ``path`` over one keep-alive connection until the time is up, keeping the
+    cookies it is given as a browser does (after its first page a phone links the stylesheet
+    instead of receiving it inline: app/core/first_visit.py)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    cookies = http.cookies.SimpleCookie()
     done, deadline = 0, time.monotonic() + seconds
     while time.monotonic() < deadline:
-        connection.request("GET", path, headers={"Accept-Language": "fr", "Accept-Encoding": "br"})
+        headers = {"Accept-Language": "fr", "Accept-Encoding": "br"}
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items())
+        connection.request("GET", path, headers=headers)
         response = connection.getresponse()
         response.read()
         if response.status != 200:
             raise RuntimeError(f"{path}: {response.status}")
+        for given in response.headers.get_all("Set-Cookie") or []:
+            cookies.load(given)
         done += 1
     connection.close()
     counts.put(done)

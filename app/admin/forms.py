@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange
 from app.core.forms import Form
 from app.core.geo import in_morocco
 from app.core.validators import MaxLength
+from app.i18n import lazy_gettext as _l
 
 AGENCY_LABELS = {
     "commune_technical": _l("Commune technical service"),

@@ -1,7 +1,6 @@
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import format_date
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin import bp
@@ -9,6 +8,7 @@ from app.admin.forms import AGENCY_LABELS, AgencyForm, CommuneAreaForm, HolidayF
 from app.auth.access import admin_required, national_admin_required
 from app.communes.services import get_by_code, open_commune, search
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import Agency, AgencyKind
 from app.permits.models import Holiday, PermitType
 from app.web import page_number, render

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
@@ -15,6 +13,8 @@ from app.complaints.models import ApiClient
 from app.core.forms import Form
 from app.core.validators import MaxLength
 from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.web import render
 
 bp = Blueprint("api_keys", __name__, url_prefix="/admin/api-keys")

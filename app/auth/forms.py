@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Optional, ValidationError
 
 from app.core.forms import Form
 from app.core.identity import InvalidIdentifier, normalize_cin, parse_login
 from app.core.validators import MaxLength
+from app.i18n import lazy_gettext as _l
 
 LOGIN_HINT = _l("A Moroccan mobile number such as 06 12 34 56 78, or an e-mail address.")
 

@@ -15,8 +15,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.auth.services import AccountError, end_every_session, find_by_login, password_problem
 from app.config import BABEL_LOCALES
@@ -25,6 +23,8 @@ from app.core.identity import InvalidIdentifier, normalize_cin, parse_login, typ
 from app.core.mail import MailNotSent, send_mail
 from app.extensions import db
 from app.i18n import current_language
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.models import PasswordReset, ResetKind, Role, User
 
 CODE_DIGITS = 8

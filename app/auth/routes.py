@@ -1,5 +1,4 @@
 from flask import current_app, flash, g, redirect, request, session, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
@@ -32,6 +31,7 @@ from app.communes.services import open_communes
 from app.core.identity import normalize_cin
 from app.extensions import db, limiter
 from app.i18n import current_language
+from app.i18n import gettext as _
 from app.models import Role
 from app.web import absolute_url, attach_error, full_redirect, is_local_url, local_target, redirect_back, render
 

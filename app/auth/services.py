@@ -10,13 +10,13 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from app.auth import throttle
 from app.auth.devices import KnownDevice, device_for
 from app.core.dates import utcnow
 from app.core.identity import parse_login
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.models import AccountSession, Agency, Commune, Role, User
 from app.models.user import verify_dummy_password
 

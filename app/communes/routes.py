@@ -1,10 +1,10 @@
 from flask import abort, flash, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.communes import bp
 from app.communes.services import COMMUNE_COOKIE, chosen_commune, get_by_code, search
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import Commune
 from app.web import page_number, redirect_back, render
 

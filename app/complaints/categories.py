@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
-from flask_babel import gettext as _
 
 from app.auth.access import admin_required
 from app.complaints import bp
 from app.complaints.forms import CategoryForm
 from app.complaints.models import ComplaintCategory
 from app.extensions import db
+from app.i18n import gettext as _
 from app.web import render
 
 

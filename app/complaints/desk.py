@@ -8,7 +8,6 @@ complaint with the message next to what was typed, never a 500.
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
@@ -32,6 +31,7 @@ from app.complaints.workflow import STATUS_LABELS, Outcome, Status
 from app.core import storage
 from app.core.errors import RuleError
 from app.extensions import db
+from app.i18n import gettext as _
 from app.inspections import services as inspections
 from app.inspections.forms import SiteCheckForm, agent_choices
 from app.models import Role

@@ -4,7 +4,6 @@ the author's page), and rating or reopening it from a form."""
 from __future__ import annotations
 
 from flask import flash, request
-from flask_babel import gettext as _
 
 from app.complaints import services
 from app.complaints.forms import RateForm, ReopenForm
@@ -12,6 +11,7 @@ from app.complaints.models import Complaint
 from app.complaints.workflow import IllegalTransition
 from app.core.errors import RuleError
 from app.extensions import db
+from app.i18n import gettext as _
 
 
 def context(complaint: Complaint, rate_form=None, reopen_form=None, guest: bool = True) -> dict:

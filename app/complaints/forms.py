@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -26,6 +24,8 @@ from app.core.forms import Form
 from app.core.identity import InvalidIdentifier, normalize_email, normalize_phone
 from app.core.positions import position_valid
 from app.core.validators import MaxLength
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 
 DESCRIPTION_MAX = 2000
 MESSAGE_MAX = 4000

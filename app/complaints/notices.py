@@ -4,7 +4,6 @@ when they read it). Announced through app.core.notices; the notifications area d
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from app.complaints import signals
 from app.complaints.models import Complaint, ComplaintEvent
@@ -14,6 +13,7 @@ from app.core import jobs
 from app.core.models import labeller
 from app.core.notices import Notice, announce, day, isolate, kind, path_for
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models.user import clerks_of
 
 status_label = labeller(STATUS_LABELS, Status)

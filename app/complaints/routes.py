@@ -7,7 +7,6 @@ import secrets
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -20,6 +19,7 @@ from app.complaints.workflow import Kind
 from app.core import storage
 from app.core.replay import Submission
 from app.extensions import db, limiter
+from app.i18n import gettext as _
 from app.models import Role
 from app.scoping import set_commune_scope
 from app.uploads import UploadError, photos_problem

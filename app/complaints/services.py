@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from app.complaints import workflow
 from app.complaints.catalog import CATEGORIES
@@ -20,6 +19,7 @@ from app.core.errors import RuleError
 from app.core.geo import box_around, distance_m, outside_commune
 from app.core.paging import paginate_parts
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.inspections import services as inspections
 from app.inspections.models import Inspection
 from app.models import Commune, Role, User

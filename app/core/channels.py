@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import lazy_gettext as _l
+from app.i18n import lazy_gettext as _l
 
 
 class Channel(enum.StrEnum):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from app.core.geo import in_morocco
+from app.i18n import gettext as _
 
 
 def position_valid(form, outside_morocco: str) -> bool:

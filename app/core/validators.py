@@ -5,8 +5,9 @@ WTForms' own messages are not ours to word (and its Arabic catalogue lacks the p
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms.validators import Length
+
+from app.i18n import lazy_gettext as _l
 
 
 class MaxLength(Length):

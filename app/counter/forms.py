@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired
 
@@ -11,6 +10,7 @@ from app.complaints.forms import FileForm
 from app.core.channels import CHANNEL_LABELS, Channel
 from app.core.forms import Form
 from app.core.validators import MaxLength
+from app.i18n import lazy_gettext as _l
 from app.permits.forms import valid_mobile
 
 # What a clerk types in: the person at the counter, a paper letter, a phone call.

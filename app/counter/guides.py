@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from app.i18n import lazy_gettext as _l
 
 GUIDES = {
     "main.home": _l(

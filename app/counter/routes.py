@@ -8,7 +8,6 @@ import segno
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import SelectChoice
@@ -26,6 +25,7 @@ from app.core.statemachine import IllegalTransition
 from app.counter import bp, guides, services
 from app.counter.forms import ClaimForm, CounterComplaintForm, CounterPermitForm
 from app.extensions import db, limiter
+from app.i18n import gettext as _
 from app.models import COMMUNE_STAFF_ROLES, Role
 from app.permits import services as permits
 from app.permits.forms import ApplicantForm, ParcelForm, UploadForm, details_form, plain

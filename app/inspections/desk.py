@@ -4,11 +4,11 @@ them to agents or cancel them (each inspection's own page is shared with the age
 from __future__ import annotations
 
 from flask import Blueprint, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.core.dates import today
+from app.i18n import gettext as _
 from app.inspections import services
 from app.inspections.forms import ActionForm, AssignForm, agent_choices
 from app.inspections.models import Inspection

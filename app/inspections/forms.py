@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
@@ -24,6 +22,8 @@ from app.core.dates import parse_phone_time, today
 from app.core.forms import Form
 from app.core.positions import position_valid
 from app.core.validators import MaxLength
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.inspections.workflow import INFRACTION_TYPES, OUTCOME_LABELS, PERMIT_TYPES, TYPE_LABELS, Outcome
 
 FINDINGS_MAX = 4000

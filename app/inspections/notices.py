@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from app.core.notices import Notice, announce, isolate, kind, path_for
+from app.i18n import gettext as _
 from app.inspections import signals
 from app.inspections.models import InspectionEvent
 

@@ -10,7 +10,6 @@ import secrets
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import roles_required
@@ -19,6 +18,7 @@ from app.core.dates import today
 from app.core.errors import RuleError
 from app.core.replay import Submission
 from app.extensions import db
+from app.i18n import gettext as _
 from app.inspections import bp, services, workflow
 from app.inspections.forms import (
     AssignForm,

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from app.core.dates import MOROCCO, phone_time, today, utcnow
 from app.core.errors import RuleError
 from app.core.geo import distance_m
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.inspections import signals, workflow
 from app.inspections.catalog import CHECKLISTS
 from app.inspections.models import Checklist, Inspection, InspectionReport, ReportPhoto

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import lazy_gettext as _l
-
 from app.core.statemachine import IllegalTransition, StateMachine, transition
+from app.i18n import lazy_gettext as _l
 from app.models import Role
 
 __all__ = ["IllegalTransition", "check", "available", "Status", "Source", "Type", "Outcome"]

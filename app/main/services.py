@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import lazy_gettext as _l
 
 from app.complaints.models import Complaint
 from app.complaints.workflow import Status as ComplaintStatus
 from app.core.paging import count_limit, count_of, said
+from app.i18n import lazy_gettext as _l
 from app.inspections import services as inspections
 from app.inspections.models import Inspection
 from app.inspections.workflow import Status as InspectionStatus

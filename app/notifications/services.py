@@ -13,14 +13,14 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from urllib3.util import parse_url
 
 from app.config import BABEL_LOCALES, LANGUAGES
 from app.core.dates import utcnow
 from app.core.notices import KINDS, Notice, announced, path_for
 from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.i18n import text_direction
 from app.models import User
 from app.notifications.models import Notification, PushDelivery, PushSubscription

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from app.core.dates import aware, local_day, today
 from app.extensions import db
+from app.i18n import gettext as _
 from app.performance.measures import BY_CODE, FEWER_THAN, Measure
 from app.performance.models import WINDOWS, PerformanceFigure
 

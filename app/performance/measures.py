@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from app.i18n import lazy_gettext as _l
 
 FEWER_THAN = 5  # a figure drawn from fewer cases than this is never shown: "fewer than 5"
 

@@ -8,13 +8,13 @@ import json
 
 import sqlalchemy as sa
 from flask import Response, abort, request, stream_with_context
-from flask_babel import gettext as _
 
 from app.complaints.models import ComplaintCategory
 from app.complaints.workflow import KIND_LABELS
 from app.complaints.workflow import OUTCOME_LABELS as COMPLAINT_OUTCOMES
 from app.core.channels import CHANNEL_LABELS
 from app.extensions import db
+from app.i18n import gettext as _
 from app.i18n import text_direction
 from app.inspections.workflow import OUTCOME_LABELS as INSPECTION_OUTCOMES
 from app.models import Commune

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, abort, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
@@ -22,6 +21,7 @@ from wtforms import SelectChoice
 from app.auth.access import staff_required
 from app.core.dates import today
 from app.extensions import db
+from app.i18n import gettext as _
 from app.inspections import services as inspections
 from app.inspections.forms import SiteVisitForm, agent_choices
 from app.inspections.workflow import Type as InspectionType

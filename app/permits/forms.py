@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
@@ -29,6 +27,8 @@ from app.core.forms import Form
 from app.core.identity import InvalidIdentifier, normalize_phone
 from app.core.validators import MaxLength
 from app.i18n import current_language
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.permits.models import VERDICT_LABELS, PermitType, Verdict
 
 

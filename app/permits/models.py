@@ -7,7 +7,6 @@ from collections.abc import Collection
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.core.channels import Channel
@@ -17,6 +16,7 @@ from app.core.practice import Practiceable
 from app.core.timeline import HasTimeline, TimelineEntry
 from app.extensions import db
 from app.i18n import current_language
+from app.i18n import lazy_gettext as _l
 from app.models import Agency, AgencyKind, Commune, User
 from app.permits import signals
 from app.permits.clock import Clock

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 
 from app.core import jobs
 from app.core.models import labeller
 from app.core.notices import Notice, announce, day, isolate, kind, path_for
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models.user import clerks_of
 from app.permits import signals
 from app.permits.models import CaseEvent, PermitCase

@@ -6,7 +6,6 @@ import secrets
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
@@ -18,6 +17,7 @@ from app.core.errors import RuleError
 from app.core.identity import format_phone, normalize_cin, normalize_phone
 from app.core.replay import Submission
 from app.extensions import db
+from app.i18n import gettext as _
 from app.inspections import services as inspections
 from app.inspections.workflow import OPEN as VISIT_OPEN
 from app.models import Role

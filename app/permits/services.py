@@ -13,7 +13,6 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from app.core import storage
 from app.core.channels import Channel
@@ -22,6 +21,7 @@ from app.core.dates import aware, today, utcnow
 from app.core.errors import RuleError
 from app.core.paging import paginate_parts
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.inspections import services as inspections
 from app.inspections.models import Inspection
 from app.models import Agency, Commune, Role, User

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import lazy_gettext as _l
-
 from app.core.statemachine import IllegalTransition, StateMachine, StillWaiting, Transition, transition
+from app.i18n import lazy_gettext as _l
 from app.models import Role
 
 __all__ = ["IllegalTransition", "StillWaiting", "Transition", "TRANSITIONS", "check", "available", "Status"]

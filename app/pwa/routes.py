@@ -7,11 +7,11 @@ import hashlib
 
 from flask import Response, jsonify, render_template, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
 from app.config import BABEL_LOCALES, LANGUAGES
 from app.i18n import RTL_LANGUAGES
+from app.i18n import gettext as _
 from app.pwa import bp
 from app.web import account_key, render
 

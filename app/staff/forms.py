@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired
 
 from app.auth.forms import LOGIN_HINT, valid_login
 from app.core.forms import Form
 from app.core.validators import MaxLength
+from app.i18n import lazy_gettext as _l
 
 ROLE_LABELS = {
     "agent": _l("Field agent"),

@@ -1,6 +1,5 @@
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -8,6 +7,7 @@ from app.auth.access import admin_required, staff_required
 from app.auth.services import AccountError
 from app.communes.services import open_communes
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import COMMUNE_STAFF_ROLES, Agency, Role, User
 from app.staff import bp
 from app.staff.forms import ROLE_LABELS, StaffEditForm, StaffForm

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from app.auth.services import AccountError, create_staff, end_every_session
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.models import Agency, Commune, Role, User
 
 

@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
 from app.core.forms import Form
 from app.core.validators import MaxLength
+from app.i18n import lazy_gettext as _l
 
 
 class TrackForm(Form):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import abort, request, url_for
-from flask_babel import gettext as _
 
 from app.complaints import follow
 from app.complaints import services as complaint_services
 from app.complaints.forms import RateForm, ReopenForm
 from app.complaints.models import Complaint
 from app.extensions import limiter
+from app.i18n import gettext as _
 from app.permits import services
 from app.permits.workflow import Status
 from app.scoping import set_commune_scope

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from app.core.dates import iso_day
 from app.core.models import labeller
 from app.i18n import current_language
+from app.i18n import lazy_gettext as _l
 from app.models import Role
 from app.permits.models import VERDICT_LABELS, Verdict
 from app.permits.workflow import STATUS_LABELS, Status

@@ -90,6 +90,7 @@ def test_sign_in_attempts_are_rate_limited_per_connection(client, app, monkeypat
 
 
 def test_fingerprinted_static_files_are_cached_for_a_year_and_compressed(client):
+    client.get("/")  # the first visit has the stylesheet inline (tests/main/test_first_visit.py)
     page = client.get("/").get_data(as_text=True)
     css_url = page.split('rel="stylesheet" href="')[1].split('"')[0]
     assert "?v=" in css_url
