@@ -17,6 +17,7 @@ from app.complaints.forms import FileForm, RateForm, ReopenForm, SupportForm
 from app.complaints.models import Complaint
 from app.complaints.workflow import Kind
 from app.core import storage
+from app.core.blank_forms import blank_form
 from app.core.replay import Submission
 from app.extensions import db, limiter
 from app.i18n import gettext as _
@@ -122,6 +123,12 @@ def new():
                 return _filed_redirect(complaint)
     photos_lost = request.method == "POST" and bool([f for f in request.files.getlist("photos") if f and f.filename])
     refused = request.method == "POST" and not duplicates  # 422: the phone keeps its draft
+    as_first_shown = None
+    if request.method == "GET":
+        shows = (commune.id, commune.code, commune.name, tuple((c.value, str(c.label)) for c in form.category.choices))
+        as_first_shown = blank_form(
+            "complaints/_form.html", form, shows, ("csrf_token", "idempotency_key"), commune=commune, duplicates=[]
+        )
     return render(
         "complaints/new.html",
         form=form,
@@ -129,6 +136,7 @@ def new():
         duplicates=duplicates,
         photos_lost=photos_lost,
         support_form=SupportForm(formdata=None),
+        blank_form=as_first_shown,
         status=422 if refused else 200,
     )
 

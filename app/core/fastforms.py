@@ -8,6 +8,7 @@ it to WTForms' own output."""
 from __future__ import annotations
 
 from markupsafe import Markup, escape
+from wtforms import widgets
 from wtforms.widgets import core
 
 wtforms_html_params = core.html_params
@@ -25,8 +26,10 @@ def html_params(**kwargs) -> Markup:
 
 
 def install() -> None:
-    """In the module, and in the widget classes that keep their own reference to it."""
+    """In the module, the package that re-exports it (labels call it from there), and in the
+    widget classes that keep their own reference to it."""
     core.html_params = html_params
+    widgets.html_params = html_params
     for widget in vars(core).values():
         if isinstance(widget, type) and "html_params" in vars(widget):
             widget.html_params = staticmethod(html_params)

@@ -62,13 +62,21 @@ def practiceable_models() -> list[type]:
 def _apply_practice_wall(state: ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
         return
-    wanted = in_practice()
-    state.statement = state.statement.options(
-        *(
+    state.statement = state.statement.options(*_wall(in_practice()))
+
+
+_walls: dict[bool, tuple] = {}
+
+
+def _wall(wanted: bool) -> tuple:
+    """The criteria for every practiceable model, built once per side of the wall (not on every
+    statement): the models are all mapped by the first query."""
+    if wanted not in _walls:
+        _walls[wanted] = tuple(
             with_loader_criteria(model, model.practice == wanted, include_aliases=True)
             for model in practiceable_models()
         )
-    )
+    return _walls[wanted]
 
 
 @event.listens_for(Session, "before_flush")

@@ -1,0 +1,60 @@
+"""A form as it first shows, nothing typed and no error, is the same for everyone who reads it in
+one language, but for its per-visit values (the CSRF token, an idempotency key). Rendering its
+widgets is most of a form page's time (the complaint form: two thirds), so it is rendered once
+per language and what it shows (a commune, its categories, signed in or not, the practice space),
+with markers where those values go, and each visit gets a copy with its own values written in.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app, render_template
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from app.core.practice import in_practice
+from app.i18n import current_language
+
+KEPT_AT_MOST = 512
+_kept: dict[tuple, tuple[str, dict[str, str]]] = {}
+
+
+def blank_form(template: str, form, shows: tuple, per_visit: tuple[str, ...], **context) -> Markup:
+    """``template`` rendered with ``form`` (and ``context``); ``shows``: what else the form's text
+    depends on; ``per_visit``: the fields whose value is this visit's own."""
+    if current_app.debug:
+        return Markup(render_template(template, form=form, **context))
+    key = (template, current_language(), in_practice(), current_user.is_authenticated, shows)
+    if key not in _kept:
+        if len(_kept) >= KEPT_AT_MOST:
+            _kept.clear()
+        _kept[key] = _render_with_markers(template, form, per_visit, context)
+    html, markers = _kept[key]
+    for name, marker in markers.items():
+        html = html.replace(marker, str(escape(_value(form[name]))))
+    return Markup(html)
+
+
+def _render_with_markers(template: str, form, per_visit: tuple[str, ...], context: dict):
+    markers = {name: f"blank-{name}-{secrets.token_hex(8)}" for name in per_visit}
+    kept = {name: _value(form[name]) for name in per_visit}
+    try:
+        for name, marker in markers.items():
+            _set_value(form[name], marker)
+        html = render_template(template, form=form, **context)
+    finally:
+        for name, value in kept.items():
+            _set_value(form[name], value)
+    return html, markers
+
+
+def _value(field) -> str:
+    return field.current_token if hasattr(field, "current_token") else field.data
+
+
+def _set_value(field, value: str) -> None:
+    if hasattr(field, "current_token"):  # Flask-WTF's CSRF token field shows its current token
+        field.current_token = value
+    else:
+        field.data = value

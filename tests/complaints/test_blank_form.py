@@ -1,0 +1,60 @@
+"""The complaint form as it first shows is rendered once per language and commune; each visit
+still gets its own CSRF token and idempotency key, and what changes (a category, the language,
+signing in) shows at the next visit."""
+
+import re
+
+import sqlalchemy as sa
+
+from app.complaints.models import ComplaintCategory
+from app.extensions import db
+from tests.complaints.helpers import CHEFCHAOUEN_CODE
+
+FORM = f"/complaints/new?commune={CHEFCHAOUEN_CODE}"
+
+
+def _hidden(page: str, name: str) -> str:
+    return re.search(rf'name="{name}" type="hidden" value="([^"]*)"', page).group(1)
+
+
+def test_each_visit_gets_its_own_key_and_a_token_that_files(client, make_client, demo):
+    first = client.get(FORM).get_data(as_text=True)
+    other = make_client()
+    second = other.get(FORM).get_data(as_text=True)
+    assert _hidden(first, "idempotency_key") != _hidden(second, "idempotency_key")
+    assert _hidden(first, "csrf_token") != _hidden(second, "csrf_token")
+    assert "blank-" not in first + second  # no marker left in a page
+    category = re.search(r'<option value="(\d+)"', second).group(1)
+    sent = other.raw.post(
+        FORM,
+        data={
+            "csrf_token": _hidden(second, "csrf_token"),
+            "idempotency_key": _hidden(second, "idempotency_key"),
+            "kind": "complaint",
+            "category": category,
+            "description": "A streetlight out since Monday.",
+            "location_text": "Hay Souika",
+        },
+    )
+    assert sent.status_code == 303 and "/complaints/filed/" in sent.headers["Location"]
+
+
+def test_a_renamed_category_and_another_language_show_at_the_next_visit(app, client, demo):
+    client.get(FORM)
+    with app.app_context():
+        db.session.execute(
+            sa.update(ComplaintCategory)
+            .where(ComplaintCategory.code == "roads")
+            .values(name_fr="Chaussée abîmée", name_ar="طريق متضررة")
+        )
+        db.session.commit()
+    french = client.get(FORM, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    arabic = client.get(FORM, headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert "Chaussée abîmée" in french and "Décrivez le problème" in french
+    assert "طريق متضررة" in arabic and "Chaussée abîmée" not in arabic
+
+
+def test_signed_in_the_form_no_longer_asks_how_to_contact(client, demo):
+    assert 'id="contact"' in client.get(FORM).get_data(as_text=True)
+    client.signin("citizen@demo.ma")
+    assert 'id="contact"' not in client.get(FORM).get_data(as_text=True)
