@@ -555,10 +555,18 @@ def _template_url_for(app: Flask):
     def built(script_root: str, blueprint: str | None, endpoint: str, values: tuple) -> str:
         return app.url_for(endpoint, **dict(values))
 
+    @lru_cache(maxsize=512)
+    def built_static(script_root: str, filename: str, version: str | None) -> str:
+        """``version`` only keys the cache: url_for writes the file's fingerprint itself."""
+        return app.url_for("static", filename=filename)
+
     def url_for_in_template(endpoint: str, **values) -> str:
-        # Static addresses carry their file's fingerprint: looked up each time (_static_version keeps it).
-        if app.debug or endpoint == "static" or not has_request_context() or any(n.startswith("_") for n in values):
+        if app.debug or not has_request_context() or any(n.startswith("_") for n in values):
             return app.url_for(endpoint, **values)
+        if endpoint == "static" and values.keys() == {"filename"}:
+            # Kept per fingerprint: a file changed on disk gets a new address (_static_version).
+            filename = values["filename"]
+            return built_static(request.script_root, filename, _static_version(app.static_folder, filename))
         try:
             frozen = tuple(values.items())  # in the order given: it is the query string's order
             hash(frozen)
