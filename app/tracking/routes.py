@@ -8,6 +8,7 @@ from app.complaints import follow
 from app.complaints import services as complaint_services
 from app.complaints.forms import RateForm, ReopenForm
 from app.complaints.models import Complaint
+from app.core.blank_forms import blank_form
 from app.extensions import limiter
 from app.i18n import gettext as _
 from app.permits import services
@@ -54,7 +55,16 @@ def track():
             form.form_errors.append(
                 _("No file matches this reference and tracking code. Check both on the receipt and try again.")
             )
-    response = render("tracking/track.html", form=form, case=case, **(services.clock_summary(case) if case else {}))
+    as_first_shown = None
+    if request.method == "GET" and not form.reference.data:
+        as_first_shown = blank_form("tracking/_form.html", form, (), ("csrf_token",))
+    response = render(
+        "tracking/track.html",
+        form=form,
+        case=case,
+        blank_form=as_first_shown,
+        **(services.clock_summary(case) if case else {}),
+    )
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Cache-Control"] = "no-store"
     return response

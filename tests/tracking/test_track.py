@@ -1,5 +1,7 @@
 """/track: status and public timeline for anyone holding the reference and tracking code."""
 
+import re
+
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -97,3 +99,20 @@ def test_track_names_the_kind_of_document_added_never_the_file_name(app, client,
     kind = {"fr": "Plan de situation", "ar": "تصميم الموقع"}[language]
     assert said(app, language, "A document was added: %(document)s.", document=kind) in page
     assert name not in page
+
+
+def test_the_blank_tracking_form_is_each_visitors_own(make_client, demo):
+    """Rendered once per language (app/core/blank_forms.py): the token is still each visit's, and
+    a reference given in the address is still filled in."""
+    first, second = make_client(), make_client()
+    token = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+    one = token.search(first.get("/track").get_data(as_text=True)).group(1)
+    page = second.get("/track").get_data(as_text=True)
+    assert token.search(page).group(1) != one and "blank-" not in page
+    sent = second.raw.post(
+        "/track",
+        data={"csrf_token": token.search(page).group(1), "reference": "P-2026-000001", "code": "WRONG1"},
+        headers={"Accept-Language": "en"},
+    )
+    assert "No file matches this reference and tracking code" in sent.get_data(as_text=True)
+    assert 'value="P-2026-000777"' in second.get("/track?reference=P-2026-000777").get_data(as_text=True)
