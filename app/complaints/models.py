@@ -62,7 +62,11 @@ class Complaint(Practiceable, HasTimeline, CommuneScoped, db.Model):
             "ix_complaints_closed_queue", ["commune_id", "practice", "updated_at", "id"], f"NOT ({OPEN_SQL})"
         ),
         sa.Index("ix_complaints_commune_status", "commune_id", "practice", "status", "received_at"),
-        sa.Index("ix_complaints_commune_category", "commune_id", "practice", "category_id", "received_at"),
+        sa.Index(
+            "ix_complaints_commune_category",
+            *("commune_id", "practice", "category_id", "received_at"),
+            postgresql_include=["status", "reference"],  # Open311's service_code and status, on the index alone
+        ),
         partial_index("ix_complaints_public", ["commune_id", "practice", "received_at", "id"], "reference IS NOT NULL"),
     )
 

@@ -1,7 +1,8 @@
 """the queues' indexes name the practice flag after the commune: since 0018 every query of the
 cases says "practice = false" (or true), which the indexes of 0015 did not hold, so each count and
 each page went back to the table for every row it considered; the permit indexes keep the
-reference too (the desk reads only files that have one)
+reference too (the desk reads only files that have one), the complaints' category index the status
+and reference Open311 filters on
 
 Revision ID: 0020_practice_in_indexes
 Revises: 0019_agency_names
@@ -24,6 +25,7 @@ INCLUDE = {  # columns kept beside the keys (PostgreSQL), before and after
     "ix_permit_cases_queue": (QUEUE_INCLUDE, [*QUEUE_INCLUDE, "reference", "id"]),
     "ix_permit_cases_waiting": (None, ["reference"]),
     "ix_permit_cases_closed": (None, ["reference"]),
+    "ix_complaints_commune_category": (None, ["status", "reference"]),  # Open311's service_code with status
 }
 # (name, table, columns after commune_id, partial condition)
 INDEXES = [
