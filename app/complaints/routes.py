@@ -8,6 +8,7 @@ import secrets
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, session, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from wtforms import SelectChoice
 
 from app.communes.routes import visitor_commune
@@ -61,8 +62,11 @@ def new():
     if commune is None:
         return render("complaints/choose_commune.html")
     categories = services.active_categories(commune)
+    choices = [SelectChoice(c.id, c.name) for c in categories]
+    if request.method == "GET":
+        return _blank_complaint_form(commune, choices)
     form = FileForm()
-    form.category.choices = [SelectChoice(c.id, c.name) for c in categories]
+    form.category.choices = choices
     if not form.idempotency_key.data:
         form.idempotency_key.data = secrets.token_urlsafe(24)
     duplicates = []
@@ -123,22 +127,30 @@ def new():
                 return _filed_redirect(complaint)
     photos_lost = request.method == "POST" and bool([f for f in request.files.getlist("photos") if f and f.filename])
     refused = request.method == "POST" and not duplicates  # 422: the phone keeps its draft
-    as_first_shown = None
-    if request.method == "GET":
-        shows = (commune.id, commune.code, commune.name, tuple((c.value, str(c.label)) for c in form.category.choices))
-        as_first_shown = blank_form(
-            "complaints/_form.html", form, shows, ("csrf_token", "idempotency_key"), commune=commune, duplicates=[]
-        )
     return render(
         "complaints/new.html",
         form=form,
         commune=commune,
         duplicates=duplicates,
         photos_lost=photos_lost,
-        support_form=SupportForm(formdata=None),
-        blank_form=as_first_shown,
+        support_form=SupportForm(formdata=None) if duplicates else None,  # each nearby one's "follow it" button
         status=422 if refused else 200,
     )
+
+
+def _blank_complaint_form(commune, choices: list[SelectChoice]):
+    """The form as it first shows: its copy for this language and commune, with this visit's
+    token and a fresh idempotency key (a phone replaying what it sends is recognised by it)."""
+
+    def make_form():
+        form = FileForm()
+        form.category.choices = choices
+        return form
+
+    shows = (commune.id, commune.code, commune.name, tuple((c.value, str(c.label)) for c in choices))
+    per_visit = {"csrf_token": generate_csrf(), "idempotency_key": secrets.token_urlsafe(24)}
+    html = blank_form("complaints/_form.html", make_form, shows, per_visit, commune=commune, duplicates=[])
+    return render("complaints/new.html", form=None, commune=commune, duplicates=[], blank_form=html)
 
 
 @bp.get("/filed/<id:complaint_id>")

@@ -20,37 +20,26 @@ KEPT_AT_MOST = 512
 _kept: dict[tuple, tuple[str, dict[str, str]]] = {}
 
 
-def blank_form(template: str, form, shows: tuple, per_visit: tuple[str, ...], **context) -> Markup:
-    """``template`` rendered with ``form`` (and ``context``); ``shows``: what else the form's text
-    depends on; ``per_visit``: the fields whose value is this visit's own."""
-    if current_app.debug:
-        return Markup(render_template(template, form=form, **context))
+def blank_form(template: str, make_form, shows: tuple, per_visit: dict[str, str], **context) -> Markup:
+    """``template`` rendered with the form ``make_form()`` builds (and ``context``); ``shows``: what
+    else its text depends on; ``per_visit``: this visit's value of each such field, by name. The
+    form is built only when the copy is missing (a first visit in a language, a category renamed)."""
     key = (template, current_language(), in_practice(), current_user.is_authenticated, shows)
-    if key not in _kept:
+    if current_app.debug or key not in _kept:
         if len(_kept) >= KEPT_AT_MOST:
             _kept.clear()
-        _kept[key] = _render_with_markers(template, form, per_visit, context)
+        _kept[key] = _render_with_markers(template, make_form(), tuple(per_visit), context)
     html, markers = _kept[key]
     for name, marker in markers.items():
-        html = html.replace(marker, str(escape(_value(form[name]))))
+        html = html.replace(marker, str(escape(per_visit[name])))
     return Markup(html)
 
 
 def _render_with_markers(template: str, form, per_visit: tuple[str, ...], context: dict):
     markers = {name: f"blank-{name}-{secrets.token_hex(8)}" for name in per_visit}
-    kept = {name: _value(form[name]) for name in per_visit}
-    try:
-        for name, marker in markers.items():
-            _set_value(form[name], marker)
-        html = render_template(template, form=form, **context)
-    finally:
-        for name, value in kept.items():
-            _set_value(form[name], value)
-    return html, markers
-
-
-def _value(field) -> str:
-    return field.current_token if hasattr(field, "current_token") else field.data
+    for name, marker in markers.items():
+        _set_value(form[name], marker)
+    return render_template(template, form=form, **context), markers
 
 
 def _set_value(field, value: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, request, url_for
+from flask_wtf.csrf import generate_csrf
 
 from app.complaints import follow
 from app.complaints import services as complaint_services
@@ -57,7 +58,7 @@ def track():
             )
     as_first_shown = None
     if request.method == "GET" and not form.reference.data:
-        as_first_shown = blank_form("tracking/_form.html", form, (), ("csrf_token",))
+        as_first_shown = blank_form("tracking/_form.html", lambda: form, (), {"csrf_token": generate_csrf()})
     response = render(
         "tracking/track.html",
         form=form,
