@@ -164,6 +164,14 @@ def open311_status(complaint: Complaint) -> str:
     return "open" if complaint.status in OPEN else "closed"
 
 
+# What request_dict reads: a page of 100 reads only these (not the citizen's words or contact).
+PUBLIC_COLUMNS = [
+    *(Complaint.reference, Complaint.status, Complaint.answer, Complaint.public_summary, Complaint.department),
+    *(Complaint.received_at, Complaint.updated_at, Complaint.answered_at, Complaint.closed_at),
+    *(Complaint.latitude, Complaint.longitude, Complaint.category_id, Complaint.commune_id),
+]
+
+
 def request_dict(complaint: Complaint) -> dict:
     """One complaint as an Open311 request: public fields only, by construction."""
     closed = complaint.status not in OPEN
@@ -288,7 +296,7 @@ def search_requests(commune: Commune, args) -> Page:
     # Exact up to COUNT_LIMIT: past it a count over a big commune grows with every case it holds.
     total = count_of(statement, max(count_limit(), page * page_size))
     items = db.session.scalars(
-        statement.options(sa.orm.joinedload(Complaint.category))
+        statement.options(sa.orm.joinedload(Complaint.category), sa.orm.load_only(*PUBLIC_COLUMNS))
         .order_by(Complaint.received_at.desc(), Complaint.id.desc())
         .limit(page_size)
         .offset((page - 1) * page_size)
