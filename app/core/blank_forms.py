@@ -25,11 +25,13 @@ def blank_form(template: str, make_form, shows: tuple, per_visit: dict[str, str]
     else its text depends on; ``per_visit``: this visit's value of each such field, by name. The
     form is built only when the copy is missing (a first visit in a language, a category renamed)."""
     key = (template, current_language(), in_practice(), current_user.is_authenticated, shows)
-    if current_app.debug or key not in _kept:
+    found = None if current_app.debug else _kept.get(key)  # one read: another thread may clear it
+    if found is None:
+        found = _render_with_markers(template, make_form(), tuple(per_visit), context)
         if len(_kept) >= KEPT_AT_MOST:
             _kept.clear()
-        _kept[key] = _render_with_markers(template, make_form(), tuple(per_visit), context)
-    html, markers = _kept[key]
+        _kept[key] = found
+    html, markers = found
     for name, marker in markers.items():
         html = html.replace(marker, str(escape(per_visit[name])))
     return Markup(html)

@@ -58,7 +58,7 @@ def track():
             )
     as_first_shown = None
     if request.method == "GET" and not form.reference.data:
-        as_first_shown = blank_form("tracking/_form.html", lambda: form, (), {"csrf_token": generate_csrf()})
+        as_first_shown = blank_form("tracking/_form.html", TrackForm, (), {"csrf_token": generate_csrf()})
     response = render(
         "tracking/track.html",
         form=form,
