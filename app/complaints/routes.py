@@ -147,6 +147,7 @@ def _blank_complaint_form(commune, choices: list[SelectChoice]):
         form.category.choices = choices
         return form
 
+    submitter()  # a guest's browser gets its id with the form: a replay whose first answer was lost is its own
     shows = (commune.id, commune.code, commune.name, tuple((c.value, str(c.label)) for c in choices))
     per_visit = {"csrf_token": generate_csrf(), "idempotency_key": secrets.token_urlsafe(24)}
     html = blank_form("complaints/_form.html", make_form, shows, per_visit, commune=commune, duplicates=[])

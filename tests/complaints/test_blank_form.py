@@ -58,3 +58,10 @@ def test_signed_in_the_form_no_longer_asks_how_to_contact(client, demo):
     assert 'id="contact"' in client.get(FORM).get_data(as_text=True)
     client.signin("citizen@demo.ma")
     assert 'id="contact"' not in client.get(FORM).get_data(as_text=True)
+
+
+def test_a_guest_gets_the_browser_id_its_replays_are_known_by_with_the_form(client, demo):
+    """Idempotency keys are a guest's browser's own: the id must come with the form, not with the
+    answer to the first send (which a dropped connection may never deliver)."""
+    given = client.get(FORM).headers.getlist("Set-Cookie")
+    assert any(cookie.startswith("browser=") for cookie in given)
