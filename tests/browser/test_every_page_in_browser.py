@@ -33,7 +33,11 @@ TARGETS = {
 FOCUSABLE = "a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]"
 FOCUSED_KINDS = {"a", "button", "input", "select", "textarea", "summary"}
 # Typed on the phone or at the desk in the other language's script: each runs its own way on the page.
-TYPED = {"conditions": ("Façade blanche", "ltr"), "description": ("حفرة عميقة أمام المدرسة", "rtl")}
+TYPED = {
+    "conditions": ("Façade blanche", "ltr"),
+    "description": ("حفرة عميقة أمام المدرسة", "rtl"),
+    "postal address": ("12 rue Outa Hammam, Chefchaouen", "ltr"),  # as files.draft types it
+}
 
 
 @pytest.fixture
@@ -236,6 +240,7 @@ def test_every_page_a_citizen_and_a_clerk_tap_through(phone, journey, locale, la
     checks.tap(f"main a[href='/permits/{journey['sent']}']")
     checks.state("sent-file")
     _reference_at_the_start_of_its_line(checks)
+    checks.typed_text_runs_its_own_way("postal address")
     checks.tap("main a.back")
     checks.state("my-applications")
 
@@ -255,6 +260,7 @@ def test_every_page_a_citizen_and_a_clerk_tap_through(phone, journey, locale, la
     checks.tap(f"main a[href='/desk/permits/{journey['issued']}']")
     checks.state("clerk-issued-file")
     checks.typed_text_runs_its_own_way("conditions")
+    checks.typed_text_runs_its_own_way("postal address")
     checks.tap(f"main a[href='/permits/{journey['issued']}/certificate']")
     checks.state("certificate")
     _certificate_french_runs_left_to_right(checks)

@@ -39,6 +39,28 @@ MESSAGES = {
     "ar": ("حجم هذا الملف يتجاوز 20 ميغابايت", "لا يمكن إرسال هذا الملف", "ملف PDF لا يتجاوز 20 ميغابايت"),
     "fr": ("Ce fichier dépasse 20 Mo", "Ce fichier ne peut pas être envoyé", "Un PDF de 20 Mo au plus"),
 }
+# What a file input says it takes: a PDF (with its size) or a photo, or photos only (made lighter).
+LIMITS = {
+    "ar": ("ملف PDF لا يتجاوز 20 ميغابايت، أو صورة (JPEG أو PNG)", "صور بصيغة JPEG أو PNG. يخفف هاتفك حجمها"),
+    "fr": ("Un PDF de 20 Mo au plus, ou une photo (JPEG, PNG)", "Photos JPEG ou PNG. Votre téléphone les allège"),
+}
+# Each file input: what it accepts, and the text a screen reader reads with it (aria-describedby).
+FILE_INPUTS = """[...document.querySelectorAll('input[type=file]')].map(input => ({
+  name: input.id || input.name, accept: input.getAttribute('accept') || '',
+  described: (input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean)
+    .map(id => document.getElementById(id)?.innerText || '').join(' ')}))"""
+
+
+def unstated_file_inputs(page, language: str) -> list[str]:
+    """The page's file inputs that do not say, to the eye and to a screen reader, what they take.
+    An empty page is a problem too: a test that meets no file input checks nothing."""
+    inputs = page.evaluate(FILE_INPUTS)
+    unstated = [
+        f"{field['name']}: accepts {field['accept']!r}, says {field['described']!r}"
+        for field in inputs
+        if not field["accept"] or not any(limit in field["described"] for limit in LIMITS[language])
+    ]
+    return unstated if inputs else ["no file input on the page"]
 
 
 @pytest.mark.parametrize(("locale", "language"), [("ar-MA", "ar"), ("fr-MA", "fr")])
@@ -53,6 +75,7 @@ def test_the_phone_checks_files_before_sending_and_shrinks_photos(phone, draft_i
     page.wait_for_url(f"**/permits/{draft_id}/documents")
     item = page.locator("#doc-site_plan")
     expect(item.locator(".hint")).to_contain_text(stated)
+    assert unstated_file_inputs(page, language) == []
     sent = []
     page.on("request", lambda r: r.method == "POST" and "/documents" in r.url and sent.append(r))
 
