@@ -19,6 +19,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 360, "height": 640}
+NARROW = {"width": 320, "height": 640}  # the narrowest phones still sold, and WCAG 1.4.10's width
+# The two languages every page is tested in (Arabic first, right to left), as pytest parameters.
+LANGUAGES = [("ar-MA", "ar"), ("fr-MA", "fr")]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 
@@ -110,15 +113,21 @@ class Phone:
         self.page.screenshot(path=str(path), full_page=full_page, caret="initial")
         return path
 
+    def on_a_slow_network(self, conditions: dict) -> None:
+        """DevTools' network throttling (latency, throughput up and down) for this tab."""
+        cdp = self.context.new_cdp_session(self.page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", conditions)
+
     def fits_the_screen(self) -> bool:
         return self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.fixture
 def phone(browser, live_server):
-    def open_phone(locale: str = "ar-MA", javascript: bool = True) -> Phone:
+    def open_phone(locale: str = "ar-MA", javascript: bool = True, viewport: dict = PHONE) -> Phone:
         context = browser.new_context(
-            viewport=PHONE, locale=locale, java_script_enabled=javascript, device_scale_factor=1
+            viewport=viewport, locale=locale, java_script_enabled=javascript, device_scale_factor=1
         )
         contexts.append(context)
         return Phone(context, live_server)

@@ -13,14 +13,11 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.permits import services
-from tests.browser.conftest import SCREENSHOTS, wait_until
+from tests.browser.conftest import LANGUAGES, NARROW, PHONE, SCREENSHOTS, wait_until
 from tests.browser.test_performance_in_browser import axe_violations
 from tests.complaints import helpers as complaints
 from tests.permits import files
 
-NARROW = {"width": 320, "height": 640}
-PHONE = {"width": 360, "height": 640}
-LANGUAGES = [("ar-MA", "ar"), ("fr-MA", "fr")]
 TARGETS = {
     "the header's links and sign-out": ".top-nav a, .top-nav button",
     "the footer's language buttons": ".languages button",

@@ -11,6 +11,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from app.extensions import db
+from tests.browser.conftest import LANGUAGES
 from tests.permits import files
 
 CAMERA_PHOTO_BYTES = 5_000_000
@@ -63,7 +64,7 @@ def unstated_file_inputs(page, language: str) -> list[str]:
     return unstated if inputs else ["no file input on the page"]
 
 
-@pytest.mark.parametrize(("locale", "language"), [("ar-MA", "ar"), ("fr-MA", "fr")])
+@pytest.mark.parametrize(("locale", "language"), LANGUAGES)
 def test_the_phone_checks_files_before_sending_and_shrinks_photos(phone, draft_id, locale, language):
     too_large, wrong_type, stated = MESSAGES[language]
     tab = phone(locale)
