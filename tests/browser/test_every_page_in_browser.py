@@ -24,6 +24,7 @@ TARGETS = {
     "Delete this draft": "form[action$='/delete'] button",
     "Withdraw": "form[action$='/withdraw'] button",
     "Add this file": ".doc-item button",
+    "Choose a file (the file inputs)": "input[type=file]",
     "Mark all as read": "main form[action*='read'] button",
 }
 # Everything that takes focus, and the kinds of it each language's pages must have shown a ring on.
