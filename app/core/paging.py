@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext
 from flask_sqlalchemy.pagination import Pagination
 
 from app.extensions import db
+from app.i18n import gettext
 
 
 def count_limit() -> int:
