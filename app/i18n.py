@@ -53,11 +53,16 @@ def current_language() -> str:
     return page_locale().language
 
 
+def _kept_locale():
+    """(Flask-Babel's namespace for this request, the locale it keeps there or None): the locale
+    may be forced for a while, e.g. an e-mail in its reader's language."""
+    babel = g.get("_flask_babel")
+    return babel, getattr(babel, "babel_locale", None)
+
+
 def page_locale() -> Locale:
-    """The locale in force, as Flask-Babel keeps it for the request (it may be forced for a while,
-    e.g. an e-mail in its reader's language); chosen by select_locale the first time."""
-    kept = getattr(g.get("_flask_babel"), "babel_locale", None)
-    return kept or get_locale()
+    """The locale in force; chosen by select_locale the first time."""
+    return _kept_locale()[1] or get_locale()
 
 
 def page_catalogue():
@@ -66,8 +71,7 @@ def page_catalogue():
     spelled out): with a page's fifty strings, a sixth of its time."""
     if not has_app_context():
         return support.NullTranslations()
-    babel = g.get("_flask_babel")
-    locale = getattr(babel, "babel_locale", None)
+    babel, locale = _kept_locale()
     if locale is None:
         return get_translations()  # the page's first string: the locale is chosen meanwhile
     kept = getattr(babel, "jamaati_catalogue", None)

@@ -39,7 +39,7 @@ from werkzeug.routing import IntegerConverter
 from wtforms.i18n import messages_path
 
 from app import formatting
-from app.core import fastforms, first_visit
+from app.core import cookies, fastforms, first_visit
 from app.core.errors import RuleError
 from app.core.statemachine import IllegalTransition, StillWaiting
 from app.extensions import db, login_manager
@@ -48,7 +48,7 @@ from app.i18n import gettext as _
 from app.scoping import set_commune_scope
 from app.uploads import UploadError
 
-YEAR = 365 * 24 * 3600
+YEAR = cookies.YEAR
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -225,10 +225,7 @@ def submitter() -> str:
 
 def _give_browser_cookie(response: Response) -> Response:
     if g.get("new_browser_id"):
-        secure = not current_app.config["DEMO_MODE"] or request.is_secure
-        response.set_cookie(
-            BROWSER_COOKIE, g.browser_id, max_age=2 * YEAR, httponly=True, samesite="Lax", secure=secure
-        )
+        cookies.keep(response, BROWSER_COOKIE, g.browser_id, max_age=2 * YEAR)
     return response
 
 

@@ -242,11 +242,12 @@ class Page:
     items: list[Complaint]
     page: int
     page_size: int
-    total: int  # counted no further than needed to know it is more than COUNT_LIMIT and this page
+    total: int  # counted no further than counted_to + 1
+    counted_to: int  # COUNT_LIMIT, or this page's end when it lies further
 
     @property
     def counted_all(self) -> bool:
-        return self.total <= max(count_limit(), self.page * self.page_size)
+        return self.total <= self.counted_to
 
     @property
     def has_next(self) -> bool:
@@ -294,14 +295,15 @@ def search_requests(commune: Commune, args) -> Page:
         if end_at:
             statement = statement.where(Complaint.received_at <= end_at)
     # Exact up to COUNT_LIMIT: past it a count over a big commune grows with every case it holds.
-    total = count_of(statement, max(count_limit(), page * page_size))
+    counted_to = max(count_limit(), page * page_size)
+    total = count_of(statement, counted_to)
     items = db.session.scalars(
         statement.options(sa.orm.joinedload(Complaint.category), sa.orm.load_only(*PUBLIC_COLUMNS))
         .order_by(Complaint.received_at.desc(), Complaint.id.desc())
         .limit(page_size)
         .offset((page - 1) * page_size)
     ).all()
-    return Page(list(items), page, page_size, total)
+    return Page(list(items), page, page_size, total, counted_to)
 
 
 def _float(name: str, value: str, low: float, high: float) -> float:

@@ -19,9 +19,10 @@ from pathlib import Path
 from flask import current_app, g, request
 from markupsafe import Markup
 
+from app.core import cookies
+
 COOKIE = "jamaati_css"
 STYLESHEET = "build/app.css"
-YEAR = 365 * 24 * 3600
 
 
 @cache
@@ -54,6 +55,5 @@ def inline_stylesheet() -> Markup | None:
 
 def remember_stylesheet(response):
     if version := g.get("stylesheet_inlined"):
-        secure = not current_app.config["DEMO_MODE"] or request.is_secure
-        response.set_cookie(COOKIE, version, max_age=YEAR, httponly=True, samesite="Lax", secure=secure)
+        cookies.keep(response, COOKIE, version)
     return response
