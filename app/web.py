@@ -39,7 +39,8 @@ from werkzeug.routing import IntegerConverter
 from wtforms.i18n import messages_path
 
 from app import formatting
-from app.core import cookies, fastforms, first_visit
+from app.core import chrome, cookies, fastforms, first_visit
+from app.core.copies import Copy, kept
 from app.core.errors import RuleError
 from app.core.statemachine import IllegalTransition, StillWaiting
 from app.extensions import db, login_manager
@@ -534,14 +535,8 @@ FORM_MESSAGES = _FormMessages()
 def same_for_everyone(template: str) -> Markup:
     """A template that shows every visitor the same in a language (no account, no request in it),
     rendered once per language: the outbox's sixteen sentences are not translated on every page."""
-    if current_app.debug:
-        return Markup(render_template(template))
-    return _rendered_once(template, current_language())
-
-
-@lru_cache(maxsize=64)
-def _rendered_once(template: str, language: str) -> Markup:
-    return Markup(render_template(template))
+    key = ("same for everyone", template, current_language())
+    return kept(key, lambda: Copy(render_template(template), {})).fill({})
 
 
 def _template_url_for(app: Flask):
@@ -594,7 +589,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["g"] = g
     app.jinja_env.globals["zip"] = zip
     app.jinja_env.globals["same_for_everyone"] = same_for_everyone
-    app.jinja_env.globals["inline_stylesheet"] = first_visit.inline_stylesheet
+    app.jinja_env.globals.update(chrome.GLOBALS)
     app.jinja_env.globals["url_for"] = _template_url_for(app)
     fastforms.install()
     formatting.init_app(app)
