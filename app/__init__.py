@@ -9,7 +9,17 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import INSTANCE, ROOT, Config
 from app.core import health
-from app.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
+from app.extensions import (
+    babel,
+    check_limits_only_where_declared,
+    compress,
+    csrf,
+    db,
+    htmx,
+    limiter,
+    login_manager,
+    migrate,
+)
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -82,6 +92,7 @@ def create_app(config: Config | None = None) -> Flask:
     for module in (*areas, *desks):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.admin_bp)  # /admin/api-keys: Open311 keys, kept with the API
+    check_limits_only_where_declared(app, api.bp.name)  # the API's limit is its blueprint's
 
     from app import cli
 

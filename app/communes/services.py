@@ -61,8 +61,11 @@ def open_commune(commune: Commune) -> None:
     signals.commune_opened.send(commune)
 
 
+_BY_CODE = sa.select(Commune).where(Commune.code == sa.bindparam("code"))  # built once: forms name their commune
+
+
 def get_by_code(code: str) -> Commune | None:
-    return db.session.scalar(sa.select(Commune).where(Commune.code == code.strip()))
+    return db.session.scalar(_BY_CODE, {"code": code.strip()})
 
 
 def _slug_form(text: str) -> str:

@@ -61,10 +61,10 @@ def new():
     commune = _named_commune() or visitor_commune()
     if commune is None:
         return render("complaints/choose_commune.html")
+    if request.method == "GET":
+        return _blank_complaint_form(commune, [SelectChoice(*choice) for choice in services.category_choices(commune)])
     categories = services.active_categories(commune)
     choices = [SelectChoice(c.id, c.name) for c in categories]
-    if request.method == "GET":
-        return _blank_complaint_form(commune, choices)
     form = FileForm()
     form.category.choices = choices
     if not form.idempotency_key.data:

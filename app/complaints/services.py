@@ -17,6 +17,7 @@ from app.core.codes import new_tracking_code, reference, same_code
 from app.core.dates import aware, local_day, phone_time, today, utcnow
 from app.core.errors import RuleError
 from app.core.geo import box_around, distance_m, outside_commune
+from app.core.models import name_in_page_language
 from app.core.paging import paginate_parts
 from app.extensions import db
 from app.i18n import lazy_gettext as _l
@@ -164,6 +165,23 @@ def active_categories(commune: Commune) -> list[ComplaintCategory]:
         .execution_options(skip_commune_scope=True)
     )
     return list(db.session.scalars(statement))
+
+
+_CATEGORIES = ComplaintCategory.__table__.c
+_ACTIVE_CHOICES = (
+    sa.select(_CATEGORIES.id, _CATEGORIES.name_ar, _CATEGORIES.name_fr, _CATEGORIES.name_en)
+    .where(_CATEGORIES.commune_id == sa.bindparam("commune_id"), _CATEGORIES.active.is_(True))
+    .order_by(_CATEGORIES.position, _CATEGORIES.id)
+)
+
+
+def category_choices(commune: Commune) -> list[tuple[int, str]]:
+    """(id, name in the page's language) of the commune's active categories, in the order of
+    active_categories: what the complaint form offers on every visit. Read as plain rows (the
+    query is the commune's own, categories hold no practice cases): building an object per
+    category cost more than the rest of the form's database work."""
+    rows = db.session.connection().execute(_ACTIVE_CHOICES, {"commune_id": commune.id})
+    return [(row.id, name_in_page_language(row)) for row in rows]
 
 
 def nearby_open(

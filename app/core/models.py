@@ -10,12 +10,18 @@ import sqlalchemy as sa
 from app.i18n import current_language
 
 
+def name_in_page_language(named) -> str:
+    """Of something with name_ar / name_fr / name_en (a model, a row), the name in the page's
+    language, the French one where it has none."""
+    return getattr(named, f"name_{current_language()}") or named.name_fr
+
+
 class Localized:
     """Models with name_ar / name_fr / name_en show the one for the page's language."""
 
     @property
     def name(self) -> str:
-        return getattr(self, f"name_{current_language()}") or self.name_fr
+        return name_in_page_language(self)
 
 
 def labeller(labels: dict, enum_type: type[enum.Enum]):

@@ -23,7 +23,7 @@ def test_each_visit_gets_its_own_key_and_a_token_that_files(client, make_client,
     second = other.get(FORM).get_data(as_text=True)
     assert _hidden(first, "idempotency_key") != _hidden(second, "idempotency_key")
     assert _hidden(first, "csrf_token") != _hidden(second, "csrf_token")
-    assert "blank-" not in first + second  # no marker left in a page
+    assert not re.search(r"hole[0-9a-f]{16}", first + second)  # no marker left in a page (app/core/copies.py)
     category = re.search(r'<option value="(\d+)"', second).group(1)
     sent = other.raw.post(
         FORM,
@@ -52,6 +52,24 @@ def test_a_renamed_category_and_another_language_show_at_the_next_visit(app, cli
     arabic = client.get(FORM, headers={"Accept-Language": "ar"}).get_data(as_text=True)
     assert "Chaussée abîmée" in french and "Décrivez le problème" in french
     assert "طريق متضررة" in arabic and "Chaussée abîmée" not in arabic
+
+
+def test_a_category_no_longer_offered_is_gone_at_the_next_visit_the_others_keep_their_order(app, client, demo):
+    options = re.compile(r'<option value="(\d+)"[^>]*>([^<]*)</option>')
+    before = options.findall(client.get(FORM).get_data(as_text=True))
+    with app.app_context():
+        offered = db.session.scalars(
+            sa.select(ComplaintCategory)
+            .where(ComplaintCategory.id.in_([int(value) for value, _ in before]))
+            .order_by(ComplaintCategory.position, ComplaintCategory.id)
+        ).all()
+        assert [str(c.id) for c in offered] == [value for value, _ in before]  # the commune's order
+        withdrawn = offered[1]
+        withdrawn.active = False
+        db.session.commit()
+        withdrawn_id = str(withdrawn.id)
+    after = options.findall(client.get(FORM).get_data(as_text=True))
+    assert after == [option for option in before if option[0] != withdrawn_id] and len(after) == len(before) - 1
 
 
 def test_signed_in_the_form_no_longer_asks_how_to_contact(client, demo):
