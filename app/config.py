@@ -157,6 +157,9 @@ class Config:
     # Pages: brotli 5 instead of Flask-Compress's 4 (about 10 % fewer bytes for about a tenth of a
     # millisecond more on a 20 KB page, such as the figures of a commune with their charts).
     COMPRESS_BR_LEVEL = 5
+    # The pages that give an ETag answer If-None-Match themselves (performance pages, open data,
+    # static files): Flask-Compress need not evaluate every page as a conditional request.
+    COMPRESS_EVALUATE_CONDITIONAL_REQUEST = False
 
     def __init__(self) -> None:
         secure = not self.DEMO_MODE

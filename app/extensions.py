@@ -1,6 +1,8 @@
 """Extensions are created unbound here and bound to the app in create_app()."""
 
-from flask import Flask
+from functools import wraps
+
+from flask import Flask, request
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -50,3 +52,20 @@ def check_limits_only_where_declared(app: Flask, *blueprints: str) -> None:
     app.before_request_funcs[None].remove(check)
     for name in blueprints:
         app.before_request_funcs.setdefault(name, []).insert(0, check)
+
+
+def limit_sending(limit_value, **options):
+    """A view's limit on what is sent to it (POST), as ``limiter.limit(..., methods=["POST"])``;
+    a GET goes straight to the view: Flask-Limiter would work out on every GET that the limit is
+    not for it, a tenth of a blank form's time."""
+
+    def decorate(view):
+        limited = limiter.limit(limit_value, methods=["POST"], **options)(view)
+
+        @wraps(view)
+        def served(*args, **kwargs):
+            return (limited if request.method == "POST" else view)(*args, **kwargs)
+
+        return served
+
+    return decorate

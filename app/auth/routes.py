@@ -29,7 +29,7 @@ from app.auth.services import (
 from app.communes.routes import visitor_commune
 from app.communes.services import open_communes
 from app.core.identity import normalize_cin
-from app.extensions import db, limiter
+from app.extensions import db, limit_sending
 from app.i18n import current_language
 from app.i18n import gettext as _
 from app.models import Role
@@ -41,7 +41,7 @@ def _auth_rate_limit() -> str:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_auth_rate_limit, methods=["POST"])
+@limit_sending(_auth_rate_limit)
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -75,7 +75,7 @@ def signup():
 
 
 @bp.route("/signin", methods=["GET", "POST"])
-@limiter.limit(_auth_rate_limit, methods=["POST"])
+@limit_sending(_auth_rate_limit)
 def signin():
     if current_user.is_authenticated:
         return redirect_back()
@@ -154,7 +154,7 @@ def password():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_auth_rate_limit, methods=["POST"])
+@limit_sending(_auth_rate_limit)
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -171,7 +171,7 @@ def reset_sent():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_auth_rate_limit, methods=["POST"])
+@limit_sending(_auth_rate_limit)
 def reset_with_link(token: str):
     # Opening the link changes nothing (mail scanners open links too): only sending the form does.
     form = NewPasswordForm()
@@ -192,7 +192,7 @@ def reset_with_link(token: str):
 
 
 @bp.route("/reset/code", methods=["GET", "POST"])
-@limiter.limit(_auth_rate_limit, methods=["POST"])
+@limit_sending(_auth_rate_limit)
 def reset_with_code():
     form = CodeResetForm()
     if form.validate_on_submit():

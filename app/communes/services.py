@@ -11,6 +11,7 @@ from flask import current_app
 
 from app.communes import signals
 from app.core.dates import utcnow
+from app.core.practice import NO_CASES
 from app.extensions import db
 from app.models import Commune
 
@@ -61,7 +62,8 @@ def open_commune(commune: Commune) -> None:
     signals.commune_opened.send(commune)
 
 
-_BY_CODE = sa.select(Commune).where(Commune.code == sa.bindparam("code"))  # built once: forms name their commune
+# Built once, and without the practice wall (it reads no case): forms name their commune on every visit.
+_BY_CODE = sa.select(Commune).where(Commune.code == sa.bindparam("code")).execution_options(**NO_CASES)
 
 
 def get_by_code(code: str) -> Commune | None:

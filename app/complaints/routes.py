@@ -20,7 +20,7 @@ from app.complaints.workflow import Kind
 from app.core import storage
 from app.core.blank_forms import blank_form
 from app.core.replay import Submission
-from app.extensions import db, limiter
+from app.extensions import db, limit_sending, limiter
 from app.i18n import gettext as _
 from app.models import Role
 from app.scoping import set_commune_scope
@@ -54,7 +54,7 @@ def _named_commune():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@limiter.limit(FILE_RATE_LIMIT, methods=["POST"])
+@limit_sending(FILE_RATE_LIMIT)
 def new():
     # The form names its commune in its address, so a phone replaying it days later, from a
     # browser that forgot the chosen commune, still files it where it was written.

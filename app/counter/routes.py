@@ -24,7 +24,7 @@ from app.core.practice import in_practice, set_practice
 from app.core.statemachine import IllegalTransition
 from app.counter import bp, guides, services
 from app.counter.forms import ClaimForm, CounterComplaintForm, CounterPermitForm
-from app.extensions import db, limiter
+from app.extensions import db, limit_sending
 from app.i18n import gettext as _
 from app.models import COMMUNE_STAFF_ROLES, Role
 from app.permits import services as permits
@@ -357,7 +357,7 @@ def _per_account() -> str:
 
 @bp.route("/claim", methods=["GET", "POST"])
 @roles_required(Role.CITIZEN)
-@limiter.limit(CLAIM_RATE_LIMIT, methods=["POST"], key_func=_per_account)
+@limit_sending(CLAIM_RATE_LIMIT, key_func=_per_account)
 def claim():
     """A file filed for you at the counter, attached to your account: reference, tracking code and
     CIN. A wrong one is refused without saying which (the three are checked together)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import sqlalchemy as sa
 from flask import current_app, url_for
@@ -28,7 +29,7 @@ class Action:
     description: str
     endpoint: str
 
-    @property
+    @cached_property  # the page asks twice: is there one, and which
     def url(self) -> str | None:
         """None until the area that serves it is part of the app."""
         if self.endpoint in current_app.view_functions:

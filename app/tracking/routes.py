@@ -10,7 +10,7 @@ from app.complaints import services as complaint_services
 from app.complaints.forms import RateForm, ReopenForm
 from app.complaints.models import Complaint
 from app.core.blank_forms import blank_form
-from app.extensions import limiter
+from app.extensions import limit_sending, limiter
 from app.i18n import gettext as _
 from app.permits import services
 from app.permits.workflow import Status
@@ -34,38 +34,39 @@ def public_pages():
 
 
 @bp.route("/track", methods=["GET", "POST"])
-@limiter.limit(TRACK_RATE_LIMIT, methods=["POST"])
+@limit_sending(TRACK_RATE_LIMIT)
 def track():
     """Status and public timeline of a file, for anyone holding its reference and tracking
     code: no account, no JavaScript. A wrong pair never says which half was wrong."""
+    reference = request.args.get("reference", "")[:20]
+    if request.method == "GET" and not reference:
+        # The form as it first shows: its copy for this language, with this visit's token.
+        as_first_shown = blank_form("tracking/_form.html", TrackForm, (), {"csrf_token": generate_csrf()})
+        return _private(render("tracking/track.html", form=None, case=None, blank_form=as_first_shown))
     form = TrackForm()
     if request.method == "GET":
-        form.reference.data = request.args.get("reference", "")[:20]
+        form.reference.data = reference
     case = None
-    if form.validate_on_submit() and form.reference.data.strip().upper().startswith("C-"):
-        complaint = complaint_services.by_tracking(form.reference.data, form.code.data)
-        if complaint is not None:
-            return _complaint_page(complaint)
-        form.form_errors.append(
-            _("No file matches this reference and tracking code. Check both on the receipt and try again.")
-        )
-    elif form.validate_on_submit():
-        case = services.by_tracking(form.reference.data, form.code.data)
-        if case is None or case.status is Status.DRAFT:
-            case = None
+    if form.validate_on_submit():
+        if form.reference.data.strip().upper().startswith("C-"):
+            complaint = complaint_services.by_tracking(form.reference.data, form.code.data)
+            if complaint is not None:
+                return _complaint_page(complaint)
+        else:
+            case = services.by_tracking(form.reference.data, form.code.data)
+            if case is not None and case.status is Status.DRAFT:
+                case = None
+        if case is None:
             form.form_errors.append(
                 _("No file matches this reference and tracking code. Check both on the receipt and try again.")
             )
-    as_first_shown = None
-    if request.method == "GET" and not form.reference.data:
-        as_first_shown = blank_form("tracking/_form.html", TrackForm, (), {"csrf_token": generate_csrf()})
-    response = render(
-        "tracking/track.html",
-        form=form,
-        case=case,
-        blank_form=as_first_shown,
-        **(services.clock_summary(case) if case else {}),
+    return _private(
+        render("tracking/track.html", form=form, case=case, **(services.clock_summary(case) if case else {}))
     )
+
+
+def _private(response):
+    """What a tracking code opens is for whoever holds it: never indexed, never kept."""
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -99,11 +100,9 @@ def _tracked(form) -> Complaint:
 
 
 def _complaint_page(complaint: Complaint, **forms):
-    response = render(
-        "tracking/track.html", form=TrackForm(formdata=None), case=None, **follow.context(complaint, **forms)
+    response = _private(
+        render("tracking/track.html", form=TrackForm(formdata=None), case=None, **follow.context(complaint, **forms))
     )
-    response.headers["X-Robots-Tag"] = "noindex"
-    response.headers["Cache-Control"] = "no-store"
     if request.htmx:
         # A boosted form would otherwise leave the action's URL (POST only) in the address bar.
         response.headers["HX-Push-Url"] = url_for("tracking.track")
