@@ -347,10 +347,17 @@ def EVENT_COLUMNS(case_column: str) -> list[str]:  # noqa: N802 (a table's colum
 
 
 def reset_postgres(url: str) -> None:
+    """An empty schema in the database ``url`` names, made first on a server that has none."""
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
     name = sa.engine.make_url(url).database or ""
     if "bench" not in name:
         sys.exit(f"bench-scale empties its database: use one whose name says bench (not {name!r})")
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    server = sa.create_engine(sa.engine.make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        if conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
         conn.execute(sa.text("CREATE SCHEMA public"))
