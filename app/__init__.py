@@ -92,7 +92,7 @@ def create_app(config: Config | None = None) -> Flask:
     for module in (*areas, *desks):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.admin_bp)  # /admin/api-keys: Open311 keys, kept with the API
-    check_limits_only_where_declared(app, api.bp.name)  # the API's limit is its blueprint's
+    check_limits_only_where_declared(app)  # once every blueprint has declared its limits
 
     from app import cli
 

@@ -39,19 +39,26 @@ compress = Compress()
 htmx = Htmx()
 
 
-def check_limits_only_where_declared(app: Flask, *blueprints: str) -> None:
+def check_limits_only_where_declared(app: Flask) -> None:
     """Flask-Limiter checks every request in a before_request hook, for default limits and for the
     limits declared on whole blueprints. Jamaati has no default limit: each route declares its own
-    (checked by its decorator), and ``blueprints`` (the API) theirs. So the hook runs for those
-    blueprints only: on every other page it found nothing to check, for 6 % of a public page's time."""
+    (checked by its decorator), and a blueprint may declare one for all its routes (the API). So
+    the hook checks the requests of those blueprints only, where it stood among the hooks: on every
+    other page it found nothing to check, for 6 % of a public page's time."""
     check = limiter._check_request_limit
-    if check not in app.before_request_funcs[None]:
+    hooks = app.before_request_funcs[None]
+    if check not in hooks:
         return  # limits switched off (RATELIMIT_ENABLED): Flask-Limiter added no hook
-    if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
-        return  # limits that apply to every request: the hook stays where Flask-Limiter put it
-    app.before_request_funcs[None].remove(check)
-    for name in blueprints:
-        app.before_request_funcs.setdefault(name, []).insert(0, check)
+    manager = limiter.limit_manager
+    if manager.default_limits or manager.application_limits:
+        return  # limits that apply to every request: the hook stays as Flask-Limiter made it
+    limited = set(manager._blueprint_limits)  # Flask-Limiter 4.1 keeps them by blueprint name
+
+    def check_declared_limits() -> None:
+        if request.blueprint in limited:
+            check()
+
+    hooks[hooks.index(check)] = check_declared_limits
 
 
 def limit_sending(limit_value, **options):

@@ -16,8 +16,9 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from flask import current_app
 from markupsafe import Markup, escape
 
-KEPT_AT_MOST = 512  # cleared when full: keys are few (languages × states), a miss only costs a render
-_kept: dict[Hashable, Copy] = {}
+# Cleared when full (a miss only costs a render): the page chrome has a few dozen keys, the blank
+# complaint form one per commune, language and state that is visited (about 8 KB each).
+KEPT_AT_MOST = 2048
 
 
 class Copy:
@@ -50,10 +51,11 @@ def render_with_holes(render: Callable[[dict[str, str]], str], names: Iterable[s
 def kept(key: Hashable, make: Callable[[], Copy]) -> Copy:
     """The copy kept under ``key``, made by ``make()`` when missing (and on every request in
     debug mode, where templates change on disk)."""
-    found = None if current_app.debug else _kept.get(key)  # one read: another thread may clear it
+    kept_here = current_app.extensions.setdefault("kept copies", {})  # each app its own (tests make several)
+    found = None if current_app.debug else kept_here.get(key)  # one read: another thread may clear it
     if found is None:
         found = make()
-        if len(_kept) >= KEPT_AT_MOST:
-            _kept.clear()
-        _kept[key] = found
+        if len(kept_here) >= KEPT_AT_MOST:
+            kept_here.clear()
+        kept_here[key] = found
     return found

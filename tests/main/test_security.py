@@ -1,3 +1,4 @@
+import gzip
 import pathlib
 
 import pytest
@@ -115,7 +116,13 @@ def test_static_files_are_compressed_at_brotlis_best_and_revalidate(client):
     assert again.status_code == 304
     old_phone = client.get("/static/js/outbox.js", headers={"Accept-Encoding": "gzip"})
     old_phone.close()
-    assert old_phone.headers["Content-Encoding"] == "gzip"
+    assert old_phone.headers["Content-Encoding"] == "gzip" and gzip.decompress(old_phone.data) == original
+    # A phone without brotli (plain http, an old WebView) revalidates its copy too: no second download.
+    again = client.get(
+        "/static/js/outbox.js", headers={"Accept-Encoding": "gzip", "If-None-Match": old_phone.headers["ETag"]}
+    )
+    again.close()
+    assert again.status_code == 304 and not again.data
 
 
 def test_pages_are_compressed(client):
