@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from app.core import cookies
+
 COOKIE = "known_device"
 MAX_ACCOUNTS = 5  # a family phone
-YEAR = 365 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,5 @@ def remember_device(response: Response, user_id: int) -> Response:
     device = this_device()
     device_id = device.id if device else secrets.token_urlsafe(16)
     accounts = [user_id, *(a for a in (device.accounts if device else ()) if a != user_id)][:MAX_ACCOUNTS]
-    response.set_cookie(
-        COOKIE,
-        _serializer().dumps({"d": device_id, "u": accounts}),
-        max_age=2 * YEAR,
-        httponly=True,
-        samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-    )
+    cookies.keep(response, COOKIE, _serializer().dumps({"d": device_id, "u": accounts}), max_age=2 * cookies.YEAR)
     return response

@@ -3,12 +3,11 @@ from flask_login import current_user
 
 from app.communes import bp
 from app.communes.services import COMMUNE_COOKIE, chosen_commune, get_by_code, search
+from app.core import cookies
 from app.extensions import db
 from app.i18n import gettext as _
 from app.models import Commune
 from app.web import page_number, redirect_back, render
-
-YEAR = 365 * 24 * 3600
 
 
 def visitor_commune() -> Commune | None:
@@ -34,7 +33,5 @@ def choose():
         db.session.commit()
     flash(_("Your commune is now %(name)s.", name=commune.name), "success")
     response = redirect_back(target=request.form.get("next") or url_for("main.home"))
-    response.set_cookie(
-        COMMUNE_COOKIE, commune.code, max_age=YEAR, httponly=True, samesite="Lax", secure=request.is_secure
-    )
+    cookies.keep(response, COMMUNE_COOKIE, commune.code)
     return response

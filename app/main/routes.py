@@ -6,7 +6,7 @@ from app.auth.services import set_language
 from app.communes.routes import visitor_commune
 from app.complaints.services import author_complaints
 from app.config import LANGUAGES
-from app.core import health
+from app.core import cookies, health
 from app.i18n import LANGUAGE_COOKIE
 from app.main import bp
 from app.main.services import citizen_actions, my_work, staff_links
@@ -15,8 +15,6 @@ from app.notifications import services as notifications
 from app.notifications.routes import DEVICE_COOKIE
 from app.permits.services import applicant_cases
 from app.web import redirect_back, render
-
-YEAR = 365 * 24 * 3600
 
 
 @bp.get("/")
@@ -52,7 +50,7 @@ def language():
         set_language(current_user, chosen)
         notifications.set_device_language(request.cookies.get(DEVICE_COOKIE), chosen)
     response = redirect_back()
-    response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=YEAR, httponly=True, samesite="Lax", secure=request.is_secure)
+    cookies.keep(response, LANGUAGE_COOKIE, chosen)
     return response
 
 

@@ -5,11 +5,11 @@ from flask import abort, after_this_request, current_app, redirect, request, url
 from flask_login import current_user, login_required, user_logged_in, user_logged_out
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.core import cookies
 from app.notifications import bp, services
 from app.web import is_local_url, render
 
 DEVICE_COOKIE = "push_device"
-YEAR = 365 * 24 * 3600
 
 
 @bp.app_context_processor
@@ -92,7 +92,7 @@ def subscribe():
             json.dumps({"error": str(error.message)}, ensure_ascii=False), status=400, mimetype="application/json"
         )
     response = current_app.response_class(status=204)
-    response.set_cookie(DEVICE_COOKIE, device, max_age=YEAR, httponly=True, samesite="Lax", secure=request.is_secure)
+    cookies.keep(response, DEVICE_COOKIE, device)
     return response
 
 

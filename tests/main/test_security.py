@@ -137,3 +137,18 @@ def test_static_files_carry_only_the_headers_that_matter_for_them(client):
     svg = client.get("/static/icons/icon.svg")
     svg.close()
     assert svg.headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_outside_demo_mode_the_long_lived_cookies_are_secure_behind_a_proxy_that_hides_https(monkeypatch, database_url):
+    """A front server that ends TLS without saying so (no X-Forwarded-Proto): the app sees plain
+    http, yet the phone's cookies must never travel unencrypted (app/core/cookies.py)."""
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test-only")
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("JAMAATI_PUBLIC_URL", "https://jamaati.example.ma")
+    monkeypatch.setattr(Config, "DEMO_MODE", False)
+    config = Config()
+    config.WTF_CSRF_ENABLED = False
+    client = create_app(config).test_client()
+    chosen = client.post("/language", data={"lang": "fr", "next": "/"}, base_url="http://jamaati.example.ma")
+    language = next(c for c in chosen.headers.getlist("Set-Cookie") if c.startswith("lang="))
+    assert chosen.status_code in (302, 303) and "Secure" in language and "HttpOnly" in language
