@@ -115,9 +115,6 @@ def in_process_cpu_ms(paths: list[str], runs: int = 300) -> dict[str, float]:
 
 def rounds(ports: dict[str, int], paths: list[str]) -> list[dict[tuple[str, str], float]]:
     """ROUNDS rounds, each measuring the bare app's / and then every page: [{(server, path): rate}]."""
-    for path in paths:  # warm: templates compiled, copies rendered, connections made
-        _hammer(ports["jamaati"], path, 0.5, multiprocessing.Queue())
-    _hammer(ports["bare"], "/", 0.5, multiprocessing.Queue())
     return [
         {("bare", "/"): rate(ports["bare"], "/"), **{("jamaati", path): rate(ports["jamaati"], path) for path in paths}}
         for _ in range(ROUNDS)

@@ -157,22 +157,22 @@ def by_tracking(reference: str, code: str) -> Complaint | None:
 # --- where: Morocco, distances, duplicates ------------------------------------------------
 
 
-def active_categories(commune: Commune) -> list[ComplaintCategory]:
-    statement = (
-        sa.select(ComplaintCategory)
-        .where(ComplaintCategory.commune_id == commune.id, ComplaintCategory.active.is_(True))
-        .order_by(ComplaintCategory.position, ComplaintCategory.id)
-        .execution_options(skip_commune_scope=True)
-    )
-    return list(db.session.scalars(statement))
+def _offered(statement: sa.Select) -> sa.Select:
+    """``statement`` limited to the categories a commune offers, in its order (one rule for the
+    objects and for the form's plain rows)."""
+    return statement.where(
+        ComplaintCategory.commune_id == sa.bindparam("commune_id"), ComplaintCategory.active.is_(True)
+    ).order_by(ComplaintCategory.position, ComplaintCategory.id)
 
 
-_CATEGORIES = ComplaintCategory.__table__.c
-_ACTIVE_CHOICES = (
-    sa.select(_CATEGORIES.id, _CATEGORIES.name_ar, _CATEGORIES.name_fr, _CATEGORIES.name_en)
-    .where(_CATEGORIES.commune_id == sa.bindparam("commune_id"), _CATEGORIES.active.is_(True))
-    .order_by(_CATEGORIES.position, _CATEGORIES.id)
+_ACTIVE = _offered(sa.select(ComplaintCategory)).execution_options(skip_commune_scope=True)
+_ACTIVE_CHOICES = _offered(
+    sa.select(ComplaintCategory.id, ComplaintCategory.name_ar, ComplaintCategory.name_fr, ComplaintCategory.name_en)
 )
+
+
+def active_categories(commune: Commune) -> list[ComplaintCategory]:
+    return list(db.session.scalars(_ACTIVE, {"commune_id": commune.id}))
 
 
 def category_choices(commune: Commune) -> list[tuple[int, str]]:
